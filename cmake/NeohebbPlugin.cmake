@@ -1,0 +1,29 @@
+# neohebb_add_plugin(<name> SOURCES <files...> [TEST <test sources...>])
+#
+# Builds the plugin library `neohebb-<name>.so` (a MODULE linking only the SDK) into
+# NEOHEBB_PLUGIN_OUTPUT_DIR (default: <build>/plugins), and, when TEST sources are given and
+# GoogleTest is available, a test executable `test_<name>` that compiles against the same SDK.
+include_guard(GLOBAL)
+
+function(neohebb_add_plugin name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;TEST" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "neohebb_add_plugin(${name}): no SOURCES")
+  endif()
+  if(NOT DEFINED NEOHEBB_PLUGIN_OUTPUT_DIR)
+    set(NEOHEBB_PLUGIN_OUTPUT_DIR ${CMAKE_BINARY_DIR}/plugins)
+  endif()
+  add_library(${name} MODULE ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE neohebb::sdk)
+  set_target_properties(${name} PROPERTIES
+    PREFIX "" OUTPUT_NAME "neohebb-${name}"
+    LIBRARY_OUTPUT_DIRECTORY ${NEOHEBB_PLUGIN_OUTPUT_DIR}
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  if(ARG_TEST AND TARGET GTest::gtest_main)
+    add_executable(test_${name} ${ARG_TEST})
+    target_link_libraries(test_${name} PRIVATE neohebb::sdk GTest::gtest_main)
+    target_include_directories(test_${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60)
+  endif()
+endfunction()

@@ -1,0 +1,72 @@
+#pragma once
+// Finds plugin libraries, checks their build fingerprint before anything else, and keeps a
+// registry of their components by (kind, name). Every object created from a component holds a
+// reference to its library, so the library stays loaded while the object lives, even after the
+// registry is gone.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <neohebb/sdk/plugin.hpp>
+
+namespace boost::dll {
+class shared_library;
+}
+
+namespace neohebb::core {
+
+struct LoadedComponent {
+  const sdk::ComponentInfo* info = nullptr;
+  std::string plugin;          // the library's declared plugin name
+  std::string plugin_version;  // and version
+  std::filesystem::path file;
+  std::shared_ptr<boost::dll::shared_library> library;
+};
+
+class PluginRegistry {
+ public:
+  PluginRegistry();
+  ~PluginRegistry();
+  PluginRegistry(const PluginRegistry&) = delete;
+  PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+  // Loads one plugin file; throws PluginLoadError naming the file and the reason. A component
+  // whose (kind, name) is already registered keeps its first registration (search order wins).
+  void load(const std::filesystem::path& file);
+  // Loads every `neohebb-*.so` in a directory, or `path` itself if it is a file. Files that fail
+  // are remembered (see failures()) rather than thrown, so one broken file does not hide others.
+  void load_path(const std::filesystem::path& path);
+  // The build tree's plugin folder, $NEOHEBB_PLUGIN_PATH (':'-separated) and the install folder.
+  void load_default_paths();
+  static std::vector<std::filesystem::path> default_paths();
+
+  const LoadedComponent* find(sdk::Kind kind, const std::string& name) const;
+  std::vector<std::string> names(sdk::Kind kind) const;
+  std::vector<const LoadedComponent*> components() const;
+  const std::vector<std::pair<std::filesystem::path, std::string>>& failures() const {
+    return failures_;
+  }
+
+ private:
+  std::map<std::pair<sdk::Kind, std::string>, LoadedComponent> components_;
+  std::vector<std::filesystem::path> loaded_files_;
+  std::vector<std::pair<std::filesystem::path, std::string>> failures_;
+};
+
+// Creates a component instance of interface I (e.g. sdk::Task<double>). The returned pointer's
+// deleter runs the plugin's destructor, then releases the library.
+template <class I, class S>
+std::shared_ptr<I> instantiate(const LoadedComponent& c, const sdk::ParamSet& params) {
+  sdk::Component<S>* raw = nullptr;
+  if constexpr (sdk::is_complex_v<S>)
+    raw = c.info->create_complex(params);
+  else
+    raw = c.info->create_real(params);
+  auto library = c.library;
+  return std::shared_ptr<I>(static_cast<I*>(raw), [library](I* p) { delete p; });
+}
+
+}  // namespace neohebb::core

@@ -1,0 +1,38 @@
+#pragma once
+// `neohebb run`: the lifetimes of an experiment on a pool of threads (each lifetime is
+// independent and seeded from the experiment seed, so the thread count never changes a number),
+// and everything they leave in the run directory.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "neohebb/core/experiment.hpp"
+#include "neohebb/core/lifetime.hpp"
+
+namespace neohebb::core {
+
+struct RunOptions {
+  std::filesystem::path out;  // run directory; empty: runs/<name>-<date>-<time>
+  bool overwrite = false;
+  int threads = 0;  // 0: one per core, at most one per lifetime
+  bool quiet = false;
+  std::string command_line;
+};
+
+struct LifetimeResult {
+  std::vector<TrialRecord> trials;
+  Eigen::MatrixXd final_W;
+  NetworkWeights initial;
+};
+
+// Runs every lifetime of the experiment (no files written).
+std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
+                                          int threads, bool quiet);
+
+// Runs and writes the run directory; returns its path. Prints a short summary to stdout.
+std::filesystem::path run_experiment(const Experiment& e, const RunOptions& options);
+
+// The learning curve as CSV (lifetime,trial,condition,reward,correct,baseline,plastic).
+std::string learning_curve_csv(const std::vector<LifetimeResult>& results);
+
+}  // namespace neohebb::core

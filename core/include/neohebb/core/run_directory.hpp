@@ -1,0 +1,30 @@
+#pragma once
+// A run directory that is never mistaken for a result before it is one: files are written
+// atomically (temporary file + rename) into `<dir>.partial`, which becomes `<dir>` only when the
+// run succeeds. An existing run is never replaced unless asked.
+#include <filesystem>
+#include <string>
+
+namespace neohebb::core {
+
+class RunDirectory {
+ public:
+  // Throws RunError if `dir` exists and `overwrite` is false, or if it cannot be created.
+  RunDirectory(std::filesystem::path dir, bool overwrite);
+  ~RunDirectory();  // removes the partial directory of a run that did not commit
+  RunDirectory(const RunDirectory&) = delete;
+  RunDirectory& operator=(const RunDirectory&) = delete;
+
+  void write(const std::string& relative, const std::string& bytes) const;
+  void commit();  // the partial directory becomes the run directory
+  const std::filesystem::path& final_path() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_, partial_;
+  bool overwrite_, committed_ = false;
+};
+
+// Writes `bytes` to `file` through a temporary file in the same directory and a rename.
+void write_file_atomically(const std::filesystem::path& file, const std::string& bytes);
+
+}  // namespace neohebb::core

@@ -1,0 +1,5 @@
+#pragma once
+
+namespace neohebb::core {
+inline constexpr const char* kVersion = NEOHEBB_VERSION;  // set by CMake from project()
+}

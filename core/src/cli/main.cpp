@@ -1,0 +1,123 @@
+// The `neohebb` command line. Results go to files and a short summary to stdout; progress and
+// errors go to stderr. Exit codes: 0 success, 1 a config or run error, 2 command-line misuse.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/color.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "neohebb/core/errors.hpp"
+#include "neohebb/core/experiment.hpp"
+#include "neohebb/core/plugin_listing.hpp"
+#include "neohebb/core/run.hpp"
+#include "neohebb/core/setup.hpp"
+#include "neohebb/core/version.hpp"
+
+namespace {
+
+bool use_color(bool disabled) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !disabled && ::isatty(fileno(stderr)) && (no_color == nullptr || *no_color == '\0');
+}
+
+void print_error(const std::string& message, bool color) {
+  // Each line of a ConfigError is already "file:line:col: message".
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    const std::size_t end = std::min(message.find('\n', start), message.size());
+    const std::string line = message.substr(start, end - start);
+    if (color)
+      fmt::print(stderr, "{} {}\n", fmt::styled("error:", fmt::fg(fmt::terminal_color::red)), line);
+    else
+      fmt::print(stderr, "error: {}\n", line);
+    start = end + 1;
+  }
+}
+
+std::string joined(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Outlives every catch below: objects and exceptions from plugins need their libraries loaded.
+  neohebb::core::PluginRegistry registry;
+
+  CLI::App app{"neohebb: meta-learning three-factor plasticity rules for recurrent rate networks"};
+  app.require_subcommand(1);
+  bool no_color = false;
+  app.add_flag("--no-color", no_color, "never colour the error messages");
+  app.set_version_flag("--version", std::string("neohebb ") + neohebb::core::kVersion);
+
+  std::string experiment_file;
+  std::vector<std::string> overrides;
+  neohebb::core::RunOptions run_options;
+  std::string out_dir;
+
+  auto* run = app.add_subcommand("run", "run an experiment and write a run directory");
+  run->add_option("experiment", experiment_file, "experiment TOML file")->required()->check(CLI::ExistingFile);
+  run->add_option("--out", out_dir, "run directory (default: runs/<name>-<date>-<time>)");
+  run->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
+  run->add_flag("--overwrite", run_options.overwrite, "replace an existing run directory");
+  run->add_option("--threads", run_options.threads, "worker threads (default: one per core)")
+      ->check(CLI::Range(0, 1024));
+  run->add_flag("-q,--quiet", run_options.quiet, "no progress output");
+
+  auto* validate = app.add_subcommand("validate", "check an experiment file without running it");
+  validate->add_option("experiment", experiment_file, "experiment TOML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
+
+  std::string plugin_name;
+  bool markdown = false;
+  auto* plugins = app.add_subcommand("plugins", "list plugins, their versions and parameters");
+  plugins->add_option("name", plugin_name, "only this component ('core' for the core sections)");
+  plugins->add_flag("--markdown", markdown, "print the Markdown parameter reference for docs/");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  const bool color = use_color(no_color);
+
+  try {
+    if (*plugins) {
+      registry.load_default_paths();
+      for (const auto& [file, why] : registry.failures()) fmt::print(stderr, "warning: {}\n", why);
+      if (markdown) {
+        fmt::print("{}", neohebb::core::parameter_reference_markdown(registry));
+        return 0;
+      }
+      const std::string listing = neohebb::core::plugin_listing(registry, plugin_name);
+      if (listing.empty()) {
+        print_error(fmt::format("no component named '{}'; `neohebb plugins` lists them all", plugin_name), color);
+        return 1;
+      }
+      fmt::print("{}", listing);
+      return 0;
+    }
+    const auto experiment = neohebb::core::load_experiment(experiment_file, overrides, registry);
+    if (*validate) {
+      neohebb::core::make_setup<neohebb::sdk::Real>(experiment);
+      fmt::print("{}: ok (task {}, neuron {}, trace {}, rule {})\n", experiment_file,
+                 experiment.plugin("task").type, experiment.plugin("neuron").type,
+                 experiment.plugin("trace").type, experiment.plugin("rule").type);
+      return 0;
+    }
+    run_options.out = out_dir;
+    run_options.command_line = joined(argc, argv);
+    neohebb::core::run_experiment(experiment, run_options);
+    return 0;
+  } catch (const std::exception& e) {
+    print_error(e.what(), color);
+    return 1;
+  }
+}

@@ -1,0 +1,97 @@
+// The core's own experiment sections, declared with the same schema types as plugin parameters,
+// so one validator, `neohebb plugins` and the docs' tables all read the same declarations.
+#include <limits>
+
+#include "neohebb/core/experiment.hpp"
+
+namespace neohebb::core {
+
+using sdk::ParamSpec;
+
+const std::vector<CoreSection>& core_sections() {
+  static const std::vector<CoreSection> sections = {
+      {"experiment",
+       "what to run: seeds, lifetimes, trials",
+       {
+           ParamSpec::text("name", "", "name of the experiment (default: the file's stem)"),
+           ParamSpec::integer("seed", 1, "root of every random stream of the run").at_least(0),
+           ParamSpec::integer("lifetimes", 1, "independent lifetimes (fresh networks), each its own seed")
+               .at_least(1),
+           ParamSpec::integer("trials", 1000, "trials per lifetime (H)").at_least(1),
+       }},
+      {"network",
+       "the recurrent rate network and its fixed input and output weights",
+       {
+           ParamSpec::integer("size", 200, "number of recurrent units N").at_least(1),
+           ParamSpec::real("gain", 1.5, "W_ij ~ N(0, gain^2 / N) at the start of each lifetime")
+               .at_least(0),
+           ParamSpec::boolean("self_connections", true, "keep the diagonal of W"),
+           ParamSpec::text("input_weights", "uniform",
+                           "W_in entries: 'uniform' U(-s, s) or 'normal' N(0, s^2), s = input_scale")
+               .one_of({"uniform", "normal"}),
+           ParamSpec::real("input_scale", 1.0, "scale s of the input weights").at_least(0),
+           ParamSpec::integers("input_free_units", {},
+                               "units that receive no direct input (their W_in row is zero)"),
+           ParamSpec::text("readout", "linear",
+                           "'linear': z = W_out r with W_out ~ N(0, 1/N); 'unit': z_o = r of "
+                           "readout_units[o]")
+               .one_of({"linear", "unit"}),
+           ParamSpec::integers("readout_units", {0}, "with readout = 'unit': one unit per output"),
+           ParamSpec::integers("clamped_units", {},
+                               "units held at a constant x (bias units; their outgoing weights "
+                               "stay plastic)"),
+           ParamSpec::reals("clamped_values", {}, "x of each clamped unit, same order"),
+           ParamSpec::real("initial_state", 0.1,
+                           "x at trial start ~ U(-a, a) per unit, fresh each trial (0: x = 0)")
+               .at_least(0),
+       }},
+      {"exploration",
+       "perturbations xi added to the input current of each unit",
+       {
+           ParamSpec::real("probability", 0.003, "chance per unit and step of a perturbation")
+               .at_least(0)
+               .at_most(1),
+           ParamSpec::real("amplitude", 16.0,
+                           "uniform: xi ~ U(-a, a); normal: xi ~ N(0, a^2); added to the current I")
+               .at_least(0),
+           ParamSpec::text("distribution", "uniform", "'uniform' or 'normal'")
+               .one_of({"uniform", "normal"}),
+           ParamSpec::integer("start_step", 4, "first step of a trial that may be perturbed")
+               .at_least(0),
+       }},
+      {"eligibility",
+       "the postsynaptic running average and the accumulation of the eligibility trace",
+       {
+           ParamSpec::real("tau_e", std::numeric_limits<double>::infinity(),
+                           "trace time constant: e <- (1 - dt/tau_e) e + c f; inf = no decay")
+               .with_unit("ms")
+               .above(0),
+           ParamSpec::real("average_beta", 0.05, "xbar <- beta xbar + (1 - beta) x")
+               .at_least(0)
+               .below(1),
+           ParamSpec::text("deviation", "before_average",
+                           "d = xbar - x_new with xbar taken 'before_average' absorbs x_new "
+                           "(Miconi) or 'after_average'")
+               .one_of({"before_average", "after_average"}),
+           ParamSpec::integer("start_step", 3, "first step whose increment enters the trace")
+               .at_least(0),
+           ParamSpec::boolean("scale_by_dt", true, "c = dt (true) or c = 1 (false)"),
+           ParamSpec::boolean("reset_average", true,
+                              "xbar = x at each trial start (false: carried over from the last "
+                              "trial, as in Miconi's code)"),
+       }},
+  };
+  return sections;
+}
+
+const std::vector<PluginSection>& plugin_sections() {
+  static const std::vector<PluginSection> sections = {
+      {"neuron", sdk::Kind::NeuronModel, "rate_tanh"},
+      {"trace", sdk::Kind::TracePolynomial, nullptr},
+      {"rule", sdk::Kind::PlasticityRule, nullptr},
+      {"task", sdk::Kind::Task, nullptr},
+  };
+  return sections;
+}
+
+}  // namespace neohebb::core

@@ -1,0 +1,197 @@
+#include "neohebb/core/run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "neohebb/core/errors.hpp"
+#include "neohebb/core/npy.hpp"
+#include "neohebb/core/progress.hpp"
+#include "neohebb/core/run_directory.hpp"
+#include "neohebb/core/seeding.hpp"
+#include "neohebb/core/version.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string timestamp(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+LifetimeResult run_one(const Setup<sdk::Real>& setup, std::int64_t index, Progress& progress,
+                       const std::atomic<bool>& stop) {
+  Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, index),
+                           setup.trace->initial_coefficients());
+  LifetimeResult out;
+  out.trials.reserve(static_cast<std::size_t>(setup.trials));
+  for (std::int64_t h = 0; h < setup.trials && !stop.load(std::memory_order_relaxed); ++h) {
+    out.trials.push_back(life.run_trial());
+    progress.advance();
+  }
+  out.final_W = life.weights();
+  out.initial = life.initial();
+  return out;
+}
+
+struct Stats {
+  double reward = 0, correct = 0;
+};
+Stats mean_over(const std::vector<TrialRecord>& t, std::size_t begin, std::size_t end) {
+  Stats s;
+  for (std::size_t i = begin; i < end; ++i) s.reward += t[i].reward, s.correct += t[i].correct;
+  const double n = std::max<double>(1, double(end - begin));
+  return {s.reward / n, s.correct / n};
+}
+
+nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
+  nlohmann::json lifetimes = nlohmann::json::array();
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const auto& t = results[k].trials;
+    const std::size_t tenth = std::max<std::size_t>(1, t.size() / 10);
+    const Stats first = mean_over(t, 0, tenth), last = mean_over(t, t.size() - tenth, t.size());
+    lifetimes.push_back({{"lifetime", k},
+                         {"reward_first_tenth", first.reward},
+                         {"reward_last_tenth", last.reward},
+                         {"correct_first_tenth", first.correct},
+                         {"correct_last_tenth", last.correct}});
+  }
+  return {{"lifetimes", lifetimes}};
+}
+
+void print_summary(const fs::path& dir, const std::vector<LifetimeResult>& results) {
+  double r0 = 0, r1 = 0, c1 = 0;
+  const auto s = summary_json(results);
+  for (const auto& l : s["lifetimes"]) {
+    r0 += l["reward_first_tenth"].get<double>();
+    r1 += l["reward_last_tenth"].get<double>();
+    c1 += l["correct_last_tenth"].get<double>();
+  }
+  const double n = static_cast<double>(results.size());
+  fmt::print("run directory: {}\n", dir.string());
+  fmt::print("lifetimes: {}, trials each: {}\n", results.size(),
+             results.empty() ? 0 : results[0].trials.size());
+  fmt::print("mean reward, first tenth of trials: {:.4f}; last tenth: {:.4f}\n", r0 / n, r1 / n);
+  fmt::print("fraction correct, last tenth of trials: {:.3f}\n", c1 / n);
+}
+
+}  // namespace
+
+std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
+                                          int threads, bool quiet) {
+  const int n = setup.lifetimes;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::min(threads, n);
+  std::vector<LifetimeResult> results(static_cast<std::size_t>(n));
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
+  std::atomic<int> next{0};
+  std::atomic<bool> stop{false};
+  std::atomic<int> running{threads};
+  Progress progress(e.name(), std::int64_t(n) * setup.trials, quiet);
+  auto worker = [&] {
+    for (int k; (k = next.fetch_add(1)) < n && !stop.load();) {
+      try {
+        results[static_cast<std::size_t>(k)] = run_one(setup, k, progress, stop);
+      } catch (...) {
+        errors[static_cast<std::size_t>(k)] = std::current_exception();
+        stop = true;
+      }
+    }
+    running.fetch_sub(1);
+  };
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+  while (running.load() > 0) {
+    progress.draw();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& t : pool) t.join();
+  for (int k = 0; k < n; ++k) {
+    if (!errors[static_cast<std::size_t>(k)]) continue;
+    try {
+      std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
+    } catch (const std::exception& err) {
+      throw RunError(fmt::format("lifetime {}: {}", k, err.what()));
+    }
+  }
+  progress.finish();
+  return results;
+}
+
+std::string learning_curve_csv(const std::vector<LifetimeResult>& results) {
+  std::string out = "lifetime,trial,condition,reward,correct,baseline,plastic\n";
+  for (std::size_t k = 0; k < results.size(); ++k)
+    for (const auto& t : results[k].trials)
+      out += fmt::format("{},{},{},{:.17g},{},{:.17g},{}\n", k, t.trial, t.condition, t.reward,
+                         int(t.correct), t.baseline, int(t.plastic));
+  return out;
+}
+
+fs::path run_experiment(const Experiment& e, const RunOptions& options) {
+  const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
+  const fs::path dir = options.out.empty()
+                           ? fs::path("runs") / (e.name() + "-" + timestamp("%Y%m%d-%H%M%S"))
+                           : options.out;
+  RunDirectory run(dir, options.overwrite);
+  run.write("experiment.toml", resolved_toml(e));
+  const std::string started = timestamp("%Y-%m-%dT%H:%M:%S%z");
+  const auto t0 = std::chrono::steady_clock::now();
+
+  const auto results = run_lifetimes(e, setup, options.threads, options.quiet);
+
+  nlohmann::json plugins = nlohmann::json::array();
+  for (const auto& ps : plugin_sections()) {
+    const PluginChoice& c = e.plugin(ps.name);
+    plugins.push_back({{"section", ps.name},
+                       {"type", c.type},
+                       {"plugin", c.component->plugin},
+                       {"version", c.component->plugin_version},
+                       {"file", c.component->file.string()}});
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const nlohmann::json info = {
+      {"neohebb_version", kVersion},
+      {"sdk_abi_version", sdk::kAbiVersion},
+      {"experiment", fs::absolute(e.file).string()},
+      {"name", e.name()},
+      {"seed", setup.seed},
+      {"lifetimes", setup.lifetimes},
+      {"trials", setup.trials},
+      {"plugins", plugins},
+      {"command", options.command_line},
+      {"host", host},
+      {"started", started},
+      {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
+      {"wall_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
+  };
+  run.write("run.json", info.dump(2) + "\n");
+  run.write("learning_curve.csv", learning_curve_csv(results));
+  run.write("summary.json", summary_json(results).dump(2) + "\n");
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const std::string sub = fmt::format("networks/lifetime_{:03}/", k);
+    run.write(sub + "W.npy", npy_bytes(results[k].final_W));
+    run.write(sub + "W_initial.npy", npy_bytes(results[k].initial.W));
+    run.write(sub + "W_in.npy", npy_bytes(results[k].initial.W_in));
+    run.write(sub + "W_out.npy", npy_bytes(results[k].initial.W_out));
+  }
+  run.commit();
+  print_summary(run.final_path(), results);
+  return run.final_path();
+}
+
+}  // namespace neohebb::core

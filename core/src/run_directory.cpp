@@ -1,0 +1,81 @@
+#include "neohebb/core/run_directory.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "neohebb/core/errors.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+void write_file_atomically(const fs::path& file, const std::string& bytes) {
+  const fs::path tmp = file.string() + fmt::format(".tmp{}", ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw RunError(fmt::format("{}: cannot write (disk full or not writable?)", file.string()));
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw RunError(fmt::format("{}: cannot move the finished file into place ({})", file.string(), ec.message()));
+  }
+}
+
+RunDirectory::RunDirectory(fs::path dir, bool overwrite)
+    : dir_(std::move(dir)), partial_(dir_.string() + ".partial"), overwrite_(overwrite) {
+  std::error_code ec;
+  if (fs::exists(dir_, ec) && !overwrite_)
+    throw RunError(fmt::format("{}: the run directory exists already; choose another --out or pass "
+                               "--overwrite to replace it",
+                               dir_.string()));
+  if (fs::exists(partial_, ec))
+    throw RunError(fmt::format("{}: an unfinished run is in the way (another run in progress, or a "
+                               "crashed one); remove it to start again",
+                               partial_.string()));
+  fs::create_directories(partial_, ec);
+  if (ec)
+    throw RunError(fmt::format("{}: cannot create the run directory ({})", partial_.string(), ec.message()));
+}
+
+RunDirectory::~RunDirectory() {
+  if (committed_) return;
+  std::error_code ec;
+  fs::remove_all(partial_, ec);
+}
+
+void RunDirectory::write(const std::string& relative, const std::string& bytes) const {
+  const fs::path file = partial_ / relative;
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  write_file_atomically(file, bytes);
+}
+
+void RunDirectory::commit() {
+  std::error_code ec;
+  if (fs::exists(dir_, ec)) {
+    // --overwrite: the old run leaves only once the new one is complete.
+    const fs::path old = dir_.string() + ".replaced";
+    fs::remove_all(old, ec);
+    fs::rename(dir_, old, ec);
+    if (ec) throw RunError(fmt::format("{}: cannot move the old run aside ({})", dir_.string(), ec.message()));
+    fs::rename(partial_, dir_, ec);
+    if (ec) throw RunError(fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
+    fs::remove_all(old, ec);
+  } else {
+    fs::rename(partial_, dir_, ec);
+    if (ec) throw RunError(fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
+  }
+  committed_ = true;
+}
+
+}  // namespace neohebb::core

@@ -1,0 +1,31 @@
+#include <gtest/gtest.h>
+
+#include <neohebb/sdk/testing/derivative_check.hpp>
+
+#include "rate_tanh.hpp"
+
+using namespace neohebb;
+
+TEST(RateTanh, DerivativesMatchComplexStep) {
+  const auto params = sdk::defaults_of(plugins::RateTanh<double>::schema());
+  const auto report = sdk::testing::check_derivatives<plugins::RateTanh>(params);
+  EXPECT_TRUE(report.ok()) << report.table();
+}
+
+TEST(RateTanh, EulerStepMatchesDefinition) {
+  const auto params = sdk::defaults_of(plugins::RateTanh<double>::schema());
+  plugins::RateTanh<double> neuron(params);
+  Eigen::VectorXd x(2), I(2), out(2);
+  x << 0.5, -1.0;
+  I << 1.0, 0.0;
+  neuron.step(x, I, out);
+  EXPECT_DOUBLE_EQ(out(0), 0.5 + (1.0 / 30.0) * (1.0 - 0.5));
+  EXPECT_DOUBLE_EQ(out(1), -1.0 + (1.0 / 30.0) * (0.0 + 1.0));
+}
+
+TEST(RateTanh, RejectsStepLongerThanTimeConstant) {
+  sdk::ParamSet over;
+  over.set("dt", 40.0);
+  const auto params = sdk::defaults_of(plugins::RateTanh<double>::schema(), over);
+  EXPECT_THROW(plugins::RateTanh<double>{params}, sdk::ParameterError);
+}

@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include <neohebb/sdk/testing/derivative_check.hpp>
+
+#include "three_factor.hpp"
+
+using namespace neohebb;
+
+namespace {
+sdk::ParamSet params(std::initializer_list<std::pair<const char*, sdk::ParamValue>> over) {
+  sdk::ParamSet s;
+  for (const auto& [k, v] : over) s.set(k, v);
+  return sdk::defaults_of(plugins::ThreeFactor<double>::schema(), s);
+}
+}  // namespace
+
+TEST(ThreeFactor, DerivativesMatchComplexStepInEveryMode) {
+  for (const char* baseline : {"global", "per_condition", "none"})
+    for (const char* modulation : {"plain", "baseline_magnitude"}) {
+      if (std::string(baseline) == "none" && std::string(modulation) != "plain") continue;
+      const auto p = params({{"baseline", std::string(baseline)},
+                             {"modulation", std::string(modulation)},
+                             {"baseline_init", -0.5},
+                             {"clip", 1e-2}});
+      const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
+      EXPECT_TRUE(report.ok()) << baseline << "/" << modulation << "\n" << report.table();
+    }
+}
+
+// Miconi: dJ = clip(-ETA * Ebar_k * (E - Ebar_k) * hebb), Ebar_k <- 0.75 Ebar_k + 0.25 E.
+TEST(ThreeFactor, ReproducesMiconisUpdateWithPerConditionBaseline) {
+  plugins::ThreeFactor<double> rule(params({{"modulation", std::string("baseline_magnitude")},
+                                            {"clip", 3e-4},
+                                            {"warmup_trials", std::int64_t{101}}}));
+  rule.begin_lifetime(4, 0);
+  EXPECT_FALSE(rule.plastic(100));
+  EXPECT_TRUE(rule.plastic(101));
+  double ebar = 0;
+  for (int h = 0; h < 3; ++h) {  // condition 1 only; other conditions untouched
+    const double E = 0.9 - 0.1 * h;
+    rule.end_trial({h, 1, -E}, nullptr);
+    ebar = 0.75 * ebar + 0.25 * E;
+  }
+  EXPECT_NEAR(rule.baseline(1), -ebar, 1e-15);
+  EXPECT_EQ(rule.baseline(0), 0.0);
+  Eigen::MatrixXd e(1, 2), mu(1, 2), W = Eigen::MatrixXd::Zero(1, 2);
+  e << 1e-3, 1.0;
+  const double E = 0.5;
+  rule.weight_update({200, 1, -E}, e, W, mu);
+  EXPECT_NEAR(mu(0, 0), -0.1 * ebar * (E - ebar) * 1e-3, 1e-18);
+  EXPECT_DOUBLE_EQ(mu(0, 1), -3e-4);  // clipped
+}
+
+TEST(ThreeFactor, TangentIsZeroWhereClipped) {
+  plugins::ThreeFactor<double> rule(params({{"clip", 1e-3}, {"baseline", std::string("none")}}));
+  rule.begin_lifetime(1, 1);
+  Eigen::MatrixXd e(1, 2), E = Eigen::MatrixXd::Ones(1, 2), W = Eigen::MatrixXd::Zero(1, 2),
+                     dmu(1, 2);
+  e << 1e-3, 1.0;
+  rule.weight_update_tangent({0, 0, 1.0}, 0, 0.5, e, E, W, W, dmu);
+  EXPECT_NE(dmu(0, 0), 0.0);
+  EXPECT_EQ(dmu(0, 1), 0.0);
+}

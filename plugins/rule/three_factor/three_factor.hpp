@@ -1,0 +1,127 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <neohebb/sdk/parameters.hpp>
+#include <neohebb/sdk/plasticity_rule.hpp>
+
+namespace neohebb::plugins {
+
+// mu = clip( eta * m * (R - Rbar) * e_T ), with Rbar a running average of the reward (global,
+// per condition, or none) updated after the weight change, and m = 1 or, as in Miconi (2017),
+// m = |Rbar| (an effective learning rate that anneals as the error falls).
+template <class S>
+class ThreeFactor final : public sdk::PlasticityRule<S> {
+ public:
+  static sdk::ParamSchema schema() {
+    using sdk::ParamSpec;
+    return {
+        ParamSpec::real("eta", 0.1, "learning rate").at_least(0),
+        ParamSpec::text("baseline", "per_condition",
+                        "reward baseline Rbar: 'global', 'per_condition' or 'none' (Rbar = 0)")
+            .one_of({"global", "per_condition", "none"}),
+        ParamSpec::real("baseline_tau", 4.0,
+                        "time constant of the baseline's running average: "
+                        "Rbar <- (1 - 1/tau) Rbar + (1/tau) R, counted in trials of its condition")
+            .with_unit("trials")
+            .at_least(1),
+        ParamSpec::real("baseline_init", 0.0, "value of Rbar at the start of a lifetime"),
+        ParamSpec::text("modulation", "plain",
+                        "'plain': eta (R - Rbar) e; 'baseline_magnitude': eta |Rbar| (R - Rbar) e "
+                        "(Miconi 2017)")
+            .one_of({"plain", "baseline_magnitude"}),
+        ParamSpec::real("clip", 0.0, "bound on each weight change |mu_ij|; 0 = no clipping")
+            .at_least(0),
+        ParamSpec::integer("warmup_trials", 0,
+                           "trials at the start of a lifetime that only fill the baseline")
+            .with_unit("trials")
+            .at_least(0),
+    };
+  }
+
+  explicit ThreeFactor(const sdk::ParamSet& p)
+      : eta_(p.real("eta")),
+        decay_(1.0 - 1.0 / p.real("baseline_tau")),
+        init_(p.real("baseline_init")),
+        clip_(p.real("clip")),
+        warmup_(p.integer("warmup_trials")),
+        mode_(p.text("baseline") == "global" ? Mode::Global
+              : p.text("baseline") == "none"  ? Mode::None
+                                              : Mode::PerCondition),
+        scaled_(p.text("modulation") == "baseline_magnitude") {
+    if (scaled_ && mode_ == Mode::None)
+      throw sdk::ParameterError("modulation",
+                                "modulation 'baseline_magnitude' needs a baseline other than 'none'");
+  }
+
+  void begin_lifetime(int conditions, int directions) override {
+    const int slots = mode_ == Mode::PerCondition ? conditions : 1;
+    rbar_.assign(static_cast<std::size_t>(slots), S(mode_ == Mode::None ? 0.0 : init_));
+    drbar_.assign(static_cast<std::size_t>(directions),
+                  std::vector<S>(static_cast<std::size_t>(slots), S(0)));
+  }
+
+  bool plastic(std::int64_t trial) const override { return trial >= warmup_; }
+
+  void weight_update(const sdk::TrialOutcome<S>& o, sdk::MatCRef<S> e, sdk::MatCRef<S>,
+                     sdk::MatRef<S> mu) const override {
+    const S gain = S(eta_) * modulation(o) * (o.reward - rbar_[slot(o)]);
+    mu = gain * e;
+    if (clip_ > 0) mu = mu.unaryExpr([this](const S& v) { return sdk::clip_cs(v, -clip_, clip_); });
+  }
+
+  // d/dp [eta m (R - Rbar) e] = eta [dm (R - Rbar) + m (dR - dRbar)] e + eta m (R - Rbar) E_p,
+  // and zero wherever the clip is active.
+  void weight_update_tangent(const sdk::TrialOutcome<S>& o, int p, const S& dR_p,
+                             sdk::MatCRef<S> e, sdk::MatCRef<S> E_p, sdk::MatCRef<S>,
+                             sdk::MatCRef<S>, sdk::MatRef<S> dmu_p) const override {
+    const std::size_t s = slot(o);
+    const S rbar = rbar_[s], drbar = drbar_[static_cast<std::size_t>(p)][s];
+    const S m = modulation(o);
+    const S dm = scaled_ ? (sdk::real_part(rbar) < 0 ? S(-drbar) : drbar) : S(0);
+    const S delta = o.reward - rbar;
+    dmu_p = S(eta_) * ((dm * delta + m * (dR_p - drbar)) * e + m * delta * E_p);
+    if (clip_ <= 0) return;
+    const S gain = S(eta_) * m * delta;
+    for (Eigen::Index j = 0; j < dmu_p.cols(); ++j)
+      for (Eigen::Index i = 0; i < dmu_p.rows(); ++i)
+        if (std::abs(sdk::real_part(gain * e(i, j))) > clip_) dmu_p(i, j) = S(0);
+  }
+
+  void end_trial(const sdk::TrialOutcome<S>& o, const S* dR) override {
+    if (mode_ == Mode::None) return;
+    const std::size_t s = slot(o);
+    rbar_[s] = decay_ * rbar_[s] + (1.0 - decay_) * o.reward;
+    if (!dR) return;
+    for (std::size_t p = 0; p < drbar_.size(); ++p)
+      drbar_[p][s] = decay_ * drbar_[p][s] + (1.0 - decay_) * dR[p];
+  }
+
+  S baseline(int condition) const override {
+    return rbar_[mode_ == Mode::PerCondition ? static_cast<std::size_t>(condition) : 0];
+  }
+
+ private:
+  enum class Mode { Global, PerCondition, None };
+
+  std::size_t slot(const sdk::TrialOutcome<S>& o) const {
+    if (mode_ != Mode::PerCondition) return 0;
+    if (o.condition < 0 || static_cast<std::size_t>(o.condition) >= rbar_.size())
+      throw sdk::Error("three_factor: condition id " + std::to_string(o.condition) +
+                       " is outside the task's " + std::to_string(rbar_.size()) + " conditions");
+    return static_cast<std::size_t>(o.condition);
+  }
+  S modulation(const sdk::TrialOutcome<S>& o) const {
+    return scaled_ ? sdk::abs_cs(rbar_[slot(o)]) : S(1.0);
+  }
+
+  double eta_, decay_, init_, clip_;
+  std::int64_t warmup_;
+  Mode mode_;
+  bool scaled_;
+  std::vector<S> rbar_;
+  std::vector<std::vector<S>> drbar_;  // [direction][slot]
+};
+
+}  // namespace neohebb::plugins

@@ -1,0 +1,38 @@
+#pragma once
+#include <cstdint>
+
+#include "neohebb/sdk/component.hpp"
+
+namespace neohebb::sdk {
+
+template <class S>
+struct TrialOutcome {
+  std::int64_t trial = 0;  // index within the lifetime, from 0
+  int condition = 0;       // the task's condition id
+  S reward = S(0);
+};
+
+// Three-factor rule: the end-of-trial weight change mu from the eligibility e_T, the reward and
+// the rule's own state (e.g. a reward baseline). One instance lives for one lifetime.
+//
+// Tangents: for meta-learning direction p the host supplies E_p = de/dtheta_p,
+// dR_p = dR/dtheta_p and U_p = dW/dtheta_p; the rule returns dmu/dtheta_p and keeps the
+// tangents of its own state (dRbar/dtheta_p) in `end_trial`.
+template <class S>
+class PlasticityRule : public Component<S> {
+ public:
+  virtual void begin_lifetime(int conditions, int directions) = 0;
+  // False during warm-up trials: the host then skips the update (end_trial still runs).
+  virtual bool plastic(std::int64_t trial) const = 0;
+  virtual void weight_update(const TrialOutcome<S>& o, MatCRef<S> e, MatCRef<S> W,
+                             MatRef<S> mu) const = 0;
+  virtual void weight_update_tangent(const TrialOutcome<S>& o, int p, const S& dR_p, MatCRef<S> e,
+                                     MatCRef<S> E_p, MatCRef<S> W, MatCRef<S> U_p,
+                                     MatRef<S> dmu_p) const = 0;
+  // Advances the rule's state after the update; dR holds one reward tangent per direction
+  // (nullptr when no tangents are propagated).
+  virtual void end_trial(const TrialOutcome<S>& o, const S* dR) = 0;
+  virtual S baseline(int condition) const = 0;  // the current reward baseline, for the record
+};
+
+}  // namespace neohebb::sdk
