@@ -20,6 +20,9 @@ function(neohebb_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${NEOHEBB_PLUGIN_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  # Function-local statics of libstdc++ templates (e.g. std::to_string's digit table) otherwise
+  # become STB_GNU_UNIQUE symbols, which make glibc refuse to ever unload the library.
+  target_compile_options(${name} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   if(ARG_TEST AND TARGET GTest::gtest_main)
     add_executable(test_${name} ${ARG_TEST})
     target_link_libraries(test_${name} PRIVATE neohebb::sdk GTest::gtest_main)

@@ -23,7 +23,13 @@ class RateTanh final : public sdk::NeuronModel<S> {
   double dt() const override { return dt_; }
 
   void rate(sdk::VecCRef<S> x, sdk::VecRef<S> r) const override {
-    r = x.unaryExpr([](const S& v) { using std::tanh; return S(tanh(v)); });
+    if constexpr (sdk::is_complex_v<S>) {
+      r = x.unaryExpr([](const S& v) { return std::tanh(v); });
+    } else {
+      // tanh x = 1 - 2 / (e^{2x} + 1) through Eigen's vectorised exp: a quarter of a trial's time
+      // went to scalar tanh calls. Absolute error ~1e-16; saturates cleanly (exp -> 0 or inf).
+      r = 1.0 - 2.0 / ((2.0 * x.array()).exp() + 1.0);
+    }
   }
   void rate_derivative(sdk::VecCRef<S> x, sdk::VecRef<S> dr) const override {
     dr = x.unaryExpr([](const S& v) {

@@ -29,3 +29,11 @@ TEST(RateTanh, RejectsStepLongerThanTimeConstant) {
   const auto params = sdk::defaults_of(plugins::RateTanh<double>::schema(), over);
   EXPECT_THROW(plugins::RateTanh<double>{params}, sdk::ParameterError);
 }
+
+TEST(RateTanh, FastRateMatchesStdTanh) {
+  plugins::RateTanh<double> neuron(sdk::defaults_of(plugins::RateTanh<double>::schema()));
+  Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(2001, -400.0, 400.0), r(2001);
+  x.head(5) << -1e-12, 1e-12, 0.0, -20.0, 20.0;
+  neuron.rate(x, r);
+  for (Eigen::Index i = 0; i < x.size(); ++i) EXPECT_NEAR(r(i), std::tanh(x(i)), 4e-16) << x(i);
+}

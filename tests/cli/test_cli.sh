@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end checks of the command line: exit codes, messages, the run directory and its files.
+set -uo pipefail
+neohebb=$1 root=$2
+build=$(cd "$(dirname "$neohebb")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() {  # check "what" command...
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+expect_exit() {  # expect_exit CODE command...
+  local want=$1; shift
+  "$@" >"$work/out" 2>"$work/err"; local got=$?
+  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*"; cat "$work/err"; return 1; }
+}
+
+cat >"$work/tiny.toml" <<'TOML'
+[experiment]
+lifetimes = 2
+trials = 5
+[network]
+size = 10
+[trace]
+type = "miconi_cubic"
+[rule]
+type = "three_factor"
+[task]
+type = "dnms"
+stimulus1 = 5.0
+delay1 = 5.0
+stimulus2 = 5.0
+delay2 = 5.0
+response = 5.0
+TOML
+
+check "plugins lists every first plugin" bash -c "'$neohebb' plugins | grep -q '^task dnms' && '$neohebb' plugins | grep -q '^neuron rate_tanh'"
+check "plugins NAME shows its parameters" bash -c "'$neohebb' plugins three_factor | grep -q 'baseline_tau'"
+check "plugins with an unknown name exits 1" expect_exit 1 "$neohebb" plugins nosuch
+check "usage error exits 2" expect_exit 2 "$neohebb" run
+check "unknown flag exits 2" expect_exit 2 "$neohebb" validate "$work/tiny.toml" --frobnicate
+check "validate a good file" expect_exit 0 "$neohebb" validate "$root/experiments/miconi_dnms.toml"
+check "validate the default experiment" expect_exit 0 "$neohebb" validate "$root/experiments/default.toml"
+
+sed 's/size = 10/size = 0/' "$work/tiny.toml" >"$work/bad.toml"
+check "validate a bad file exits 1" expect_exit 1 "$neohebb" validate "$work/bad.toml"
+check "its error names file:line:col" grep -q "^error: $work/bad.toml:5:8: 'size' = 0 for \[network\] must be >= 1$" "$work/err"
+
+check "run writes a run directory" expect_exit 0 "$neohebb" run "$work/tiny.toml" --out "$work/run1" -q
+check "summary on stdout names it" grep -q "^run directory: $work/run1$" "$work/out"
+for f in experiment.toml run.json learning_curve.csv summary.json networks/lifetime_000/W.npy networks/lifetime_001/W_in.npy; do
+  check "run directory has $f" test -s "$work/run1/$f"
+done
+check "learning curve has one row per trial" test "$(wc -l <"$work/run1/learning_curve.csv")" -eq 11
+check "no partial directory left" test ! -e "$work/run1.partial"
+check "the resolved experiment validates" expect_exit 0 "$neohebb" validate "$work/run1/experiment.toml"
+
+cp "$work/run1/learning_curve.csv" "$work/curve1.csv"
+check "an existing run is not overwritten" expect_exit 1 "$neohebb" run "$work/tiny.toml" --out "$work/run1" -q
+check "and the error says so" grep -q "the run directory exists already" "$work/err"
+check "its files are intact" cmp -s "$work/run1/learning_curve.csv" "$work/curve1.csv"
+check "--overwrite replaces it" expect_exit 0 "$neohebb" run "$work/tiny.toml" --out "$work/run1" --overwrite -q
+
+check "same seed, 1 vs 2 threads: identical files" bash -c "
+  '$neohebb' run '$work/tiny.toml' --out '$work/t1' --threads 1 -q >/dev/null &&
+  '$neohebb' run '$work/tiny.toml' --out '$work/t2' --threads 2 -q >/dev/null &&
+  cmp -s '$work/t1/learning_curve.csv' '$work/t2/learning_curve.csv' &&
+  cmp -s '$work/t1/networks/lifetime_001/W.npy' '$work/t2/networks/lifetime_001/W.npy'"
+check "--set changes the seed and the results" bash -c "
+  '$neohebb' run '$work/tiny.toml' --out '$work/s2' --set experiment.seed=2 -q >/dev/null &&
+  ! cmp -s '$work/t1/learning_curve.csv' '$work/s2/learning_curve.csv'"
+
+cat >"$work/faulty.toml" <<TOML
+[plugins]
+path = ["$build/test_plugins/neohebb-faulty.so"]
+[experiment]
+trials = 6
+[network]
+size = 5
+[trace]
+type = "miconi_cubic"
+[rule]
+type = "three_factor"
+[task]
+type = "faulty_task"
+fail = "trial"
+level = 1.0
+TOML
+check "a plugin throwing mid-run exits 1" expect_exit 1 "$neohebb" run "$work/faulty.toml" --out "$work/faulty_run" -q
+check "naming the lifetime and the plugin's message" grep -q "^error: lifetime 0: faulty_task: asked to fail in trial 3$" "$work/err"
+check "and leaves no run directory" test ! -e "$work/faulty_run" -a ! -e "$work/faulty_run.partial"
+
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  check "numpy loads the weights" /usr/bin/python3 -c "
+import numpy as np
+W = np.load('$work/run1/networks/lifetime_000/W.npy'); assert W.shape == (10, 10) and np.isfinite(W).all()
+Wo = np.load('$work/run1/networks/lifetime_000/W_out.npy'); assert Wo.shape == (1, 10)"
+else
+  echo "skipped: numpy is not installed for /usr/bin/python3"
+fi
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]

@@ -1,0 +1,106 @@
+#include <dlfcn.h>
+
+#include "neohebb/core/setup.hpp"
+#include "test_support.hpp"
+
+using namespace neohebb;
+namespace fs = std::filesystem;
+
+namespace {
+const fs::path kPlugins = NEOHEBB_PLUGIN_DIR;
+const fs::path kTestPlugins = NEOHEBB_TEST_PLUGIN_DIR;
+
+std::string load_error(const fs::path& file) {
+  core::PluginRegistry registry;
+  try {
+    registry.load(file);
+  } catch (const core::PluginLoadError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(PluginLoading, GoodPluginRegistersItsComponent) {
+  core::PluginRegistry registry;
+  registry.load(kPlugins / "neohebb-dnms.so");
+  const auto* c = registry.find(sdk::Kind::Task, "dnms");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->plugin, "dnms");
+  EXPECT_EQ(c->plugin_version, "1.0.0");
+  EXPECT_EQ(registry.find(sdk::Kind::PlasticityRule, "dnms"), nullptr);
+  auto task = core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params));
+  task->setup({1.0});
+  EXPECT_EQ(task->layout().steps, 1000);
+}
+
+// The object keeps its library loaded after the registry is gone; releasing it unloads it. (A
+// test plugin: the build's own plugins may be held by other tests of this executable.)
+TEST(PluginLoading, InstanceKeepsItsLibraryAlive) {
+  const std::string file = (kTestPlugins / "neohebb-faulty.so").string();
+  std::shared_ptr<sdk::Task<double>> task;
+  {
+    core::PluginRegistry registry;
+    registry.load(file);
+    const auto* c = registry.find(sdk::Kind::Task, "faulty_task");
+    sdk::ParamSet p;
+    p.set("level", 1.0);
+    task = core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params, p));
+  }
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(handle, nullptr) << "library unloaded while an instance lives";
+  dlclose(handle);
+  EXPECT_EQ(task->layout().steps, 10);
+  task.reset();
+  handle = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  EXPECT_EQ(handle, nullptr) << "library still loaded after the last instance went";
+  if (handle) dlclose(handle);
+}
+
+TEST(PluginLoading, MissingFileIsAClearError) {
+  EXPECT_EQ(load_error("/nonexistent/neohebb-x.so"), "/nonexistent/neohebb-x.so: no such plugin file");
+}
+
+TEST(PluginLoading, FileThatIsNotASharedLibrary) {
+  test_support::TempDir dir;
+  const auto file = dir.write("neohebb-text.so", "this is not an ELF file\n");
+  const std::string msg = load_error(file);
+  EXPECT_NE(msg.find("neohebb-text.so: cannot be loaded as a shared library"), std::string::npos) << msg;
+}
+
+TEST(PluginLoading, SharedLibraryWithoutEntryPoints) {
+  const std::string msg = load_error(kTestPlugins / "neohebb-no_entry.so");
+  EXPECT_NE(msg.find("not a neohebb plugin: it exports no 'neohebb_abi' entry point"), std::string::npos) << msg;
+}
+
+TEST(PluginLoading, WrongAbiVersionIsRefusedBeforeTheManifest) {
+  const std::string msg = load_error(kTestPlugins / "neohebb-bad_abi.so");
+  EXPECT_NE(msg.find("built against neohebb SDK ABI version 999, but this host uses version 1; "
+                     "rebuild the plugin against the installed SDK"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(PluginLoading, ThrowingConstructorIsATypedErrorNotACrash) {
+  core::PluginRegistry registry;
+  registry.load(kTestPlugins / "neohebb-faulty.so");
+  const auto* c = registry.find(sdk::Kind::Task, "faulty_task");
+  ASSERT_NE(c, nullptr);
+  sdk::ParamSet p;
+  p.set("fail", std::string("constructor"));
+  p.set("level", 1.0);
+  try {
+    core::instantiate<sdk::Task<double>, double>(*c, p);
+    FAIL() << "expected sdk::ParameterError";
+  } catch (const sdk::ParameterError& e) {
+    EXPECT_EQ(e.parameter(), "fail");
+    EXPECT_STREQ(e.what(), "asked to fail in the constructor");
+  }
+}
+
+TEST(PluginLoading, BrokenFilesInASearchFolderDoNotHideGoodOnes) {
+  core::PluginRegistry registry;
+  registry.load_path(kTestPlugins);
+  EXPECT_NE(registry.find(sdk::Kind::Task, "faulty_task"), nullptr);
+  EXPECT_EQ(registry.failures().size(), 2u);  // bad_abi and no_entry
+}
