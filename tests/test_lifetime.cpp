@@ -11,7 +11,8 @@ using test_support::TempDir;
 
 namespace {
 
-core::Experiment load(const TempDir& dir, const std::string& toml, const std::vector<std::string>& sets = {}) {
+core::Experiment load(const TempDir& dir, const std::string& toml,
+                      const std::vector<std::string>& sets = {}) {
   static core::PluginRegistry registry;  // outlives every experiment and instance of these tests
   return core::load_experiment(dir.write("exp.toml", toml), sets, registry);
 }
@@ -43,7 +44,8 @@ Eigen::MatrixXd reference_eligibility(const core::Setup<double>& s, const Eigen:
         for (int j = 0; j < N; ++j) {
           double f = 0;
           for (int k = 0; k < theta.rows(); ++k)
-            for (int l = 0; l < theta.cols(); ++l) f += theta(k, l) * std::pow(r(j), k) * std::pow(d(i), l);
+            for (int l = 0; l < theta.cols(); ++l)
+              f += theta(k, l) * std::pow(r(j), k) * std::pow(d(i), l);
           e(i, j) += dt * f;
         }
     x = xn;
@@ -65,9 +67,10 @@ average_beta = 0.3
 TEST(Lifetime, EligibilityProductEqualsPerSynapseSum) {
   TempDir dir;
   for (const char* deviation : {"before_average", "after_average"}) {
-    const auto e = load(dir, small_experiment(kReferenceSettings),
-                        {"exploration.probability=0", "network.initial_state=0", "rule.baseline=none",
-                         "rule.eta=1", std::string("eligibility.deviation=") + deviation});
+    const auto e =
+        load(dir, small_experiment(kReferenceSettings),
+             {"exploration.probability=0", "network.initial_state=0", "rule.baseline=none",
+              "rule.eta=1", std::string("eligibility.deviation=") + deviation});
     const auto setup = core::make_setup<double>(e);
     const auto theta = setup.trace->initial_coefficients();
     const std::uint64_t seed = core::lifetime_seed(setup.seed, 0);
@@ -84,7 +87,8 @@ TEST(Lifetime, EligibilityProductEqualsPerSynapseSum) {
     EXPECT_NEAR(rec.reward, R, 1e-13);
     const Eigen::MatrixXd mu = life.weights() - W0;  // eta = 1, no baseline: mu = R e
     ASSERT_GT(e_ref.cwiseAbs().maxCoeff(), 1e-3);
-    EXPECT_LT((mu - R * e_ref).cwiseAbs().maxCoeff(), 1e-12 * (R * e_ref).cwiseAbs().maxCoeff()) << deviation;
+    EXPECT_LT((mu - R * e_ref).cwiseAbs().maxCoeff(), 1e-12 * (R * e_ref).cwiseAbs().maxCoeff())
+        << deviation;
   }
 }
 
@@ -135,6 +139,7 @@ TEST(Lifetime, ComplexStepThroughALifetimeMatchesFiniteDifferences) {
     const Eigen::MatrixXd dW_fd = (lp.weights() - lm.weights()) / (2 * eps);
     const double scale = dW_cs.cwiseAbs().maxCoeff();
     if (trial > 0) ASSERT_GT(scale, 0.0);
-    EXPECT_LT((dW_cs - dW_fd).cwiseAbs().maxCoeff(), 1e-6 * std::max(scale, 1e-12)) << "trial " << trial;
+    EXPECT_LT((dW_cs - dW_fd).cwiseAbs().maxCoeff(), 1e-6 * std::max(scale, 1e-12))
+        << "trial " << trial;
   }
 }

@@ -58,19 +58,23 @@ TEST(PluginLoading, InstanceKeepsItsLibraryAlive) {
 }
 
 TEST(PluginLoading, MissingFileIsAClearError) {
-  EXPECT_EQ(load_error("/nonexistent/neohebb-x.so"), "/nonexistent/neohebb-x.so: no such plugin file");
+  EXPECT_EQ(load_error("/nonexistent/neohebb-x.so"),
+            "/nonexistent/neohebb-x.so: no such plugin file");
 }
 
 TEST(PluginLoading, FileThatIsNotASharedLibrary) {
   test_support::TempDir dir;
   const auto file = dir.write("neohebb-text.so", "this is not an ELF file\n");
   const std::string msg = load_error(file);
-  EXPECT_NE(msg.find("neohebb-text.so: cannot be loaded as a shared library"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("neohebb-text.so: cannot be loaded as a shared library"), std::string::npos)
+      << msg;
 }
 
 TEST(PluginLoading, SharedLibraryWithoutEntryPoints) {
   const std::string msg = load_error(kTestPlugins / "neohebb-no_entry.so");
-  EXPECT_NE(msg.find("not a neohebb plugin: it exports no 'neohebb_abi' entry point"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not a neohebb plugin: it exports no 'neohebb_abi' entry point"),
+            std::string::npos)
+      << msg;
 }
 
 TEST(PluginLoading, WrongAbiVersionIsRefusedBeforeTheManifest) {

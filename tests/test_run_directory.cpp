@@ -69,7 +69,8 @@ TEST(Npy, HeaderIsAlignedAndDataColumnMajor) {
   m << 1, 2, 3, 4, 5, 6;
   const std::string bytes = core::npy_bytes(m);
   ASSERT_EQ(bytes.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-  const std::size_t header = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+  const std::size_t header =
+      static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
   EXPECT_EQ((10 + header) % 64, 0u);
   EXPECT_NE(bytes.find("'fortran_order': True, 'shape': (2, 3)"), std::string::npos);
   EXPECT_EQ(bytes[10 + header - 1], '\n');

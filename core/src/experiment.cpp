@@ -12,7 +12,9 @@
 namespace neohebb::core {
 namespace fs = std::filesystem;
 
-std::string SourcePosition::str() const { return fmt::format("{}:{}:{}", file, line, column); }
+std::string SourcePosition::str() const {
+  return fmt::format("{}:{}:{}", file, line, column);
+}
 
 SourcePosition Experiment::position(const std::string& section, const std::string& key) const {
   if (auto it = positions.find(section + "." + key); !key.empty() && it != positions.end())
@@ -22,8 +24,7 @@ SourcePosition Experiment::position(const std::string& section, const std::strin
 }
 
 std::string Experiment::name() const {
-  const auto& n = section("experiment").text("name");
-  return n.empty() ? file.stem().string() : n;
+  return section("experiment").text("name");
 }
 
 namespace {
@@ -34,6 +35,7 @@ class Diagnostics {
   explicit Diagnostics(fs::path file) : file_(std::move(file)) {}
   SourcePosition where(const toml::source_region& r) const {
     const std::string file = r.path ? std::string(*r.path) : file_.string();
+    if (r.begin.line == 0) return {file, 1, 1};  // a table created by --set has no position
     return {file, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
   }
   void error(const toml::source_region& r, const std::string& msg) { error(where(r), msg); }
@@ -60,7 +62,8 @@ std::string node_text(const toml::node& n) {
 std::string bound_text(const sdk::ParamSpec& s) {
   std::string out;
   if (s.min) out += fmt::format("{} {}", s.min_exclusive ? ">" : ">=", *s.min);
-  if (s.max) out += fmt::format("{}{} {}", out.empty() ? "" : " and ", s.max_exclusive ? "<" : "<=", *s.max);
+  if (s.max)
+    out += fmt::format("{}{} {}", out.empty() ? "" : " and ", s.max_exclusive ? "<" : "<=", *s.max);
   return out;
 }
 
@@ -87,8 +90,8 @@ std::optional<sdk::ParamValue> convert(const toml::node& n, const sdk::ParamSpec
   };
   const auto check_range = [&](const toml::node& at, double v, const std::string& label) {
     if (in_range(s, v)) return true;
-    d.error(at.source(), fmt::format("'{}' = {} for {} must be {}", label, node_text(at), owner,
-                                     bound_text(s)));
+    d.error(at.source(),
+            fmt::format("'{}' = {} for {} must be {}", label, node_text(at), owner, bound_text(s)));
     return false;
   };
   switch (s.type) {
@@ -107,7 +110,8 @@ std::optional<sdk::ParamValue> convert(const toml::node& n, const sdk::ParamSpec
     case sdk::ParamType::String: {
       if (!n.is_string()) return wrong_type();
       std::string v = *n.value<std::string>();
-      if (!s.choices.empty() && std::find(s.choices.begin(), s.choices.end(), v) == s.choices.end()) {
+      if (!s.choices.empty() &&
+          std::find(s.choices.begin(), s.choices.end(), v) == s.choices.end()) {
         std::string list;
         for (const auto& c : s.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
         d.error(n.source(), fmt::format("'{}' = \"{}\" for {} must be one of {}{}", s.name, v,
@@ -157,9 +161,11 @@ sdk::ParamSet validate_table(const toml::table& table, const std::string& sectio
   for (auto&& [key, node] : table) {
     const std::string k(key.str());
     if (reserved.count(k)) continue;
-    auto spec = std::find_if(schema.begin(), schema.end(), [&](const auto& s) { return s.name == k; });
+    auto spec =
+        std::find_if(schema.begin(), schema.end(), [&](const auto& s) { return s.name == k; });
     if (spec == schema.end()) {
-      d.error(key.source(), fmt::format("unknown parameter '{}' for {}{}", k, owner, did_you_mean(k, known)));
+      d.error(key.source(),
+              fmt::format("unknown parameter '{}' for {}{}", k, owner, did_you_mean(k, known)));
       continue;
     }
     positions[section + "." + k] = d.where(node.source());
@@ -170,7 +176,8 @@ sdk::ParamSet validate_table(const toml::table& table, const std::string& sectio
     if (s.default_value)
       out.set(s.name, *s.default_value);
     else
-      d.error(table.source(), fmt::format("missing required parameter '{}' for {} ({})", s.name, owner, s.doc));
+      d.error(table.source(),
+              fmt::format("missing required parameter '{}' for {} ({})", s.name, owner, s.doc));
   }
   return out;
 }
@@ -187,10 +194,19 @@ void apply_override(toml::table& root, const std::string& spec) {
   toml::table* t = root[section].as_table();
   if (!t) throw ConfigError({fmt::format("--set {}: '{}' is not a section", spec, section)});
   try {
-    toml::table parsed = toml::parse(std::string_view{"v = " + value}, std::string_view{"--set " + spec});
+    toml::table parsed =
+        toml::parse(std::string_view{"v = " + value}, std::string_view{"--set " + spec});
     parsed.get("v")->visit([&](auto&& n) { t->insert_or_assign(key, std::move(n)); });
   } catch (const toml::parse_error&) {
-    t->insert_or_assign(key, value);  // a bare word: take it as a string
+    // A bare word: take it as a string, parsed so that it keeps a position for error messages.
+    std::string quoted = "v = \"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c;
+    }
+    toml::table parsed =
+        toml::parse(std::string_view{quoted + "\""}, std::string_view{"--set " + spec});
+    parsed.get("v")->visit([&](auto&& n) { t->insert_or_assign(key, std::move(n)); });
   }
 }
 
@@ -201,7 +217,8 @@ std::vector<std::string> section_names() {
   return names;
 }
 
-void load_plugin_paths(const toml::table& root, Experiment& e, PluginRegistry& registry, Diagnostics& d) {
+void load_plugin_paths(const toml::table& root, Experiment& e, PluginRegistry& registry,
+                       Diagnostics& d) {
   const toml::node* node = root.get("plugins");
   if (!node) return;
   const toml::table* t = node->as_table();
@@ -219,11 +236,12 @@ void load_plugin_paths(const toml::table& root, Experiment& e, PluginRegistry& r
     }
     for (const toml::node& el : *arr) {
       if (!el.is_string()) {
-        d.error(el.source(), fmt::format("[plugins] path entries must be strings, got {}", node_text(el)));
+        d.error(el.source(),
+                fmt::format("[plugins] path entries must be strings, got {}", node_text(el)));
         continue;
       }
       fs::path p(*el.value<std::string>());
-      if (p.is_relative()) p = e.file.parent_path() / p;
+      if (p.is_relative()) p = fs::absolute(e.file).parent_path() / p;
       std::error_code ec;
       if (!fs::exists(p, ec)) {
         d.error(el.source(), fmt::format("plugin path '{}' does not exist", p.string()));
@@ -240,11 +258,16 @@ void load_plugin_paths(const toml::table& root, Experiment& e, PluginRegistry& r
 
 std::string kind_plural(sdk::Kind k) {
   switch (k) {
-    case sdk::Kind::Task: return "tasks";
-    case sdk::Kind::NeuronModel: return "neuron models";
-    case sdk::Kind::TracePolynomial: return "trace polynomials";
-    case sdk::Kind::PlasticityRule: return "plasticity rules";
-    case sdk::Kind::Analysis: return "analyses";
+    case sdk::Kind::Task:
+      return "tasks";
+    case sdk::Kind::NeuronModel:
+      return "neuron models";
+    case sdk::Kind::TracePolynomial:
+      return "trace polynomials";
+    case sdk::Kind::PlasticityRule:
+      return "plasticity rules";
+    case sdk::Kind::Analysis:
+      return "analyses";
   }
   return "?";
 }
@@ -268,13 +291,14 @@ void validate_plugin_section(const toml::table& root, const PluginSection& ps, E
     const toml::node& tn = *t->get("type");
     type_at = tn.source();
     if (!tn.is_string())
-      return d.error(tn.source(), fmt::format("[{}] type must be a string naming one of the {}: {}",
-                                              ps.name, kind_plural(ps.kind), list_names(available)));
+      return d.error(tn.source(),
+                     fmt::format("[{}] type must be a string naming one of the {}: {}", ps.name,
+                                 kind_plural(ps.kind), list_names(available)));
     type = *tn.value<std::string>();
   }
   if (type.empty()) {
     const SourcePosition at = t ? d.where(t->source()) : SourcePosition{e.file.string(), 1, 1};
-    return d.error(at, fmt::format("{} [{}] with type = \"<name>\"; available {}: {}",
+    return d.error(at, fmt::format("{} [{}]; available {}: {}",
                                    t ? "add type = \"<name>\" to" : "missing section", ps.name,
                                    kind_plural(ps.kind), list_names(available)));
   }
@@ -284,15 +308,15 @@ void validate_plugin_section(const toml::table& root, const PluginSection& ps, E
   if (!c) {
     std::string failed;
     for (const auto& [file, why] : registry.failures()) failed += "\n  note: " + why;
-    return d.error(at, fmt::format("unknown {} '{}'{}; available {}: {}{}", kind_name(ps.kind), type,
-                                   did_you_mean(type, available), kind_plural(ps.kind),
+    return d.error(at, fmt::format("unknown {} '{}'{}; available {}: {}{}", kind_name(ps.kind),
+                                   type, did_you_mean(type, available), kind_plural(ps.kind),
                                    list_names(available), failed));
   }
   const std::string owner = fmt::format("{} '{}'", kind_name(ps.kind), type);
   const toml::table empty;
-  PluginChoice choice{type, validate_table(t ? *t : empty, ps.name, c->info->params, owner,
-                                           {"type"}, d, e.positions),
-                      c};
+  PluginChoice choice{
+      type,
+      validate_table(t ? *t : empty, ps.name, c->info->params, owner, {"type"}, d, e.positions), c};
   e.plugins[ps.name] = std::move(choice);
 }
 
@@ -324,7 +348,8 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
       d.error(key.source(), fmt::format("unknown section [{}]{}; sections are: {}", k,
                                         did_you_mean(k, known, ""), list_names(known)));
     else
-      d.error(key.source(), fmt::format("unknown top-level key '{}'; every setting belongs in a section", k));
+      d.error(key.source(),
+              fmt::format("unknown top-level key '{}'; every setting belongs in a section", k));
   }
   load_plugin_paths(root, e, registry, d);
   registry.load_default_paths();
@@ -334,8 +359,11 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
     const toml::table empty;
     const toml::table* t = node && node->is_table() ? node->as_table() : &empty;
     if (node && node->is_table()) e.positions[cs.name] = d.where(node->source());
-    e.core[cs.name] = validate_table(*t, cs.name, cs.params, "[" + cs.name + "]", {}, d, e.positions);
+    e.core[cs.name] =
+        validate_table(*t, cs.name, cs.params, "[" + cs.name + "]", {}, d, e.positions);
   }
+  if (e.core["experiment"].text("name").empty())
+    e.core["experiment"].set("name", file.stem().string());
   for (const auto& ps : plugin_sections()) validate_plugin_section(root, ps, e, registry, d);
   if (!d.messages().empty()) throw ConfigError(d.messages());
   return e;

@@ -15,7 +15,8 @@ const std::vector<CoreSection>& core_sections() {
        {
            ParamSpec::text("name", "", "name of the experiment (default: the file's stem)"),
            ParamSpec::integer("seed", 1, "root of every random stream of the run").at_least(0),
-           ParamSpec::integer("lifetimes", 1, "independent lifetimes (fresh networks), each its own seed")
+           ParamSpec::integer("lifetimes", 1,
+                              "independent lifetimes (fresh networks), each its own seed")
                .at_least(1),
            ParamSpec::integer("trials", 1000, "trials per lifetime (H)").at_least(1),
        }},
@@ -26,8 +27,9 @@ const std::vector<CoreSection>& core_sections() {
            ParamSpec::real("gain", 1.5, "W_ij ~ N(0, gain^2 / N) at the start of each lifetime")
                .at_least(0),
            ParamSpec::boolean("self_connections", true, "keep the diagonal of W"),
-           ParamSpec::text("input_weights", "uniform",
-                           "W_in entries: 'uniform' U(-s, s) or 'normal' N(0, s^2), s = input_scale")
+           ParamSpec::text(
+               "input_weights", "uniform",
+               "W_in entries: 'uniform' U(-s, s) or 'normal' N(0, s^2), s = input_scale")
                .one_of({"uniform", "normal"}),
            ParamSpec::real("input_scale", 1.0, "scale s of the input weights").at_least(0),
            ParamSpec::integers("input_free_units", {},

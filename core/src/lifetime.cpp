@@ -29,10 +29,12 @@ Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<
 
   const int M = T_ - first_trace_step_;
   const double dt = setup.neuron->dt();
-  const double lambda = std::isinf(setup.eligibility.tau_e) ? 1.0 : 1.0 - dt / setup.eligibility.tau_e;
+  const double lambda =
+      std::isinf(setup.eligibility.tau_e) ? 1.0 : 1.0 - dt / setup.eligibility.tau_e;
   const double c = setup.eligibility.scale_by_dt ? dt : 1.0;
   trace_weight_.resize(static_cast<std::size_t>(T_));
-  for (int t = 0; t < T_; ++t) trace_weight_[static_cast<std::size_t>(t)] = c * std::pow(lambda, T_ - 1 - t);
+  for (int t = 0; t < T_; ++t)
+    trace_weight_[static_cast<std::size_t>(t)] = c * std::pow(lambda, T_ - 1 - t);
 
   for (auto* v : {&x_, &x_next_, &xbar_, &r_, &d_, &current_}) v->setZero(N_);
   drive_.setZero(N_, T_);
@@ -55,7 +57,8 @@ void Lifetime<S>::draw_kicks(sdk::Rng& rng) {
   std::geometric_distribution<std::int64_t> gap(ex.probability);
   for (std::int64_t k = ex.probability >= 1 ? 0 : gap(rng.engine()); k < slots;
        k += 1 + (ex.probability >= 1 ? 0 : gap(rng.engine()))) {
-    const double v = ex.normal ? ex.amplitude * rng.normal() : rng.uniform(-ex.amplitude, ex.amplitude);
+    const double v =
+        ex.normal ? ex.amplitude * rng.normal() : rng.uniform(-ex.amplitude, ex.amplitude);
     kicks_.push_back({ex.start_step + static_cast<int>(k / N_), static_cast<int>(k % N_), v});
   }
 }
@@ -128,16 +131,21 @@ TrialRecord Lifetime<S>::run_trial() {
   e_.noalias() = post_stack_ * pre_stack_.transpose();
 
   const sdk::TrialOutcome<S> outcome{trial_, spec_.condition, setup_.task->reward(spec_, z_)};
-  TrialRecord rec{trial_, spec_.condition, sdk::real_part(outcome.reward),
-                  setup_.task->correct(spec_, z_), sdk::real_part(rule_->baseline(spec_.condition)),
+  TrialRecord rec{trial_,
+                  spec_.condition,
+                  sdk::real_part(outcome.reward),
+                  setup_.task->correct(spec_, z_),
+                  sdk::real_part(rule_->baseline(spec_.condition)),
                   rule_->plastic(trial_)};
   if (!sdk::is_finite(outcome.reward))
-    throw RunError(fmt::format("trial {}: the reward is not finite (the network's output diverged)", trial_));
+    throw RunError(
+        fmt::format("trial {}: the reward is not finite (the network's output diverged)", trial_));
   if (rec.plastic) {
     rule_->weight_update(outcome, e_, W_, mu_);
     W_ += mu_;
     if (!W_.allFinite())
-      throw RunError(fmt::format("trial {}: the weights W are no longer finite after the update", trial_));
+      throw RunError(
+          fmt::format("trial {}: the weights W are no longer finite after the update", trial_));
   }
   rule_->end_trial(outcome, nullptr);
   ++trial_;

@@ -4,7 +4,9 @@
 
 namespace neohebb::core {
 namespace {
-std::vector<int> to_ints(const std::vector<std::int64_t>& v) { return {v.begin(), v.end()}; }
+std::vector<int> to_ints(const std::vector<std::int64_t>& v) {
+  return {v.begin(), v.end()};
+}
 }  // namespace
 
 NetworkOptions network_options(const sdk::ParamSet& p) {
@@ -29,8 +31,12 @@ ExplorationOptions exploration_options(const sdk::ParamSet& p) {
 }
 
 EligibilityOptions eligibility_options(const sdk::ParamSet& p) {
-  return {p.real("tau_e"), p.real("average_beta"), p.text("deviation") == "before_average",
-          static_cast<int>(p.integer("start_step")), p.flag("scale_by_dt"), p.flag("reset_average")};
+  return {p.real("tau_e"),
+          p.real("average_beta"),
+          p.text("deviation") == "before_average",
+          static_cast<int>(p.integer("start_step")),
+          p.flag("scale_by_dt"),
+          p.flag("reset_average")};
 }
 
 NetworkWeights initial_weights(const NetworkOptions& o, int inputs, int outputs, sdk::Rng& rng) {
@@ -49,7 +55,8 @@ NetworkWeights initial_weights(const NetworkOptions& o, int inputs, int outputs,
   for (int u : o.input_free_units) w.W_in.row(u).setZero();
   if (o.unit_readout) {
     w.W_out = Eigen::MatrixXd::Zero(outputs, n);
-    for (int k = 0; k < outputs; ++k) w.W_out(k, o.readout_units[static_cast<std::size_t>(k)]) = 1.0;
+    for (int k = 0; k < outputs; ++k)
+      w.W_out(k, o.readout_units[static_cast<std::size_t>(k)]) = 1.0;
   } else {
     w.W_out.resize(outputs, n);
     for (int j = 0; j < n; ++j)

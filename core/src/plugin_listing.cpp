@@ -19,14 +19,16 @@ std::string range_text(const sdk::ParamSpec& s) {
   }
   std::string out;
   if (s.min) out += fmt::format("{} {}", s.min_exclusive ? ">" : ">=", *s.min);
-  if (s.max) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", s.max_exclusive ? "<" : "<=", *s.max);
+  if (s.max)
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", s.max_exclusive ? "<" : "<=", *s.max);
   return out;
 }
 
 std::string text_table(const sdk::ParamSchema& params) {
   std::string out;
   for (const auto& s : params) {
-    out += fmt::format("    {:<20} {:<16} default {}", s.name, sdk::type_name(s.type), default_text(s));
+    out += fmt::format("    {:<20} {:<16} default {}", s.name, sdk::type_name(s.type),
+                       default_text(s));
     if (!s.unit.empty()) out += fmt::format(" {}", s.unit);
     if (const auto r = range_text(s); !r.empty()) out += fmt::format("  [{}]", r);
     out += fmt::format("\n        {}\n", s.doc);
@@ -41,7 +43,8 @@ std::string escape_cell(std::string s) {
 
 std::string markdown_table(const sdk::ParamSchema& params) {
   if (params.empty()) return "No parameters.\n";
-  std::string out = "| parameter | type | default | unit | range | description |\n|---|---|---|---|---|---|\n";
+  std::string out =
+      "| parameter | type | default | unit | range | description |\n|---|---|---|---|---|---|\n";
   for (const auto& s : params)
     out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", s.name, sdk::type_name(s.type),
                        escape_cell(default_text(s)), s.unit, escape_cell(range_text(s)),
@@ -55,8 +58,9 @@ std::string plugin_listing(const PluginRegistry& registry, const std::string& na
   std::string out;
   for (const LoadedComponent* c : registry.components()) {
     if (!name.empty() && c->info->name != name) continue;
-    out += fmt::format("{} {}  (plugin {} {}, {})\n    {}\n", kind_name(c->info->kind), c->info->name,
-                       c->plugin, c->plugin_version, c->file.string(), c->info->summary);
+    out +=
+        fmt::format("{} {}  (plugin {} {}, {})\n    {}\n", kind_name(c->info->kind), c->info->name,
+                    c->plugin, c->plugin_version, c->file.string(), c->info->summary);
     out += text_table(c->info->params) + "\n";
   }
   if (name.empty() || name == "core")

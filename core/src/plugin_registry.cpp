@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <vector>  // before library_info et al.: Boost.DLL 1.74 with std::filesystem needs it
 
+#include <fmt/format.h>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
-#include <fmt/format.h>
 
 #include "neohebb/core/errors.hpp"
 
@@ -20,8 +20,8 @@ namespace {
 std::string describe(const sdk::BuildFingerprint& f) {
   const char* compiler = f.compiler_id == 1 ? "gcc" : f.compiler_id == 2 ? "clang" : "unknown";
   return fmt::format("{} {}, cxx11 ABI {}, Eigen {}, align {}, index {} bytes", compiler,
-                     f.compiler_major, f.cxx11_string_abi, f.eigen_version,
-                     f.eigen_max_align_bytes, f.eigen_index_size);
+                     f.compiler_major, f.cxx11_string_abi, f.eigen_version, f.eigen_max_align_bytes,
+                     f.eigen_index_size);
 }
 
 // Reads the plugin's fingerprint through its struct_size so that an older or newer record is
@@ -37,13 +37,15 @@ void check_fingerprint(const fs::path& file, const sdk::BuildFingerprint* theirs
   const sdk::BuildFingerprint ours = sdk::this_build();
   if (copy.abi_version != ours.abi_version)
     throw PluginLoadError(
-        file, fmt::format("built against neohebb SDK ABI version {}, but this host uses version {}; "
-                          "rebuild the plugin against the installed SDK",
-                          copy.abi_version, ours.abi_version));
+        file,
+        fmt::format("built against neohebb SDK ABI version {}, but this host uses version {}; "
+                    "rebuild the plugin against the installed SDK",
+                    copy.abi_version, ours.abi_version));
   if (copy.struct_size != ours.struct_size || std::memcmp(&copy, &ours, sizeof ours) != 0)
-    throw PluginLoadError(file, fmt::format("toolchain mismatch (plugin: {}; host: {}); rebuild the "
-                                            "plugin with the host's compiler and flags",
-                                            describe(copy), describe(ours)));
+    throw PluginLoadError(file,
+                          fmt::format("toolchain mismatch (plugin: {}; host: {}); rebuild the "
+                                      "plugin with the host's compiler and flags",
+                                      describe(copy), describe(ours)));
 }
 
 void check_manifest(const fs::path& file, const sdk::Manifest& m) {
@@ -69,12 +71,14 @@ void PluginRegistry::load(const fs::path& file_in) {
   auto lib = std::make_shared<boost::dll::shared_library>();
   lib->load(file, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   if (ec)
-    throw PluginLoadError(file, fmt::format("cannot be loaded as a shared library ({})", ec.message()));
+    throw PluginLoadError(file,
+                          fmt::format("cannot be loaded as a shared library ({})", ec.message()));
   if (!lib->has("neohebb_abi"))
     throw PluginLoadError(file, "not a neohebb plugin: it exports no 'neohebb_abi' entry point");
   check_fingerprint(file, lib->get_alias<const sdk::BuildFingerprint*()>("neohebb_abi")());
   if (!lib->has("neohebb_manifest"))
-    throw PluginLoadError(file, "not a neohebb plugin: it exports no 'neohebb_manifest' entry point");
+    throw PluginLoadError(file,
+                          "not a neohebb plugin: it exports no 'neohebb_manifest' entry point");
   const sdk::Manifest& manifest = lib->get_alias<const sdk::Manifest&()>("neohebb_manifest")();
   check_manifest(file, manifest);
   loaded_files_.push_back(file);

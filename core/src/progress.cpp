@@ -41,8 +41,8 @@ void Progress::draw() {
   if (decile > last_decile_ || now - last_line_ > std::chrono::seconds(30)) {
     last_decile_ = decile;
     last_line_ = now;
-    fmt::print(stderr, "{}: {}/{} ({:.0f}%), elapsed {}, ETA {}\n", label_, done, total_, 100 * frac,
-               clock_text(elapsed), eta);
+    fmt::print(stderr, "{}: {}/{} ({:.0f}%), elapsed {}, ETA {}\n", label_, done, total_,
+               100 * frac, clock_text(elapsed), eta);
   }
 }
 

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/npy.hpp"
@@ -177,7 +177,8 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
       {"host", host},
       {"started", started},
       {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
-      {"wall_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
+      {"wall_seconds",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
   };
   run.write("run.json", info.dump(2) + "\n");
   run.write("learning_curve.csv", learning_curve_csv(results));

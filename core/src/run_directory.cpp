@@ -27,7 +27,8 @@ void write_file_atomically(const fs::path& file, const std::string& bytes) {
   fs::rename(tmp, file, ec);
   if (ec) {
     fs::remove(tmp, ec);
-    throw RunError(fmt::format("{}: cannot move the finished file into place ({})", file.string(), ec.message()));
+    throw RunError(fmt::format("{}: cannot move the finished file into place ({})", file.string(),
+                               ec.message()));
   }
 }
 
@@ -35,16 +36,19 @@ RunDirectory::RunDirectory(fs::path dir, bool overwrite)
     : dir_(std::move(dir)), partial_(dir_.string() + ".partial"), overwrite_(overwrite) {
   std::error_code ec;
   if (fs::exists(dir_, ec) && !overwrite_)
-    throw RunError(fmt::format("{}: the run directory exists already; choose another --out or pass "
-                               "--overwrite to replace it",
-                               dir_.string()));
+    throw RunError(
+        fmt::format("{}: the run directory exists already; choose another --out or pass "
+                    "--overwrite to replace it",
+                    dir_.string()));
   if (fs::exists(partial_, ec))
-    throw RunError(fmt::format("{}: an unfinished run is in the way (another run in progress, or a "
-                               "crashed one); remove it to start again",
-                               partial_.string()));
+    throw RunError(
+        fmt::format("{}: an unfinished run is in the way (another run in progress, or a "
+                    "crashed one); remove it to start again",
+                    partial_.string()));
   fs::create_directories(partial_, ec);
   if (ec)
-    throw RunError(fmt::format("{}: cannot create the run directory ({})", partial_.string(), ec.message()));
+    throw RunError(
+        fmt::format("{}: cannot create the run directory ({})", partial_.string(), ec.message()));
 }
 
 RunDirectory::~RunDirectory() {
@@ -67,13 +71,19 @@ void RunDirectory::commit() {
     const fs::path old = dir_.string() + ".replaced";
     fs::remove_all(old, ec);
     fs::rename(dir_, old, ec);
-    if (ec) throw RunError(fmt::format("{}: cannot move the old run aside ({})", dir_.string(), ec.message()));
+    if (ec)
+      throw RunError(
+          fmt::format("{}: cannot move the old run aside ({})", dir_.string(), ec.message()));
     fs::rename(partial_, dir_, ec);
-    if (ec) throw RunError(fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
+    if (ec)
+      throw RunError(
+          fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
     fs::remove_all(old, ec);
   } else {
     fs::rename(partial_, dir_, ec);
-    if (ec) throw RunError(fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
+    if (ec)
+      throw RunError(
+          fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
   }
   committed_ = true;
 }

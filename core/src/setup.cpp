@@ -45,18 +45,19 @@ void check_options(const Experiment& e, const NetworkOptions& net, const sdk::Ta
   if (net.unit_readout) {
     check_units(e, "readout_units", net.readout_units, net.size, errors);
     if (static_cast<int>(net.readout_units.size()) != lay.outputs)
-      errors.push_back(fmt::format(
-          "{}: [network] readout_units has {} units but task '{}' has {} output(s)",
-          e.position("network", "readout_units").str(), net.readout_units.size(),
-          e.plugin("task").type, lay.outputs));
+      errors.push_back(
+          fmt::format("{}: [network] readout_units has {} units but task '{}' has {} output(s)",
+                      e.position("network", "readout_units").str(), net.readout_units.size(),
+                      e.plugin("task").type, lay.outputs));
   }
   if (el.start_step >= lay.steps)
-    errors.push_back(fmt::format("{}: [eligibility] start_step = {} is not inside the trial ({} steps)",
-                                 e.position("eligibility", "start_step").str(), el.start_step,
-                                 lay.steps));
+    errors.push_back(
+        fmt::format("{}: [eligibility] start_step = {} is not inside the trial ({} steps)",
+                    e.position("eligibility", "start_step").str(), el.start_step, lay.steps));
   if (lay.steps < 1 || lay.outputs < 1)
-    errors.push_back(fmt::format("{}: task '{}' lays out {} steps and {} outputs; it needs at least one of each",
-                                 e.position("task").str(), e.plugin("task").type, lay.steps, lay.outputs));
+    errors.push_back(
+        fmt::format("{}: task '{}' lays out {} steps and {} outputs; it needs at least one of each",
+                    e.position("task").str(), e.plugin("task").type, lay.steps, lay.outputs));
 }
 
 }  // namespace

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/color.h>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/experiment.hpp"
@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
   std::string out_dir;
 
   auto* run = app.add_subcommand("run", "run an experiment and write a run directory");
-  run->add_option("experiment", experiment_file, "experiment TOML file")->required()->check(CLI::ExistingFile);
+  run->add_option("experiment", experiment_file, "experiment TOML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   run->add_option("--out", out_dir, "run directory (default: runs/<name>-<date>-<time>)");
   run->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
   run->add_flag("--overwrite", run_options.overwrite, "replace an existing run directory");
@@ -71,7 +73,9 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", run_options.quiet, "no progress output");
 
   auto* validate = app.add_subcommand("validate", "check an experiment file without running it");
-  validate->add_option("experiment", experiment_file, "experiment TOML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("experiment", experiment_file, "experiment TOML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   validate->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
 
   std::string plugin_name;
@@ -98,7 +102,9 @@ int main(int argc, char** argv) {
       }
       const std::string listing = neohebb::core::plugin_listing(registry, plugin_name);
       if (listing.empty()) {
-        print_error(fmt::format("no component named '{}'; `neohebb plugins` lists them all", plugin_name), color);
+        print_error(
+            fmt::format("no component named '{}'; `neohebb plugins` lists them all", plugin_name),
+            color);
         return 1;
       }
       fmt::print("{}", listing);

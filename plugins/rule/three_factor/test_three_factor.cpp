@@ -55,7 +55,7 @@ TEST(ThreeFactor, TangentIsZeroWhereClipped) {
   plugins::ThreeFactor<double> rule(params({{"clip", 1e-3}, {"baseline", std::string("none")}}));
   rule.begin_lifetime(1, 1);
   Eigen::MatrixXd e(1, 2), E = Eigen::MatrixXd::Ones(1, 2), W = Eigen::MatrixXd::Zero(1, 2),
-                     dmu(1, 2);
+                           dmu(1, 2);
   e << 1e-3, 1.0;
   rule.weight_update_tangent({0, 0, 1.0}, 0, 0.5, e, E, W, W, dmu);
   EXPECT_NE(dmu(0, 0), 0.0);

@@ -47,12 +47,12 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
         clip_(p.real("clip")),
         warmup_(p.integer("warmup_trials")),
         mode_(p.text("baseline") == "global" ? Mode::Global
-              : p.text("baseline") == "none"  ? Mode::None
-                                              : Mode::PerCondition),
+              : p.text("baseline") == "none" ? Mode::None
+                                             : Mode::PerCondition),
         scaled_(p.text("modulation") == "baseline_magnitude") {
     if (scaled_ && mode_ == Mode::None)
-      throw sdk::ParameterError("modulation",
-                                "modulation 'baseline_magnitude' needs a baseline other than 'none'");
+      throw sdk::ParameterError(
+          "modulation", "modulation 'baseline_magnitude' needs a baseline other than 'none'");
   }
 
   void begin_lifetime(int conditions, int directions) override {
@@ -73,9 +73,9 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
 
   // d/dp [eta m (R - Rbar) e] = eta [dm (R - Rbar) + m (dR - dRbar)] e + eta m (R - Rbar) E_p,
   // and zero wherever the clip is active.
-  void weight_update_tangent(const sdk::TrialOutcome<S>& o, int p, const S& dR_p,
-                             sdk::MatCRef<S> e, sdk::MatCRef<S> E_p, sdk::MatCRef<S>,
-                             sdk::MatCRef<S>, sdk::MatRef<S> dmu_p) const override {
+  void weight_update_tangent(const sdk::TrialOutcome<S>& o, int p, const S& dR_p, sdk::MatCRef<S> e,
+                             sdk::MatCRef<S> E_p, sdk::MatCRef<S>, sdk::MatCRef<S>,
+                             sdk::MatRef<S> dmu_p) const override {
     const std::size_t s = slot(o);
     const S rbar = rbar_[s], drbar = drbar_[static_cast<std::size_t>(p)][s];
     const S m = modulation(o);

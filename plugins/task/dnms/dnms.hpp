@@ -47,12 +47,14 @@ class Dnms final : public sdk::Task<S> {
         random_order_(p.text("order") == "random"),
         correct_below_(p.real("correct_below")),
         gain_(p.real("policy_gain")) {
-    const char* names[] = {"pre_stimulus", "stimulus1", "delay1", "stimulus2", "delay2", "response"};
+    const char* names[] = {"pre_stimulus", "stimulus1", "delay1",
+                           "stimulus2",    "delay2",    "response"};
     for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
   }
 
   void setup(const sdk::TaskSetup& s) override {
-    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = static_cast<int>(std::lround(ms_[i] / s.dt));
+    for (std::size_t i = 0; i < ms_.size(); ++i)
+      steps_[i] = static_cast<int>(std::lround(ms_[i] / s.dt));
     if (steps_[kResponse] < 1)
       throw sdk::ParameterError("response", "the response window is shorter than one step dt");
     if (steps_[kStim1] < 1 || steps_[kStim2] < 1)
@@ -80,7 +82,8 @@ class Dnms final : public sdk::Task<S> {
 
   S reward(const sdk::TrialSpec& t, sdk::MatCRef<S> z) const override {
     S sum(0);
-    for (int s = t.response_begin; s < t.response_end; ++s) sum += sdk::abs_cs(S(z(0, s) - t.target(0, s)));
+    for (int s = t.response_begin; s < t.response_end; ++s)
+      sum += sdk::abs_cs(S(z(0, s) - t.target(0, s)));
     return -sum / double(t.response_end - t.response_begin);
   }
   void reward_gradient(const sdk::TrialSpec& t, sdk::MatCRef<S> z,

@@ -51,7 +51,7 @@ TEST(Dnms, RewardIsMinusMeanAbsoluteErrorOverResponse) {
   const auto task = miconi_dnms();
   sdk::Rng rng(1);
   sdk::TrialSpec t;
-  task.make_trial(1, rng, t);  // AB: target +0.98
+  task.make_trial(1, rng, t);                                   // AB: target +0.98
   Eigen::MatrixXd z = Eigen::MatrixXd::Constant(1, 1000, 5.0);  // outside the window: ignored
   z.block(0, 800, 1, 200).setConstant(0.48);
   EXPECT_NEAR(task.reward(t, z), -0.5, 1e-12);

@@ -28,13 +28,13 @@ class Monomial final : public sdk::TracePolynomial<S> {
     const auto& c = p.reals("coefficients");
     const auto& m = p.integers("learnable");
     if (!c.empty() && c.size() != n)
-      throw sdk::ParameterError("coefficients", "coefficients must hold (degree+1)^2 = " +
-                                                    std::to_string(n) + " values, got " +
-                                                    std::to_string(c.size()));
+      throw sdk::ParameterError("coefficients",
+                                "coefficients must hold (degree+1)^2 = " + std::to_string(n) +
+                                    " values, got " + std::to_string(c.size()));
     if (!m.empty() && m.size() != n)
-      throw sdk::ParameterError("learnable", "learnable must hold (degree+1)^2 = " +
-                                                 std::to_string(n) + " flags, got " +
-                                                 std::to_string(m.size()));
+      throw sdk::ParameterError(
+          "learnable", "learnable must hold (degree+1)^2 = " + std::to_string(n) + " flags, got " +
+                           std::to_string(m.size()));
     theta_ = sdk::Mat<sdk::Real>::Zero(terms_, terms_);
     learnable_ = Eigen::MatrixXi::Ones(terms_, terms_);
     for (int k = 0; k < terms_; ++k)

@@ -17,7 +17,8 @@ class FaultyTask final : public sdk::Task<S> {
     };
   }
   explicit FaultyTask(const sdk::ParamSet& p) : fail_(p.text("fail")) {
-    if (fail_ == "constructor") throw sdk::ParameterError("fail", "asked to fail in the constructor");
+    if (fail_ == "constructor")
+      throw sdk::ParameterError("fail", "asked to fail in the constructor");
   }
   void setup(const sdk::TaskSetup&) override {}
   sdk::TaskLayout layout() const override { return {1, 1, 10, 1}; }

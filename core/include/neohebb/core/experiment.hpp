@@ -43,10 +43,10 @@ struct PluginChoice {
 
 struct Experiment {
   std::filesystem::path file;
-  std::map<std::string, sdk::ParamSet> core;         // by core section name
-  std::map<std::string, PluginChoice> plugins;       // by plugin section name
-  std::vector<std::filesystem::path> plugin_paths;   // resolved [plugins] path entries
-  std::map<std::string, SourcePosition> positions;   // "section" and "section.key"
+  std::map<std::string, sdk::ParamSet> core;        // by core section name
+  std::map<std::string, PluginChoice> plugins;      // by plugin section name
+  std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
+  std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
 
   const sdk::ParamSet& section(const std::string& name) const { return core.at(name); }
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }

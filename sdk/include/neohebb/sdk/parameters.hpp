@@ -21,12 +21,18 @@ using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::ve
 
 inline const char* type_name(ParamType t) {
   switch (t) {
-    case ParamType::Bool: return "bool";
-    case ParamType::Int: return "integer";
-    case ParamType::Real: return "real";
-    case ParamType::String: return "string";
-    case ParamType::RealList: return "list of reals";
-    case ParamType::IntList: return "list of integers";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::Int:
+      return "integer";
+    case ParamType::Real:
+      return "real";
+    case ParamType::String:
+      return "string";
+    case ParamType::RealList:
+      return "list of reals";
+    case ParamType::IntList:
+      return "list of integers";
   }
   return "?";
 }
@@ -65,12 +71,34 @@ struct ParamSpec {
     return make(std::move(name), type, std::move(doc), std::nullopt);
   }
 
-  ParamSpec&& with_unit(std::string u) && { unit = std::move(u); return std::move(*this); }
-  ParamSpec&& at_least(double v) && { min = v; min_exclusive = false; return std::move(*this); }
-  ParamSpec&& above(double v) && { min = v; min_exclusive = true; return std::move(*this); }
-  ParamSpec&& at_most(double v) && { max = v; max_exclusive = false; return std::move(*this); }
-  ParamSpec&& below(double v) && { max = v; max_exclusive = true; return std::move(*this); }
-  ParamSpec&& one_of(std::vector<std::string> c) && { choices = std::move(c); return std::move(*this); }
+  ParamSpec&& with_unit(std::string u) && {
+    unit = std::move(u);
+    return std::move(*this);
+  }
+  ParamSpec&& at_least(double v) && {
+    min = v;
+    min_exclusive = false;
+    return std::move(*this);
+  }
+  ParamSpec&& above(double v) && {
+    min = v;
+    min_exclusive = true;
+    return std::move(*this);
+  }
+  ParamSpec&& at_most(double v) && {
+    max = v;
+    max_exclusive = false;
+    return std::move(*this);
+  }
+  ParamSpec&& below(double v) && {
+    max = v;
+    max_exclusive = true;
+    return std::move(*this);
+  }
+  ParamSpec&& one_of(std::vector<std::string> c) && {
+    choices = std::move(c);
+    return std::move(*this);
+  }
 
   bool required_value() const { return !default_value.has_value(); }
 
@@ -104,7 +132,9 @@ class ParamSet {
   std::int64_t integer(const std::string& n) const { return get<std::int64_t>(n); }
   double real(const std::string& n) const { return get<double>(n); }
   const std::string& text(const std::string& n) const { return get<std::string>(n); }
-  const std::vector<double>& reals(const std::string& n) const { return get<std::vector<double>>(n); }
+  const std::vector<double>& reals(const std::string& n) const {
+    return get<std::vector<double>>(n);
+  }
   const std::vector<std::int64_t>& integers(const std::string& n) const {
     return get<std::vector<std::int64_t>>(n);
   }

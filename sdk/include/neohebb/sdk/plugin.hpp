@@ -21,11 +21,16 @@ enum class Kind { Task, NeuronModel, TracePolynomial, PlasticityRule, Analysis }
 
 inline const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::Task: return "task";
-    case Kind::NeuronModel: return "neuron";
-    case Kind::TracePolynomial: return "trace";
-    case Kind::PlasticityRule: return "rule";
-    case Kind::Analysis: return "analysis";
+    case Kind::Task:
+      return "task";
+    case Kind::NeuronModel:
+      return "neuron";
+    case Kind::TracePolynomial:
+      return "trace";
+    case Kind::PlasticityRule:
+      return "rule";
+    case Kind::Analysis:
+      return "analysis";
   }
   return "?";
 }
@@ -55,10 +60,22 @@ Component<S>* create(const ParamSet& p) {
 }
 template <Kind K, class S>
 struct interface_of;
-template <class S> struct interface_of<Kind::Task, S> { using type = Task<S>; };
-template <class S> struct interface_of<Kind::NeuronModel, S> { using type = NeuronModel<S>; };
-template <class S> struct interface_of<Kind::TracePolynomial, S> { using type = TracePolynomial<S>; };
-template <class S> struct interface_of<Kind::PlasticityRule, S> { using type = PlasticityRule<S>; };
+template <class S>
+struct interface_of<Kind::Task, S> {
+  using type = Task<S>;
+};
+template <class S>
+struct interface_of<Kind::NeuronModel, S> {
+  using type = NeuronModel<S>;
+};
+template <class S>
+struct interface_of<Kind::TracePolynomial, S> {
+  using type = TracePolynomial<S>;
+};
+template <class S>
+struct interface_of<Kind::PlasticityRule, S> {
+  using type = PlasticityRule<S>;
+};
 }  // namespace detail
 
 template <Kind K, class S>
@@ -72,14 +89,21 @@ ComponentInfo component(std::string name, std::string summary) {
                 "Impl<double> does not implement the interface of this kind");
   static_assert(std::is_base_of_v<interface_t<K, Complex>, Impl<Complex>>,
                 "Impl<std::complex<double>> does not implement the interface of this kind");
-  return ComponentInfo{K, std::move(name), std::move(summary), Impl<Real>::schema(),
-                       &detail::create<Impl, Real>, &detail::create<Impl, Complex>};
+  return ComponentInfo{K,
+                       std::move(name),
+                       std::move(summary),
+                       Impl<Real>::schema(),
+                       &detail::create<Impl, Real>,
+                       &detail::create<Impl, Complex>};
 }
 
 template <class Impl>
 ComponentInfo analysis(std::string name, std::string summary) {
   static_assert(std::is_base_of_v<Analysis, Impl>, "Impl does not derive from sdk::Analysis");
-  return ComponentInfo{Kind::Analysis, std::move(name), std::move(summary), Impl::schema(),
+  return ComponentInfo{Kind::Analysis,
+                       std::move(name),
+                       std::move(summary),
+                       Impl::schema(),
                        [](const ParamSet& p) -> Component<Real>* { return new Impl(p); },
                        nullptr};
 }
@@ -90,16 +114,16 @@ ComponentInfo analysis(std::string name, std::string summary) {
 // `neohebb_manifest` under fixed names. Use once per library, at global scope:
 //   NEOHEBB_PLUGIN("my_plugin", "1.0.0",
 //                  neohebb::sdk::component<neohebb::sdk::Kind::Task, MyTask>("my_task", "..."))
-#define NEOHEBB_PLUGIN(plugin_name, plugin_version, ...)                                  \
-  namespace neohebb_plugin_entry {                                                        \
-  const ::neohebb::sdk::BuildFingerprint* fingerprint() {                                 \
-    static const ::neohebb::sdk::BuildFingerprint f = ::neohebb::sdk::this_build();       \
-    return &f;                                                                            \
-  }                                                                                       \
-  const ::neohebb::sdk::Manifest& manifest() {                                            \
+#define NEOHEBB_PLUGIN(plugin_name, plugin_version, ...)                                 \
+  namespace neohebb_plugin_entry {                                                       \
+  const ::neohebb::sdk::BuildFingerprint* fingerprint() {                                \
+    static const ::neohebb::sdk::BuildFingerprint f = ::neohebb::sdk::this_build();      \
+    return &f;                                                                           \
+  }                                                                                      \
+  const ::neohebb::sdk::Manifest& manifest() {                                           \
     static const ::neohebb::sdk::Manifest m{plugin_name, plugin_version, {__VA_ARGS__}}; \
-    return m;                                                                             \
-  }                                                                                       \
-  }                                                                                       \
-  BOOST_DLL_ALIAS_SECTIONED(neohebb_plugin_entry::fingerprint, neohebb_abi, neohebb)   \
+    return m;                                                                            \
+  }                                                                                      \
+  }                                                                                      \
+  BOOST_DLL_ALIAS_SECTIONED(neohebb_plugin_entry::fingerprint, neohebb_abi, neohebb)     \
   BOOST_DLL_ALIAS_SECTIONED(neohebb_plugin_entry::manifest, neohebb_manifest, neohebb)

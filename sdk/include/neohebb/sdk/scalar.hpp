@@ -29,8 +29,12 @@ using MatRef = Eigen::Ref<Mat<S>>;
 template <class S>
 using MatCRef = Eigen::Ref<const Mat<S>>;
 
-inline double real_part(Real v) { return v; }
-inline double real_part(const Complex& v) { return v.real(); }
+inline double real_part(Real v) {
+  return v;
+}
+inline double real_part(const Complex& v) {
+  return v.real();
+}
 
 // |v| with the sign decided on the real part (std::abs of a complex is the modulus: wrong here).
 template <class S>

@@ -18,9 +18,9 @@ namespace neohebb::sdk::testing {
 
 struct DerivativeRow {
   std::string what;
-  double magnitude = 0;        // max |complex-step derivative|
-  double error_vs_cs = 0;      // max |declared - cs| / max(magnitude, 1e-300)
-  double error_vs_fd = 0;      // max |declared - fd| / max(magnitude, 1e-300)
+  double magnitude = 0;    // max |complex-step derivative|
+  double error_vs_cs = 0;  // max |declared - cs| / max(magnitude, 1e-300)
+  double error_vs_fd = 0;  // max |declared - fd| / max(magnitude, 1e-300)
 };
 
 struct DerivativeReport {
@@ -68,12 +68,13 @@ inline void add_row(DerivativeReport& rep, std::string what, const Mat<Real>& de
 
 inline Mat<Complex> with_step(const Mat<Real>& x, const Mat<Real>& dir) {
   Mat<Complex> z(x.rows(), x.cols());
-  for (Eigen::Index i = 0; i < x.size(); ++i)
-    z(i) = Complex(x(i), kComplexStep * dir(i));
+  for (Eigen::Index i = 0; i < x.size(); ++i) z(i) = Complex(x(i), kComplexStep * dir(i));
   return z;
 }
 
-inline Mat<Real> imag_over_step(const Mat<Complex>& z) { return z.imag() / kComplexStep; }
+inline Mat<Real> imag_over_step(const Mat<Complex>& z) {
+  return z.imag() / kComplexStep;
+}
 
 inline Mat<Real> random_matrix(Rng& rng, Eigen::Index rows, Eigen::Index cols, double lo,
                                double hi) {
@@ -95,7 +96,11 @@ void check_neuron(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
   Impl<Complex> cx(p);
   const Mat<Real> x = random_matrix(rng, n, 1, -2, 2), I = random_matrix(rng, n, 1, -2, 2);
   const Mat<Real> ones = Mat<Real>::Ones(n, 1);
-  auto rate = [&](const Mat<Real>& v) { Vec<Real> r(n); re.rate(v, r); return Mat<Real>(r); };
+  auto rate = [&](const Mat<Real>& v) {
+    Vec<Real> r(n);
+    re.rate(v, r);
+    return Mat<Real>(r);
+  };
   Vec<Real> dr(n), Fx(n), FI(n);
   re.rate_derivative(x, dr);
   re.step_partials(x, I, Fx, FI);
@@ -103,8 +108,16 @@ void check_neuron(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
   cx.rate(with_step(x, ones), rc);
   add_row(rep, "rate_derivative", dr, imag_over_step(rc), central_difference(rate, x, ones));
 
-  auto step_x = [&](const Mat<Real>& v) { Vec<Real> o(n); re.step(v, I, o); return Mat<Real>(o); };
-  auto step_I = [&](const Mat<Real>& v) { Vec<Real> o(n); re.step(x, v, o); return Mat<Real>(o); };
+  auto step_x = [&](const Mat<Real>& v) {
+    Vec<Real> o(n);
+    re.step(v, I, o);
+    return Mat<Real>(o);
+  };
+  auto step_I = [&](const Mat<Real>& v) {
+    Vec<Real> o(n);
+    re.step(x, v, o);
+    return Mat<Real>(o);
+  };
   Vec<Complex> xc(n);
   cx.step(with_step(x, ones), I.cast<Complex>(), xc);
   add_row(rep, "step_partials F_x", Fx, imag_over_step(xc), central_difference(step_x, x, ones));
@@ -130,12 +143,14 @@ void check_trace(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
     add_row(rep, what, declared, imag_over_step(stepped),
             (base_plus - base_minus) / (2 * kFiniteStep));
   };
-  check("pre_basis_derivative", K, r,
-        [](auto& impl, const auto& v, auto& out) { impl.pre_basis(v, out); },
-        [](auto& impl, const auto& v, auto& out) { impl.pre_basis_derivative(v, out); });
-  check("post_basis_derivative", L, d,
-        [](auto& impl, const auto& v, auto& out) { impl.post_basis(v, out); },
-        [](auto& impl, const auto& v, auto& out) { impl.post_basis_derivative(v, out); });
+  check(
+      "pre_basis_derivative", K, r,
+      [](auto& impl, const auto& v, auto& out) { impl.pre_basis(v, out); },
+      [](auto& impl, const auto& v, auto& out) { impl.pre_basis_derivative(v, out); });
+  check(
+      "post_basis_derivative", L, d,
+      [](auto& impl, const auto& v, auto& out) { impl.post_basis(v, out); },
+      [](auto& impl, const auto& v, auto& out) { impl.post_basis_derivative(v, out); });
 }
 
 // Runs a short sequence of trials through a real instance (with the declared tangent), a complex
