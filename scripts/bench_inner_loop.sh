@@ -10,10 +10,10 @@ build/bench/bench_inner_loop --benchmark_repetitions=3 --benchmark_report_aggreg
   --benchmark_out="$json" --benchmark_out_format=json "$@"
 python3 - "$json" <<'PY'
 import json, sys
-runs = {b["run_name"]: b["real_time"] for b in json.load(open(sys.argv[1]))["benchmarks"]
+runs = {b["run_name"].split("/")[0]: b["real_time"] for b in json.load(open(sys.argv[1]))["benchmarks"]
         if b.get("aggregate_name") == "median"}
 base = runs["BM_Trial_NaivePerSynapse"]
-print(f"\nmedian ms per trial (N = 200, T = 1000), ratio to the naive per-synapse trial:")
+print("\nmedian ms per trial (N = 200, T = 1000), ratio to the naive per-synapse trial:")
 for name, ms in runs.items():
     print(f"  {name:28s} {ms:8.2f} ms   {ms / base:5.2f}x")
 PY
