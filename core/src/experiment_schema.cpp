@@ -19,6 +19,11 @@ const std::vector<CoreSection>& core_sections() {
                               "independent lifetimes (fresh networks), each its own seed")
                .at_least(1),
            ParamSpec::integer("trials", 1000, "trials per lifetime (H)").at_least(1),
+           ParamSpec::text("reward", "task",
+                           "what drives plasticity: 'task' (the task's differentiable reward of "
+                           "the output) or 'policy' (an action sampled from the task's policy, "
+                           "rewarded correct/incorrect)")
+               .one_of({"task", "policy"}),
        }},
       {"network",
        "the recurrent rate network and its fixed input and output weights",
@@ -59,6 +64,43 @@ const std::vector<CoreSection>& core_sections() {
            ParamSpec::text("distribution", "uniform", "'uniform' or 'normal'")
                .one_of({"uniform", "normal"}),
            ParamSpec::integer("start_step", 4, "first step of a trial that may be perturbed")
+               .at_least(0),
+       }},
+      {"meta",
+       "meta-learning of the trace coefficients by forward-mode tangent propagation",
+       {
+           ParamSpec::integer("steps", 0, "meta-steps; 0 runs the lifetimes with fixed theta")
+               .at_least(0),
+           ParamSpec::text("estimator", "pathwise",
+                           "'pathwise' (gradient of the task's differentiable reward; needs "
+                           "[experiment] reward = 'task') or 'reinforce' (score function of the "
+                           "task's policy; needs reward = 'policy')")
+               .one_of({"pathwise", "reinforce"}),
+           ParamSpec::integer("batch", 4, "lifetimes per meta-step, each with its own seed")
+               .at_least(1),
+           ParamSpec::text("objective", "all",
+                           "objective = weighted mean reward over the lifetime's trials: 'all' "
+                           "or 'late' (the last late_fraction of them)")
+               .one_of({"all", "late"}),
+           ParamSpec::real("late_fraction", 0.5, "with objective = 'late'").above(0).at_most(1),
+           ParamSpec::text("credit", "reward_to_go",
+                           "REINFORCE credit of trial h: 'reward_to_go' (sum of weighted rewards "
+                           "from h on; unbiased) or 'immediate' (w_h R_h; lower variance, biased)")
+               .one_of({"reward_to_go", "immediate"}),
+           ParamSpec::real("baseline_decay", 0.9,
+                           "REINFORCE baseline b_h: running mean of the credit over lifetimes, "
+                           "b <- decay b + (1 - decay) mean")
+               .at_least(0)
+               .below(1),
+           ParamSpec::text("optimizer", "adam",
+                           "'adam' or 'sgd' (gradient ascent on the objective)")
+               .one_of({"adam", "sgd"}),
+           ParamSpec::real("learning_rate", 0.01, "meta learning rate").above(0),
+           ParamSpec::real("beta1", 0.9, "Adam first-moment decay").at_least(0).below(1),
+           ParamSpec::real("beta2", 0.999, "Adam second-moment decay").at_least(0).below(1),
+           ParamSpec::real("epsilon", 1e-8, "Adam denominator guard").above(0),
+           ParamSpec::real("l1", 0.0, "L1 penalty on theta (sparse, readable rules)").at_least(0),
+           ParamSpec::real("clip_norm", 0.0, "clip the meta-gradient to this norm; 0 = off")
                .at_least(0),
        }},
       {"eligibility",

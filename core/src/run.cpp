@@ -22,8 +22,6 @@
 namespace neohebb::core {
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string timestamp(const char* format) {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -32,6 +30,8 @@ std::string timestamp(const char* format) {
   std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+
+namespace {
 
 LifetimeResult run_one(const Setup<sdk::Real>& setup, std::int64_t index, Progress& progress,
                        const std::atomic<bool>& stop) {

@@ -84,6 +84,16 @@ Setup<S> make_setup(const Experiment& e) {
   s.rule = e.plugin("rule").component;
   s.rule_params = e.plugin("rule").params;
   create<sdk::PlasticityRule<S>, S>(e, "rule", errors);  // constructs once to surface its errors
+  s.policy_reward = ex.text("reward") == "policy";
+  if (s.trace) {
+    const int K = s.trace->pre_terms(), L = s.trace->post_terms();
+    for (int k = 0; k < K; ++k)
+      for (int l = 0; l < L; ++l)
+        if (s.trace->learnable(k, l)) s.directions.emplace_back(k, l);
+  }
+  if (s.task && s.policy_reward && !s.task->has_policy())
+    errors.push_back(fmt::format("{}: [experiment] reward = \"policy\" but task '{}' has no policy",
+                                 e.position("experiment", "reward").str(), e.plugin("task").type));
   if (s.task && s.neuron) {
     try {
       s.task->setup({s.neuron->dt()});

@@ -12,8 +12,10 @@
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/experiment.hpp"
+#include "neohebb/core/gradient_check.hpp"
 #include "neohebb/core/plugin_listing.hpp"
 #include "neohebb/core/run.hpp"
+#include "neohebb/core/run_directory.hpp"
 #include "neohebb/core/setup.hpp"
 #include "neohebb/core/version.hpp"
 
@@ -78,6 +80,25 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   validate->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
 
+  auto* gradients = app.add_subcommand(
+      "check-gradients", "forward mode vs complex step vs finite differences for one lifetime");
+  gradients->add_option("experiment", experiment_file, "experiment TOML file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  std::int64_t check_trials = 0;
+  bool no_fd = false;
+  gradients
+      ->add_option("--trials", check_trials, "trials of the lifetime (default: the experiment's)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  gradients->add_option(
+      "--out", out_dir,
+      "directory for the CSV tables (default: runs/<name>-gradients-<date>-<time>)");
+  gradients->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
+  gradients->add_option("--threads", run_options.threads, "worker threads (default: one per core)")
+      ->check(CLI::Range(0, 1024));
+  gradients->add_flag("--no-fd", no_fd, "skip the finite differences");
+  gradients->add_flag("--overwrite", run_options.overwrite, "replace an existing output directory");
+
   std::string plugin_name;
   bool markdown = false;
   auto* plugins = app.add_subcommand("plugins", "list plugins, their versions and parameters");
@@ -116,6 +137,25 @@ int main(int argc, char** argv) {
       fmt::print("{}: ok (task {}, neuron {}, trace {}, rule {})\n", experiment_file,
                  experiment.plugin("task").type, experiment.plugin("neuron").type,
                  experiment.plugin("trace").type, experiment.plugin("rule").type);
+      return 0;
+    }
+    if (*gradients) {
+      neohebb::core::GradientCheckOptions go;
+      go.trials = check_trials;
+      go.finite_differences = !no_fd;
+      go.threads = run_options.threads;
+      const auto check = neohebb::core::check_gradients(experiment, go);
+      const std::string dir = out_dir.empty() ? "runs/" + experiment.name() + "-gradients-" +
+                                                    neohebb::core::timestamp("%Y%m%d-%H%M%S")
+                                              : out_dir;
+      neohebb::core::RunDirectory run(dir, run_options.overwrite);
+      run.write("experiment.toml", neohebb::core::resolved_toml(experiment));
+      run.write("gradient_check.csv", neohebb::core::gradient_check_csv(check));
+      run.write("tangent_norm.csv", neohebb::core::tangent_norm_csv(check));
+      const std::string report = neohebb::core::gradient_check_report(check);
+      run.write("gradient_check.txt", report);
+      run.commit();
+      fmt::print("{}\nwritten to {}\n", report, dir);
       return 0;
     }
     run_options.out = out_dir;

@@ -32,6 +32,9 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
 // Runs and writes the run directory; returns its path. Prints a short summary to stdout.
 std::filesystem::path run_experiment(const Experiment& e, const RunOptions& options);
 
+// Local time formatted with strftime, for default directory names.
+std::string timestamp(const char* format);
+
 // The learning curve as CSV (lifetime,trial,condition,reward,correct,baseline,plastic).
 std::string learning_curve_csv(const std::vector<LifetimeResult>& results);
 

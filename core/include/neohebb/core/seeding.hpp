@@ -7,7 +7,13 @@
 
 namespace neohebb::core {
 
-enum class Stream : std::uint64_t { Network = 1, Task = 2, InitialState = 3, Exploration = 4 };
+enum class Stream : std::uint64_t {
+  Network = 1,
+  Task = 2,
+  InitialState = 3,
+  Exploration = 4,
+  Policy = 5,
+};
 
 inline std::uint64_t lifetime_seed(std::uint64_t experiment_seed, std::int64_t lifetime) {
   return sdk::derive_seed(experiment_seed, {0x11fe7111eULL, static_cast<std::uint64_t>(lifetime)});

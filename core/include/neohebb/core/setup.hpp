@@ -4,6 +4,8 @@
 // network, ...). Plugin errors become positioned config errors here.
 #include <cstdint>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/network.hpp"
@@ -24,6 +26,9 @@ struct Setup {
   std::uint64_t seed = 0;
   int lifetimes = 1;
   std::int64_t trials = 0;
+  bool policy_reward = false;  // [experiment] reward = "policy": a sampled action is rewarded
+  // The trace coefficients (k, l) meta-learning may change: one tangent direction each.
+  std::vector<std::pair<int, int>> directions;
 
   // Rules keep per-lifetime state (baselines): one instance per lifetime.
   std::shared_ptr<sdk::PlasticityRule<S>> make_rule() const;

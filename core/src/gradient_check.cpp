@@ -1,0 +1,225 @@
+#include "neohebb/core/gradient_check.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "neohebb/core/errors.hpp"
+#include "neohebb/core/lifetime.hpp"
+#include "neohebb/core/meta_objective.hpp"
+#include "neohebb/core/seeding.hpp"
+
+namespace neohebb::core {
+namespace {
+
+constexpr double kComplexStep = 1e-30;
+
+template <class F>
+void parallel_for(int n, int threads, F&& job) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<int> next{0};
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
+  auto worker = [&] {
+    for (int i; (i = next.fetch_add(1)) < n;) {
+      try {
+        job(i);
+      } catch (...) {
+        errors[static_cast<std::size_t>(i)] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < std::min(threads, n); ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// The differentiated per-trial quantity of a lifetime: R_h (pathwise) or log pi(a_h).
+template <class S>
+S trial_quantity(const Lifetime<S>& life, bool reinforce) {
+  return reinforce ? life.log_policy_value() : life.task_reward_value();
+}
+
+// Runs a lifetime and returns the per-trial quantity (for complex lifetimes, Im(q)/h).
+template <class S>
+std::vector<double> quantities(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
+                               bool reinforce, const std::vector<int>& actions) {
+  LifetimeOptions opt;
+  opt.forced_actions = &actions;
+  Lifetime<S> life(setup, seed, theta, opt);
+  std::vector<double> q;
+  for (std::int64_t h = 0; h < setup.trials; ++h) {
+    life.run_trial();
+    const S v = trial_quantity(life, reinforce);
+    if constexpr (sdk::is_complex_v<S>)
+      q.push_back(v.imag() / kComplexStep);
+    else
+      q.push_back(v);
+  }
+  return q;
+}
+
+}  // namespace
+
+double max_relative_error(const Eigen::MatrixXd& values, int column, int reference) {
+  const double scale = values.col(reference).cwiseAbs().maxCoeff();
+  double worst = 0;
+  for (Eigen::Index p = 0; p < values.rows(); ++p) {
+    const double denom = std::max(std::abs(values(p, reference)), 1e-12 * scale);
+    if (denom > 0)
+      worst = std::max(worst, std::abs(values(p, column) - values(p, reference)) / denom);
+  }
+  return worst;
+}
+
+GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& options) {
+  Setup<sdk::Real> real = make_setup<sdk::Real>(e);
+  Setup<sdk::Complex> cplx = make_setup<sdk::Complex>(e);
+  if (options.trials > 0) real.trials = cplx.trials = options.trials;
+  const MetaOptions meta = meta_options(e.section("meta"));
+  const int P = static_cast<int>(real.directions.size());
+  if (P == 0)
+    throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to check",
+                                   e.position("trace").str(), e.plugin("trace").type)});
+  if (meta.reinforce != real.policy_reward)
+    throw ConfigError({fmt::format(
+        "{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
+        e.position("meta", "estimator").str(), meta.reinforce ? "reinforce" : "pathwise",
+        meta.reinforce ? "policy" : "task")});
+  const std::int64_t H = real.trials;
+  const std::uint64_t seed = lifetime_seed(real.seed, 0);
+  const Eigen::MatrixXd theta = real.trace->initial_coefficients();
+
+  GradientCheck out;
+  out.quantity = meta.reinforce ? "log pi(a_h) with the actions held fixed" : "the task reward R_h";
+  out.cumulative = meta.reinforce
+                       ? "sum_h G_h log pi(a_h), G_h the credit of the lifetime's rewards"
+                       : "the objective sum_h w_h R_h";
+  for (const auto& [k, l] : real.directions)
+    out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
+
+  // Forward mode, one lifetime with tangents.
+  LifetimeOptions fm_options;
+  fm_options.tangents = true;
+  Lifetime<sdk::Real> fm(real, seed, theta, fm_options);
+  std::vector<Eigen::VectorXd> fm_grad;
+  std::vector<int> actions;
+  std::vector<double> rewards;
+  for (std::int64_t h = 0; h < H; ++h) {
+    const TrialRecord rec = fm.run_trial();
+    fm_grad.push_back(meta.reinforce ? fm.log_policy_tangent() : fm.task_reward_tangent());
+    actions.push_back(rec.action);
+    rewards.push_back(meta.reinforce ? rec.reward : rec.task_reward);
+    out.tangent_norm.push_back(fm.tangent_norm());
+  }
+  const std::vector<double> w = objective_weights(meta, H);
+  const std::vector<double> weight = meta.reinforce ? credit(meta, w, rewards) : w;
+
+  // Complex step (one lifetime per direction) and finite differences (four per direction).
+  const int fd_runs = options.finite_differences ? 4 : 0;
+  std::vector<std::vector<double>> cs(static_cast<std::size_t>(P)),
+      fd(static_cast<std::size_t>(P * fd_runs));
+  const double fd_offsets[] = {1.0, -1.0, 0.5, -0.5};
+  std::vector<double> fd_step(static_cast<std::size_t>(P));
+  parallel_for(P * (1 + fd_runs), options.threads, [&](int job) {
+    const int p = job % P, kind = job / P;
+    const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
+    if (kind == 0) {
+      Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
+      tc(k, l) += sdk::Complex(0, kComplexStep);
+      cs[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, meta.reinforce, actions);
+      return;
+    }
+    const double step = 1e-4 * std::max(1.0, std::abs(theta(k, l)));
+    fd_step[static_cast<std::size_t>(p)] = step;
+    Eigen::MatrixXd tr = theta;
+    tr(k, l) += fd_offsets[kind - 1] * step;
+    fd[static_cast<std::size_t>(job - P)] = quantities(real, seed, tr, meta.reinforce, actions);
+  });
+  // Richardson: D(h) = (f(+h) - f(-h)) / 2h; (4 D(h/2) - D(h)) / 3 cancels the h^2 error.
+  auto fd_derivative = [&](int p, auto&& value) {
+    if (!fd_runs) return std::nan("");
+    const double s = fd_step[static_cast<std::size_t>(p)];
+    const auto run = [&](int i) { return value(fd[static_cast<std::size_t>(i * P + p)]); };
+    const double d1 = (run(0) - run(1)) / (2 * s), d2 = (run(2) - run(3)) / s;
+    return (4 * d2 - d1) / 3;
+  };
+
+  // Trial 1 runs before any update, so its gradient is exactly zero; trial 2 is the first that
+  // depends on theta.
+  std::vector<std::int64_t> checked = {0};
+  if (H >= 3) checked.push_back(1);
+  if (H >= 6) checked.push_back(H / 2 - 1);
+  if (H >= 2) checked.push_back(H - 1);
+  for (std::int64_t h : checked) {
+    GradientTable t{fmt::format("trial {}", h + 1), Eigen::MatrixXd(P, 3)};
+    for (int p = 0; p < P; ++p)
+      t.values.row(p) << fm_grad[static_cast<std::size_t>(h)](p),
+          cs[static_cast<std::size_t>(p)][static_cast<std::size_t>(h)],
+          fd_derivative(
+              p, [&](const std::vector<double>& q) { return q[static_cast<std::size_t>(h)]; });
+    out.tables.push_back(std::move(t));
+  }
+  GradientTable cum{"cumulative", Eigen::MatrixXd::Zero(P, 3)};
+  const auto weighted = [&](const std::vector<double>& q) {
+    double s = 0;
+    for (std::size_t h = 0; h < q.size(); ++h) s += weight[h] * q[h];
+    return s;
+  };
+  for (int p = 0; p < P; ++p) {
+    double g = 0;
+    for (std::size_t h = 0; h < fm_grad.size(); ++h) g += weight[h] * fm_grad[h](p);
+    cum.values.row(p) << g, weighted(cs[static_cast<std::size_t>(p)]), fd_derivative(p, weighted);
+  }
+  out.tables.push_back(std::move(cum));
+  return out;
+}
+
+std::string gradient_check_report(const GradientCheck& c) {
+  std::string out =
+      fmt::format("differentiated per trial: {}; cumulative: {}\n", c.quantity, c.cumulative);
+  out += "relative errors are max over coefficients of |x - ref| / |ref|\n\n";
+  out += fmt::format("{:<12} {:>14} {:>14}\n", "", "FM vs CS", "FM vs FD");
+  for (const auto& t : c.tables)
+    out += fmt::format("{:<12} {:>14.3e} {:>14.3e}\n", t.label, max_relative_error(t.values, 0, 1),
+                       max_relative_error(t.values, 0, 2));
+  const auto& cum = c.tables.back();
+  out += fmt::format("\n{} gradient per coefficient:\n{:<12} {:>22} {:>22} {:>22} {:>10} {:>10}\n",
+                     cum.label, "coefficient", "forward mode", "complex step", "finite diff.",
+                     "err CS", "err FD");
+  for (Eigen::Index p = 0; p < cum.values.rows(); ++p) {
+    const double fm = cum.values(p, 0), cs = cum.values(p, 1), fd = cum.values(p, 2);
+    out += fmt::format("{:<12} {:>22.15e} {:>22.15e} {:>22.15e} {:>10.2e} {:>10.2e}\n",
+                       c.coefficients[static_cast<std::size_t>(p)], fm, cs, fd,
+                       std::abs(fm - cs) / std::max(std::abs(cs), 1e-300),
+                       std::abs(fm - fd) / std::max(std::abs(fd), 1e-300));
+  }
+  const double first = c.tangent_norm.front(), last = c.tangent_norm.back();
+  out +=
+      fmt::format("\ntangent norm ||dW/dtheta||_F: {:.3e} after trial 1, {:.3e} after trial {}\n",
+                  first, last, c.tangent_norm.size());
+  return out;
+}
+
+std::string gradient_check_csv(const GradientCheck& c) {
+  std::string out = "table,coefficient,forward_mode,complex_step,finite_differences\n";
+  for (const auto& t : c.tables)
+    for (Eigen::Index p = 0; p < t.values.rows(); ++p)
+      out += fmt::format("{},{},{:.17g},{:.17g},{:.17g}\n", t.label,
+                         c.coefficients[static_cast<std::size_t>(p)], t.values(p, 0),
+                         t.values(p, 1), t.values(p, 2));
+  return out;
+}
+
+std::string tangent_norm_csv(const GradientCheck& c) {
+  std::string out = "trial,tangent_norm\n";
+  for (std::size_t h = 0; h < c.tangent_norm.size(); ++h)
+    out += fmt::format("{},{:.17g}\n", h + 1, c.tangent_norm[h]);
+  return out;
+}
+
+}  // namespace neohebb::core
