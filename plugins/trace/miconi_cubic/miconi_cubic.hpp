@@ -17,11 +17,15 @@ class MiconiCubic final : public sdk::TracePolynomial<S> {
         sdk::ParamSpec::text("variant", "product",
                              "'product': (r_j (x_i - xbar_i))^3; 'post_only': r_j (x_i - xbar_i)^3")
             .one_of({"product", "post_only"}),
+        sdk::ParamSpec::boolean("learnable", false,
+                                "let meta-learning change the coefficient (-scale)"),
     };
   }
 
   explicit MiconiCubic(const sdk::ParamSet& p)
-      : scale_(p.real("scale")), pre_power_(p.text("variant") == "product" ? 3 : 1) {}
+      : scale_(p.real("scale")),
+        pre_power_(p.text("variant") == "product" ? 3 : 1),
+        learnable_(p.flag("learnable")) {}
 
   int pre_terms() const override { return 1; }
   int post_terms() const override { return 1; }
@@ -41,13 +45,14 @@ class MiconiCubic final : public sdk::TracePolynomial<S> {
   sdk::Mat<sdk::Real> initial_coefficients() const override {
     return sdk::Mat<sdk::Real>::Constant(1, 1, -scale_);
   }
-  bool learnable(int, int) const override { return false; }
+  bool learnable(int, int) const override { return learnable_; }
   std::string pre_term_name(int) const override { return pre_power_ == 3 ? "r^3" : "r"; }
   std::string post_term_name(int) const override { return "d^3"; }
 
  private:
   double scale_;
   int pre_power_;
+  bool learnable_;
 };
 
 }  // namespace neohebb::plugins

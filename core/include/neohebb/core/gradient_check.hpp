@@ -34,7 +34,8 @@ struct GradientCheck {
 
 GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& options);
 
-// Max over coefficients of |a - b| / |b| (b = the reference column), guarded against b = 0.
+// Normwise relative error max_p |a_p - b_p| / max_p |b_p| (b = the reference column): a
+// per-coefficient ratio would divide rounding noise by gradients that are themselves ~0.
 double max_relative_error(const Eigen::MatrixXd& values, int column, int reference);
 
 std::string gradient_check_report(const GradientCheck& c);  // text tables for the terminal

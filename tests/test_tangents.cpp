@@ -1,0 +1,143 @@
+// Forward-mode meta-gradients against the complex step and finite differences, for every
+// combination of the installed neuron models, trace polynomials, rules and tasks, under both
+// estimators, on a small network (N = 10, H = 20).
+#include <fmt/format.h>
+
+#include "neohebb/core/gradient_check.hpp"
+#include "test_support.hpp"
+
+using namespace neohebb;
+
+namespace {
+
+// Settings that keep a component fast or give it something to learn; others use defaults.
+const std::map<std::string, std::string> kSettings = {
+    {"dnms",
+     "pre_stimulus = 0.0\nstimulus1 = 8.0\ndelay1 = 8.0\nstimulus2 = 8.0\ndelay2 = 8.0\nresponse = "
+     "8.0\n"},
+    {"monomial", "degree = 5\ncoefficients = [" +
+                     [] {
+                       std::string c;
+                       for (int i = 0; i < 36; ++i)
+                         c += fmt::format("{}{}", i ? ", " : "", 0.02 * ((i * 7) % 11 - 5));
+                       return c;
+                     }() +
+                     "]\n"},
+    {"miconi_cubic", "learnable = true\nscale = 20.0\n"},
+    {"three_factor", "eta = 0.02\nbaseline_init = -0.5\n"},
+};
+
+std::string section(const std::string& name, const std::string& type) {
+  const auto it = kSettings.find(type);
+  return fmt::format("[{}]\ntype = \"{}\"\n{}\n", name, type,
+                     it == kSettings.end() ? "" : it->second);
+}
+
+std::string experiment(const std::string& neuron, const std::string& trace, const std::string& rule,
+                       const std::string& task, bool reinforce) {
+  return fmt::format(
+      "[experiment]\nseed = 5\ntrials = 20\nreward = \"{}\"\n\n"
+      "[meta]\nestimator = \"{}\"\n\n"
+      "[network]\nsize = 10\ngain = 0.7\n\n[exploration]\nprobability = 0.02\namplitude = 2.0\n\n"
+      "[eligibility]\ntau_e = 40.0\n\n{}{}{}{}",
+      reinforce ? "policy" : "task", reinforce ? "reinforce" : "pathwise",
+      section("neuron", neuron), section("trace", trace), section("rule", rule),
+      section("task", task));
+}
+
+}  // namespace
+
+TEST(Tangents, ForwardModeMatchesComplexStepAndFiniteDifferencesForEveryCombination) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  registry.load_default_paths();
+  int combinations = 0;
+  for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
+    for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))
+      for (const auto& rule : registry.names(sdk::Kind::PlasticityRule))
+        for (const auto& task : registry.names(sdk::Kind::Task))
+          for (bool reinforce : {false, true}) {
+            const auto c = registry.find(sdk::Kind::Task, task);
+            auto probe =
+                core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params));
+            if (reinforce && !probe->has_policy()) continue;
+            const std::string label = fmt::format("{} / {} / {} / {} / {}", neuron, trace, rule,
+                                                  task, reinforce ? "reinforce" : "pathwise");
+            const auto e = core::load_experiment(
+                dir.write("exp.toml", experiment(neuron, trace, rule, task, reinforce)), {},
+                registry);
+            const auto check = core::check_gradients(e, {});
+            ASSERT_GT(check.tangent_norm.back(), 0.0) << label;
+            for (const auto& t : check.tables) {
+              EXPECT_LE(core::max_relative_error(t.values, 0, 1), 1e-10)
+                  << label << ", " << t.label;
+              EXPECT_LE(core::max_relative_error(t.values, 0, 2), 1e-6) << label << ", " << t.label;
+            }
+            EXPECT_GT(check.tables.back().values.col(1).cwiseAbs().maxCoeff(), 0.0) << label;
+            ++combinations;
+          }
+  EXPECT_GE(combinations, 4);
+}
+
+// Every Miconi option on the path of the tangents: clamped units, unit readout, carried-over
+// running average, deviation after the average, |Rbar| modulation, clipping, warm-up, no decay.
+// Clipping makes the lifetime non-smooth, so only the complex step is a fair reference.
+TEST(Tangents, MiconiOptionsMatchComplexStep) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  for (const char* deviation : {"before_average", "after_average"})
+    for (const char* reward : {"task", "policy"}) {
+      const std::string toml =
+          fmt::format(R"([experiment]
+seed = 9
+trials = 30
+reward = "{}"
+[meta]
+estimator = "{}"
+[network]
+size = 12
+readout = "unit"
+input_free_units = [0]
+clamped_units = [1, 4]
+clamped_values = [1.0, -1.0]
+[exploration]
+probability = 0.05
+amplitude = 3.0
+[eligibility]
+tau_e = inf
+deviation = "{}"
+reset_average = false
+scale_by_dt = false
+[neuron]
+tau = 5.0
+[trace]
+type = "miconi_cubic"
+learnable = true
+scale = 50.0
+[rule]
+type = "three_factor"
+eta = 0.1
+modulation = "baseline_magnitude"
+clip = 3e-3
+warmup_trials = 5
+[task]
+type = "dnms"
+pre_stimulus = 1.0
+stimulus1 = 8.0
+delay1 = 8.0
+stimulus2 = 8.0
+delay2 = 8.0
+response = 8.0
+)",
+                      reward, std::string(reward) == "task" ? "pathwise" : "reinforce", deviation);
+      const auto e = core::load_experiment(dir.write("exp.toml", toml), {}, registry);
+      core::GradientCheckOptions options;
+      options.finite_differences = false;
+      const auto check = core::check_gradients(e, options);
+      const auto& cumulative = check.tables.back();
+      EXPECT_GT(cumulative.values.col(1).cwiseAbs().maxCoeff(), 0.0) << deviation << " " << reward;
+      for (const auto& t : check.tables)
+        EXPECT_LE(core::max_relative_error(t.values, 0, 1), 1e-10)
+            << deviation << " " << reward << ", " << t.label;
+    }
+}
