@@ -9,7 +9,7 @@
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/lifetime.hpp"
-#include "neohebb/core/meta_objective.hpp"
+#include "neohebb/core/meta_learning.hpp"
 #include "neohebb/core/seeding.hpp"
 
 namespace neohebb::core {
@@ -78,14 +78,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   if (options.trials > 0) real.trials = cplx.trials = options.trials;
   const MetaOptions meta = meta_options(e.section("meta"));
   const int P = static_cast<int>(real.directions.size());
-  if (P == 0)
-    throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to check",
-                                   e.position("trace").str(), e.plugin("trace").type)});
-  if (meta.reinforce != real.policy_reward)
-    throw ConfigError({fmt::format(
-        "{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
-        e.position("meta", "estimator").str(), meta.reinforce ? "reinforce" : "pathwise",
-        meta.reinforce ? "policy" : "task")});
+  validate_meta(e, real, meta);
   const std::int64_t H = real.trials;
   const std::uint64_t seed = lifetime_seed(real.seed, 0);
   const Eigen::MatrixXd theta = real.trace->initial_coefficients();

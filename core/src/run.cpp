@@ -141,7 +141,27 @@ std::string learning_curve_csv(const std::vector<LifetimeResult>& results) {
   return out;
 }
 
+nlohmann::json plugins_json(const Experiment& e) {
+  nlohmann::json plugins = nlohmann::json::array();
+  for (const auto& ps : plugin_sections()) {
+    const PluginChoice& c = e.plugin(ps.name);
+    plugins.push_back({{"section", ps.name},
+                       {"type", c.type},
+                       {"plugin", c.component->plugin},
+                       {"version", c.component->plugin_version},
+                       {"file", c.component->file.string()}});
+  }
+  return plugins;
+}
+
+std::string host_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+
 fs::path run_experiment(const Experiment& e, const RunOptions& options) {
+  if (e.section("meta").integer("steps") > 0) return run_meta_learning(e, options);
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
   const fs::path dir = options.out.empty()
                            ? fs::path("runs") / (e.name() + "-" + timestamp("%Y%m%d-%H%M%S"))
@@ -153,17 +173,6 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
 
   const auto results = run_lifetimes(e, setup, options.threads, options.quiet);
 
-  nlohmann::json plugins = nlohmann::json::array();
-  for (const auto& ps : plugin_sections()) {
-    const PluginChoice& c = e.plugin(ps.name);
-    plugins.push_back({{"section", ps.name},
-                       {"type", c.type},
-                       {"plugin", c.component->plugin},
-                       {"version", c.component->plugin_version},
-                       {"file", c.component->file.string()}});
-  }
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
   const nlohmann::json info = {
       {"neohebb_version", kVersion},
       {"sdk_abi_version", sdk::kAbiVersion},
@@ -172,9 +181,9 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
       {"seed", setup.seed},
       {"lifetimes", setup.lifetimes},
       {"trials", setup.trials},
-      {"plugins", plugins},
+      {"plugins", plugins_json(e)},
       {"command", options.command_line},
-      {"host", host},
+      {"host", host_name()},
       {"started", started},
       {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
       {"wall_seconds",

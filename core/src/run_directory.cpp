@@ -51,8 +51,48 @@ RunDirectory::RunDirectory(fs::path dir, bool overwrite)
         fmt::format("{}: cannot create the run directory ({})", partial_.string(), ec.message()));
 }
 
+RunDirectory::RunDirectory(RunDirectory&& o) noexcept
+    : dir_(std::move(o.dir_)),
+      partial_(std::move(o.partial_)),
+      overwrite_(o.overwrite_),
+      committed_(o.committed_),
+      kept_(o.kept_) {
+  o.kept_ = true;  // the moved-from object must not remove anything
+}
+
+RunDirectory RunDirectory::reopen(const fs::path& dir) {
+  RunDirectory r;
+  const std::string s = dir.string();
+  const std::string suffix = ".partial";
+  const bool is_partial =
+      s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  r.dir_ = is_partial ? fs::path(s.substr(0, s.size() - suffix.size())) : dir;
+  r.partial_ = r.dir_.string() + suffix;
+  r.overwrite_ = false;
+  r.kept_ = true;  // an interrupted run stays resumable if this attempt fails too
+  std::error_code ec;
+  if (!fs::is_directory(r.partial_, ec)) {
+    if (fs::exists(r.dir_, ec))
+      throw RunError(
+          fmt::format("{}: this run is complete; there is nothing to resume", r.dir_.string()));
+    throw RunError(
+        fmt::format("{}: no interrupted run here (no {})", dir.string(), r.partial_.string()));
+  }
+  return r;
+}
+
+void RunDirectory::keep() {
+  kept_ = true;
+}
+
+std::string RunDirectory::read(const std::string& relative) const {
+  std::ifstream in(partial_ / relative, std::ios::binary);
+  if (!in) throw RunError(fmt::format("{}: cannot be read", (partial_ / relative).string()));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 RunDirectory::~RunDirectory() {
-  if (committed_) return;
+  if (committed_ || kept_) return;
   std::error_code ec;
   fs::remove_all(partial_, ec);
 }
@@ -66,6 +106,7 @@ void RunDirectory::write(const std::string& relative, const std::string& bytes) 
 
 void RunDirectory::commit() {
   std::error_code ec;
+  kept_ = false;
   if (fs::exists(dir_, ec)) {
     // --overwrite: the old run leaves only once the new one is complete.
     const fs::path old = dir_.string() + ".replaced";

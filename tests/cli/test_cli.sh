@@ -91,6 +91,56 @@ check "a plugin throwing mid-run exits 1" expect_exit 1 "$neohebb" run "$work/fa
 check "naming the lifetime and the plugin's message" grep -q "^error: lifetime 0: faulty_task: asked to fail in trial 3$" "$work/err"
 check "and leaves no run directory" test ! -e "$work/faulty_run" -a ! -e "$work/faulty_run.partial"
 
+cat >"$work/meta.toml" <<'TOML'
+[experiment]
+trials = 12
+[meta]
+steps = 5
+batch = 3
+learning_rate = 0.003
+[network]
+size = 8
+[exploration]
+probability = 0.05
+amplitude = 2.0
+[neuron]
+dt = 5.0
+[trace]
+type = "monomial"
+degree = 2
+[rule]
+type = "three_factor"
+eta = 0.05
+[task]
+type = "dnms"
+pre_stimulus = 0.0
+stimulus1 = 20.0
+delay1 = 20.0
+stimulus2 = 20.0
+delay2 = 20.0
+response = 20.0
+TOML
+check "meta-learning runs" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_full" -q
+for f in meta_metrics.csv theta.csv checkpoint.json theta.npy learned_trace.toml run.json experiment.toml; do
+  check "meta run directory has $f" test -s "$work/meta_full/$f"
+done
+check "one metrics row per meta-step" test "$(wc -l <"$work/meta_full/meta_metrics.csv")" -eq 6
+check "stopped after 2 meta-steps" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_cut" --stop-after 2 -q
+check "leaves a resumable partial directory" test -s "$work/meta_cut.partial/checkpoint.json" -a ! -e "$work/meta_cut"
+check "resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_cut" -q
+for f in theta.csv meta_metrics.csv theta.npy checkpoint.json; do
+  check "resumed run's $f is bit-identical" cmp -s "$work/meta_full/$f" "$work/meta_cut/$f"
+done
+check "1 thread gives the same theta as 2" bash -c "
+  '$neohebb' run '$work/meta.toml' --out '$work/meta_t1' --threads 1 -q >/dev/null &&
+  cmp -s '$work/meta_full/theta.npy' '$work/meta_t1/theta.npy'"
+check "resuming a complete run is refused" expect_exit 1 "$neohebb" run --resume "$work/meta_full"
+check "resuming nothing is refused" expect_exit 1 "$neohebb" run --resume "$work/nothing"
+check "run with both a file and --resume is misuse" expect_exit 2 "$neohebb" run "$work/meta.toml" --resume "$work/meta_full"
+check "check-gradients writes its tables" expect_exit 0 "$neohebb" check-gradients "$work/meta.toml" --out "$work/grad" --trials 6
+check "gradient_check.csv has the cumulative table" grep -q "^cumulative,r^2 d^2," "$work/grad/gradient_check.csv"
+check "forward mode agrees with the complex step" grep -qE "^cumulative +[0-9.]+e-1[0-9]" "$work/grad/gradient_check.txt"
+
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
   check "numpy loads the weights" /usr/bin/python3 -c "
 import numpy as np

@@ -2,6 +2,7 @@
 // errors go to stderr. Exit codes: 0 success, 1 a config or run error, 2 command-line misuse.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -64,9 +65,13 @@ int main(int argc, char** argv) {
   std::string out_dir;
 
   auto* run = app.add_subcommand("run", "run an experiment and write a run directory");
-  run->add_option("experiment", experiment_file, "experiment TOML file")
-      ->required()
-      ->check(CLI::ExistingFile);
+  std::string resume_dir;
+  run->add_option("experiment", experiment_file, "experiment TOML file")->check(CLI::ExistingFile);
+  run->add_option("--resume", resume_dir,
+                  "continue the interrupted meta-learning run in this directory");
+  run->add_option("--stop-after", run_options.stop_after,
+                  "stop after this many meta-steps, resumable with --resume")
+      ->check(CLI::Range(0, 1 << 30));
   run->add_option("--out", out_dir, "run directory (default: runs/<name>-<date>-<time>)");
   run->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
   run->add_flag("--overwrite", run_options.overwrite, "replace an existing run directory");
@@ -131,6 +136,25 @@ int main(int argc, char** argv) {
       fmt::print("{}", listing);
       return 0;
     }
+    if (*run && experiment_file.empty() == resume_dir.empty()) {
+      print_error("run needs either an experiment file or --resume DIR (not both)", color);
+      return 2;
+    }
+    if (!resume_dir.empty()) {
+      const std::string suffix = ".partial";
+      std::string base = resume_dir;
+      while (!base.empty() && base.back() == '/') base.pop_back();
+      if (base.size() > suffix.size() &&
+          base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+        base.resize(base.size() - suffix.size());
+      resume_dir = base;
+      experiment_file = base + suffix + "/experiment.toml";
+      if (!std::filesystem::exists(experiment_file)) {
+        print_error(fmt::format("{}: no interrupted run to resume (no {})", base, experiment_file),
+                    color);
+        return 1;
+      }
+    }
     const auto experiment = neohebb::core::load_experiment(experiment_file, overrides, registry);
     if (*validate) {
       neohebb::core::make_setup<neohebb::sdk::Real>(experiment);
@@ -160,7 +184,10 @@ int main(int argc, char** argv) {
     }
     run_options.out = out_dir;
     run_options.command_line = joined(argc, argv);
-    neohebb::core::run_experiment(experiment, run_options);
+    if (!resume_dir.empty())
+      neohebb::core::run_meta_learning(experiment, run_options, resume_dir);
+    else
+      neohebb::core::run_experiment(experiment, run_options);
     return 0;
   } catch (const std::exception& e) {
     print_error(e.what(), color);

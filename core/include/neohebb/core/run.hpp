@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/lifetime.hpp"
 
@@ -17,6 +19,7 @@ struct RunOptions {
   int threads = 0;  // 0: one per core, at most one per lifetime
   bool quiet = false;
   std::string command_line;
+  int stop_after = 0;  // meta-learning: stop (resumable) after this many meta-steps; 0 = never
 };
 
 struct LifetimeResult {
@@ -30,7 +33,16 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
                                           int threads, bool quiet);
 
 // Runs and writes the run directory; returns its path. Prints a short summary to stdout.
+// Meta-learning experiments ([meta] steps > 0) go to run_meta_learning.
 std::filesystem::path run_experiment(const Experiment& e, const RunOptions& options);
+
+// Meta-learning, new or resumed (`resume`: the interrupted run's directory, else empty).
+std::filesystem::path run_meta_learning(const Experiment& e, const RunOptions& options,
+                                        const std::filesystem::path& resume = {});
+
+// run.json's description of the plugins the experiment uses.
+nlohmann::json plugins_json(const Experiment& e);
+std::string host_name();
 
 // Local time formatted with strftime, for default directory names.
 std::string timestamp(const char* format);

@@ -11,17 +11,24 @@ class RunDirectory {
  public:
   // Throws RunError if `dir` exists and `overwrite` is false, or if it cannot be created.
   RunDirectory(std::filesystem::path dir, bool overwrite);
+  // Reopens the partial directory of an interrupted run (`dir` or `dir.partial`) to resume it.
+  static RunDirectory reopen(const std::filesystem::path& dir);
   ~RunDirectory();  // removes the partial directory of a run that did not commit
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
+  RunDirectory(RunDirectory&& o) noexcept;
 
   void write(const std::string& relative, const std::string& bytes) const;
   void commit();  // the partial directory becomes the run directory
+  void keep();    // leave the partial directory for a later --resume
+  std::string read(const std::string& relative) const;
+  const std::filesystem::path& partial_path() const { return partial_; }
   const std::filesystem::path& final_path() const { return dir_; }
 
  private:
   std::filesystem::path dir_, partial_;
-  bool overwrite_, committed_ = false;
+  bool overwrite_, committed_ = false, kept_ = false;
+  RunDirectory() = default;
 };
 
 // Writes `bytes` to `file` through a temporary file in the same directory and a rename.

@@ -1,0 +1,250 @@
+#include "neohebb/core/meta_learning.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "neohebb/core/errors.hpp"
+#include "neohebb/core/lifetime.hpp"
+
+namespace neohebb::core {
+
+std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index) {
+  return sdk::derive_seed(experiment_seed, {0x3e7a1ea4ULL, static_cast<std::uint64_t>(step),
+                                            static_cast<std::uint64_t>(index)});
+}
+
+void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaOptions& o) {
+  if (setup.directions.empty())
+    throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to meta-learn",
+                                   e.position("trace").str(), e.plugin("trace").type)});
+  if (o.reinforce != setup.policy_reward)
+    throw ConfigError(
+        {fmt::format("{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
+                     e.position("meta", "estimator").str(), o.reinforce ? "reinforce" : "pathwise",
+                     o.reinforce ? "policy" : "task")});
+}
+
+MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaOptions options)
+    : setup_(setup), options_(options), weights_(objective_weights(options, setup.trials)) {
+  for (const auto& [k, l] : setup.directions)
+    names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
+}
+
+MetaState MetaLearner::initial_state() const {
+  MetaState s;
+  s.theta = setup_.trace->initial_coefficients();
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
+  s.m = Eigen::VectorXd::Zero(P);
+  s.v = Eigen::VectorXd::Zero(P);
+  return s;
+}
+
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& theta, int step,
+                                                        int index, Progress* progress) const {
+  LifetimeOptions opt;
+  opt.tangents = true;
+  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index), theta, opt);
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
+  const std::size_t tenth = std::max<std::size_t>(1, H / 10);
+  LifetimeGradient out;
+  out.gradient = Eigen::VectorXd::Zero(P);
+  std::vector<double> rewards(H);
+  for (std::size_t h = 0; h < H; ++h) {
+    const TrialRecord rec = life.run_trial();
+    const double R = options_.reinforce ? rec.reward : rec.task_reward;
+    rewards[h] = R;
+    out.objective += weights_[h] * R;
+    if (h < tenth)
+      out.reward_early += R / double(tenth), out.correct_early += rec.correct / double(tenth);
+    if (h >= H - tenth)
+      out.reward_late += R / double(tenth), out.correct_late += rec.correct / double(tenth);
+    if (options_.reinforce)
+      out.score.push_back(life.log_policy_tangent());
+    else
+      out.gradient += weights_[h] * life.task_reward_tangent();
+    if (progress) progress->advance();
+  }
+  if (options_.reinforce) out.credit = credit(options_, weights_, rewards);
+  return out;
+}
+
+void MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
+  const int B = options_.batch;
+  std::vector<LifetimeGradient> batch(static_cast<std::size_t>(B));
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(B));
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int k; (k = next.fetch_add(1)) < B;) {
+      try {
+        batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
+      } catch (...) {
+        errors[static_cast<std::size_t>(k)] = std::current_exception();
+      }
+    }
+  };
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int i = 0; i < std::min(threads, B); ++i) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  for (int k = 0; k < B; ++k)
+    if (errors[static_cast<std::size_t>(k)]) {
+      try {
+        std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
+      } catch (const std::exception& e) {
+        throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
+      }
+    }
+
+  // Reduction in lifetime order: the same numbers whatever the thread count.
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  if (options_.reinforce) {
+    std::vector<double> mean_credit(H, 0.0);
+    for (const auto& lg : batch)
+      for (std::size_t h = 0; h < H; ++h) mean_credit[h] += lg.credit[h] / B;
+    if (s.baseline.empty()) s.baseline = mean_credit;
+    for (auto& lg : batch)
+      for (std::size_t h = 0; h < H; ++h)
+        lg.gradient += (lg.credit[h] - s.baseline[h]) * lg.score[h];
+    for (std::size_t h = 0; h < H; ++h)
+      s.baseline[h] =
+          options_.baseline_decay * s.baseline[h] + (1 - options_.baseline_decay) * mean_credit[h];
+  }
+  MetaStepRecord rec;
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
+  Eigen::VectorXd g = Eigen::VectorXd::Zero(P);
+  for (const auto& lg : batch) {
+    g += lg.gradient / B;
+    rec.objective += lg.objective / B;
+    rec.reward_early += lg.reward_early / B;
+    rec.reward_late += lg.reward_late / B;
+    rec.correct_early += lg.correct_early / B;
+    rec.correct_late += lg.correct_late / B;
+  }
+  rec.gradient_norm = g.norm();
+  // Ascent on objective - l1 |theta|_1.
+  for (Eigen::Index p = 0; p < P; ++p) {
+    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+    const double t = s.theta(k, l);
+    g(p) -= options_.l1 * (t > 0 ? 1.0 : t < 0 ? -1.0 : 0.0);
+  }
+  if (options_.clip_norm > 0 && g.norm() > options_.clip_norm) g *= options_.clip_norm / g.norm();
+  Eigen::VectorXd delta;
+  if (options_.adam) {
+    const int t = s.step + 1;
+    s.m = options_.beta1 * s.m + (1 - options_.beta1) * g;
+    s.v = options_.beta2 * s.v + (1 - options_.beta2) * g.cwiseProduct(g);
+    const Eigen::VectorXd m_hat = s.m / (1 - std::pow(options_.beta1, t));
+    const Eigen::VectorXd v_hat = s.v / (1 - std::pow(options_.beta2, t));
+    delta = options_.learning_rate *
+            m_hat.cwiseQuotient((v_hat.cwiseSqrt().array() + options_.epsilon).matrix());
+  } else {
+    delta = options_.learning_rate * g;
+  }
+  rec.theta.resize(P);
+  for (Eigen::Index p = 0; p < P; ++p) {
+    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+    s.theta(k, l) += delta(p);
+    rec.theta(p) = s.theta(k, l);
+  }
+  if (!s.theta.allFinite())
+    throw RunError(fmt::format(
+        "meta-step {}: theta is no longer finite (meta learning rate too large?)", s.step + 1));
+  rec.step = ++s.step;
+  s.history.push_back(std::move(rec));
+}
+
+std::string meta_metrics_csv(const MetaState& s) {
+  std::string out =
+      "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm\n";
+  for (const auto& r : s.history)
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", r.step, r.objective,
+                       r.reward_early, r.reward_late, r.correct_early, r.correct_late,
+                       r.gradient_norm);
+  return out;
+}
+
+std::string theta_csv(const MetaState& s, const std::vector<std::string>& names) {
+  std::string out = "meta_step";
+  for (const auto& n : names) out += "," + n;
+  out += "\n";
+  for (const auto& r : s.history) {
+    out += std::to_string(r.step);
+    for (Eigen::Index p = 0; p < r.theta.size(); ++p) out += fmt::format(",{:.17g}", r.theta(p));
+    out += "\n";
+  }
+  return out;
+}
+
+namespace {
+std::vector<double> to_vector(const Eigen::VectorXd& v) {
+  return {v.data(), v.data() + v.size()};
+}
+Eigen::VectorXd to_eigen(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+}  // namespace
+
+// Doubles are written with 17 significant digits, so a resumed run reads back the same bits.
+std::string checkpoint_json(const MetaState& s) {
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& r : s.history)
+    history.push_back({{"step", r.step},
+                       {"objective", r.objective},
+                       {"reward_early", r.reward_early},
+                       {"reward_late", r.reward_late},
+                       {"correct_early", r.correct_early},
+                       {"correct_late", r.correct_late},
+                       {"gradient_norm", r.gradient_norm},
+                       {"theta", to_vector(r.theta)}});
+  const Eigen::MatrixXd& th = s.theta;
+  return nlohmann::json{{"format", 1},
+                        {"step", s.step},
+                        {"theta_rows", th.rows()},
+                        {"theta_cols", th.cols()},
+                        {"theta", std::vector<double>(th.data(), th.data() + th.size())},
+                        {"adam_m", to_vector(s.m)},
+                        {"adam_v", to_vector(s.v)},
+                        {"baseline", s.baseline},
+                        {"history", history}}
+             .dump(1) +
+         "\n";
+}
+
+MetaState parse_checkpoint(const std::string& text) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (j.at("format").get<int>() != 1) throw RunError("checkpoint: unknown format version");
+    MetaState s;
+    s.step = j.at("step").get<int>();
+    const auto theta = j.at("theta").get<std::vector<double>>();
+    s.theta =
+        Eigen::Map<const Eigen::MatrixXd>(theta.data(), j.at("theta_rows").get<Eigen::Index>(),
+                                          j.at("theta_cols").get<Eigen::Index>());
+    s.m = to_eigen(j.at("adam_m").get<std::vector<double>>());
+    s.v = to_eigen(j.at("adam_v").get<std::vector<double>>());
+    s.baseline = j.at("baseline").get<std::vector<double>>();
+    for (const auto& h : j.at("history")) {
+      MetaStepRecord r;
+      r.step = h.at("step").get<int>();
+      r.objective = h.at("objective").get<double>();
+      r.reward_early = h.at("reward_early").get<double>();
+      r.reward_late = h.at("reward_late").get<double>();
+      r.correct_early = h.at("correct_early").get<double>();
+      r.correct_late = h.at("correct_late").get<double>();
+      r.gradient_norm = h.at("gradient_norm").get<double>();
+      r.theta = to_eigen(h.at("theta").get<std::vector<double>>());
+      s.history.push_back(std::move(r));
+    }
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw RunError(fmt::format("checkpoint.json is not a valid checkpoint ({})", e.what()));
+  }
+}
+
+}  // namespace neohebb::core

@@ -1,0 +1,115 @@
+// `neohebb run` for meta-learning experiments: meta-steps with a checkpoint after each, written
+// atomically into the run's partial directory, so an interrupted run resumes where it stopped
+// and ends with the same numbers as an uninterrupted one.
+#include <chrono>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "neohebb/core/errors.hpp"
+#include "neohebb/core/meta_learning.hpp"
+#include "neohebb/core/npy.hpp"
+#include "neohebb/core/run.hpp"
+#include "neohebb/core/run_directory.hpp"
+#include "neohebb/core/version.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The learned coefficients as a [trace] table to paste into an experiment.
+std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta) {
+  std::vector<double> flat;
+  for (Eigen::Index k = 0; k < theta.rows(); ++k)
+    for (Eigen::Index l = 0; l < theta.cols(); ++l) flat.push_back(theta(k, l));
+  std::string out = fmt::format(
+      "# theta after meta-learning ({}); row-major: index k*(L)+l multiplies a_k b_l\n", e.name());
+  out += fmt::format("[trace]\ntype = {}\ncoefficients = {}\n",
+                     toml_literal(e.plugin("trace").type), toml_literal(flat));
+  return out;
+}
+
+void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner) {
+  run.write("meta_metrics.csv", meta_metrics_csv(s));
+  run.write("theta.csv", theta_csv(s, learner.direction_names()));
+  run.write("checkpoint.json", checkpoint_json(s));  // last: the other files match it or precede it
+}
+
+}  // namespace
+
+fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const fs::path& resume) {
+  const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
+  const MetaOptions meta = meta_options(e.section("meta"));
+  validate_meta(e, setup, meta);
+  const MetaLearner learner(setup, meta);
+
+  const fs::path dir = options.out.empty()
+                           ? fs::path("runs") / (e.name() + "-" + timestamp("%Y%m%d-%H%M%S"))
+                           : options.out;
+  RunDirectory run =
+      resume.empty() ? RunDirectory(dir, options.overwrite) : RunDirectory::reopen(resume);
+  MetaState state;
+  if (resume.empty()) {
+    run.write("experiment.toml", resolved_toml(e));
+    state = learner.initial_state();
+  } else {
+    state = parse_checkpoint(run.read("checkpoint.json"));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string started = timestamp("%Y-%m-%dT%H:%M:%S%z");
+  Progress progress(e.name(), std::int64_t(meta.steps - state.step) * meta.batch * setup.trials,
+                    options.quiet);
+  while (state.step < meta.steps) {
+    // The progress line is drawn between meta-steps and by the step's own lifetimes' counter.
+    learner.step(state, options.threads, &progress);
+    progress.draw();
+    write_progress_files(run, state, learner);
+    if (options.stop_after > 0 && state.step >= options.stop_after && state.step < meta.steps) {
+      run.keep();
+      fmt::print("stopped after meta-step {}; continue with: neohebb run --resume {}\n", state.step,
+                 run.partial_path().string());
+      return run.partial_path();
+    }
+  }
+  progress.finish();
+
+  run.write("theta.npy", npy_bytes(state.theta));
+  run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
+  const nlohmann::json info = {
+      {"neohebb_version", kVersion},
+      {"sdk_abi_version", sdk::kAbiVersion},
+      {"experiment", fs::absolute(e.file).string()},
+      {"name", e.name()},
+      {"seed", setup.seed},
+      {"meta_steps", meta.steps},
+      {"meta_batch", meta.batch},
+      {"trials", setup.trials},
+      {"estimator", meta.reinforce ? "reinforce" : "pathwise"},
+      {"resumed", !resume.empty()},
+      {"plugins", plugins_json(e)},
+      {"command", options.command_line},
+      {"host", host_name()},
+      {"started", started},
+      {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
+      {"wall_seconds",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
+  };
+  run.write("run.json", info.dump(2) + "\n");
+  run.commit();
+
+  const auto& first = state.history.front();
+  const auto& last = state.history.back();
+  fmt::print("run directory: {}\n", run.final_path().string());
+  fmt::print("meta-steps: {} of {} lifetimes x {} trials ({})\n", state.step, meta.batch,
+             setup.trials, meta.reinforce ? "REINFORCE" : "pathwise");
+  fmt::print("objective: {:.4f} at meta-step 1, {:.4f} at meta-step {}\n", first.objective,
+             last.objective, last.step);
+  fmt::print(
+      "fraction correct, last tenth of trials: {:.3f} at meta-step 1, {:.3f} at meta-step {}\n",
+      first.correct_late, last.correct_late, last.step);
+  fmt::print("learned coefficients: {}\n", (run.final_path() / "learned_trace.toml").string());
+  return run.final_path();
+}
+
+}  // namespace neohebb::core
