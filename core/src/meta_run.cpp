@@ -53,6 +53,7 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   if (resume.empty()) {
     run.write("experiment.toml", resolved_toml(e));
     state = learner.initial_state();
+    run.write("checkpoint.json", checkpoint_json(state));  // resumable from the very start
   } else {
     state = parse_checkpoint(run.read("checkpoint.json"));
   }
@@ -61,8 +62,16 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   Progress progress(e.name(), std::int64_t(meta.steps - state.step) * meta.batch * setup.trials,
                     options.quiet);
   while (state.step < meta.steps) {
-    // The progress line is drawn between meta-steps and by the step's own lifetimes' counter.
-    learner.step(state, options.threads, &progress);
+    try {
+      learner.step(state, options.threads, &progress);
+    } catch (const std::exception& err) {
+      // Keep what was done: the checkpoint of the last completed meta-step stays resumable.
+      run.keep();
+      throw RunError(fmt::format("{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
+                                 "continue with: neohebb run --resume {} [--set ...]",
+                                 err.what(), state.step, run.partial_path().string(),
+                                 run.partial_path().string()));
+    }
     progress.draw();
     write_progress_files(run, state, learner);
     if (options.stop_after > 0 && state.step >= options.stop_after && state.step < meta.steps) {

@@ -1,0 +1,143 @@
+// The cost of forward-mode tangents: time per trial with dW/dtheta_p carried for all 36
+// coefficients of the degree-5 monomial trace, against the primal trial alone, and the achieved
+// GFLOP/s of the tangent pass against Eigen's DGEMM on the shape of its dominant product, both
+// measured in the same run. scripts/bench_tangents.sh runs it and prints the ratios.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "neohebb/core/experiment.hpp"
+#include "neohebb/core/lifetime.hpp"
+#include "neohebb/core/seeding.hpp"
+
+using namespace neohebb;
+
+namespace {
+
+// DNMS at dt = 10 ms without the pre-stimulus period: T = 100 steps, short enough that the
+// tangent trials of N = 200 stay near a tenth of a second. Small coefficients, a small clipped
+// learning rate and mild exploration keep the network well behaved over the warm-up and timed
+// trials, so every trial does the same work.
+constexpr const char* kExperiment = R"([experiment]
+seed = 1
+
+[network]
+gain = 1.2
+
+[exploration]
+probability = 0.03
+amplitude = 3.0
+
+[neuron]
+type = "rate_tanh"
+tau = 30.0
+dt = 10.0
+
+[trace]
+type = "monomial"
+degree = 5
+coefficients = [{}]
+
+[rule]
+type = "three_factor"
+eta = 0.01
+clip = 1e-3
+
+[task]
+type = "dnms"
+pre_stimulus = 0.0
+)";
+
+constexpr int kWarmupTrials = 20;
+// The dominant tangent product (P N x M K)(M K x N) has M K = 97 * 6 = 582 here; DGEMM is timed
+// with a round 600.
+constexpr int kInnerDimension = 600;
+
+core::PluginRegistry& registry() {
+  static core::PluginRegistry r;
+  return r;
+}
+
+// load_experiment reads a file, so the experiment goes through a temporary one.
+core::Setup<double> tangent_setup(int N) {
+  std::string coefficients;
+  for (int i = 0; i < 36; ++i) coefficients += i ? ", 0.001" : "0.001";
+  const auto file = std::filesystem::temp_directory_path() /
+                    fmt::format("neohebb_bench_tangents_{}.toml", ::getpid());
+  std::ofstream(file) << fmt::format(kExperiment, coefficients);
+  const auto e = core::load_experiment(file, {fmt::format("network.size={}", N)}, registry());
+  std::filesystem::remove(file);
+  return core::make_setup<double>(e);
+}
+
+// Floating-point operations of one trial's tangent pass (Lifetime::propagate_tangents), counted
+// from the shapes of its products only:
+//   G = U r:            (P N x N)(N x T)                  2 P N^2 T
+//   W Rr at each step:  (N x N)(N x P), T times           2 N^2 P T
+//   E1 and E2:          (P N x M K)(M K x N) each         2 * 2 P N^2 M K
+// The elementwise work, the small per-direction (N x K)(K x K) products of dP, the readout
+// tangents and the weight-update tangents are left out (a few percent at most at these sizes),
+// so the rate is a slight underestimate.
+double tangent_flops(const core::Setup<double>& setup) {
+  const double N = setup.network.size, T = setup.layout.steps,
+               P = static_cast<double>(setup.directions.size()), K = setup.trace->pre_terms(),
+               M = T - setup.eligibility.start_step;
+  return 2 * P * N * N * T + 2 * N * N * P * T + 2 * (2 * P * N * (M * K) * N);
+}
+
+void run_trials(benchmark::State& state, bool tangents) {
+  const auto setup = tangent_setup(static_cast<int>(state.range(0)));
+  core::Lifetime<double> life(setup, core::lifetime_seed(setup.seed, 0),
+                              setup.trace->initial_coefficients(), {.tangents = tangents});
+  // Past the first trials, where W and U still move from their initial values.
+  for (int h = 0; h < kWarmupTrials; ++h) life.run_trial();
+  for (auto _ : state) benchmark::DoNotOptimize(life.run_trial());
+  state.counters["N"] = setup.network.size;
+  state.counters["T"] = setup.layout.steps;
+  state.counters["P"] = static_cast<double>(setup.directions.size());
+  // Over the whole trial, primal included: the script also derives the rate without it.
+  if (tangents)
+    state.counters["flops"] =
+        benchmark::Counter(tangent_flops(setup), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_TrialPrimal(benchmark::State& state) {
+  run_trials(state, false);
+}
+
+void BM_TrialTangents(benchmark::State& state) {
+  run_trials(state, true);
+}
+
+// What this machine's DGEMM achieves on the shape of E1 and E2: (36 N x 600)(600 x N).
+void BM_Dgemm(benchmark::State& state) {
+  const auto N = static_cast<Eigen::Index>(state.range(0));
+  const Eigen::MatrixXd A = Eigen::MatrixXd::Random(36 * N, kInnerDimension),
+                        B = Eigen::MatrixXd::Random(kInnerDimension, N);
+  Eigen::MatrixXd C(36 * N, N);
+  for (auto _ : state) {
+    C.noalias() = A * B;
+    benchmark::DoNotOptimize(C.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["N"] = static_cast<double>(N);
+  state.counters["flops"] = benchmark::Counter(2.0 * double(36 * N) * kInnerDimension * double(N),
+                                               benchmark::Counter::kIsIterationInvariantRate);
+}
+
+}  // namespace
+
+BENCHMARK(BM_TrialPrimal)->Arg(50)->Arg(100)->Arg(200)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(BM_TrialTangents)
+    ->Arg(50)
+    ->Arg(100)
+    ->Arg(200)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
+BENCHMARK(BM_Dgemm)->Arg(50)->Arg(100)->Arg(200)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK_MAIN();
