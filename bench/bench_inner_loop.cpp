@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "neohebb/core/allocator.hpp"
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/lifetime.hpp"
 #include "neohebb/core/seeding.hpp"
@@ -113,4 +114,10 @@ BENCHMARK(BM_RecurrentProductsOnly)->Unit(benchmark::kMillisecond)->MinTime(2.0)
 BENCHMARK(BM_Trial_NaivePerSynapse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Trial_MiconiCubic)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Trial_Monomial5)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  core::keep_freed_memory();  // as the neohebb command does
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+}

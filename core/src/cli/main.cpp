@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include "neohebb/core/allocator.hpp"
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/gradient_check.hpp"
@@ -50,6 +51,7 @@ std::string joined(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  neohebb::core::keep_freed_memory();
   // Outlives every catch below: objects and exceptions from plugins need their libraries loaded.
   neohebb::core::PluginRegistry registry;
 

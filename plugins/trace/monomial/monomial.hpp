@@ -6,8 +6,10 @@
 
 namespace neohebb::plugins {
 
-// The paper's trace polynomial: a_k(r) = r^k, b_l(d) = d^l for k, l = 0..degree, so
-// f(r_j, d_i) = sum_kl theta_kl r_j^k d_i^l with (degree + 1)^2 coefficients.
+// The paper's trace polynomial: a_k(r) = r^k, b_l(d) = (d / s)^l for k, l = 0..degree, so
+// f(r_j, d_i) = sum_kl theta_kl r_j^k (d_i / s)^l with (degree + 1)^2 coefficients. The scale s
+// (default 1: the paper's monomials) brings d, often ~0.01-0.5, to order one, so that equal
+// changes of the coefficients change the trace by comparable amounts (meta-learning conditioning).
 template <class S>
 class Monomial final : public sdk::TracePolynomial<S> {
  public:
@@ -17,13 +19,15 @@ class Monomial final : public sdk::TracePolynomial<S> {
         sdk::ParamSpec::reals("coefficients", {},
                               "initial theta, (degree+1)^2 values, row-major: index k*(degree+1)+l "
                               "multiplies r^k d^l; empty = all zero"),
+        sdk::ParamSpec::real("post_scale", 1.0, "s in b_l(d) = (d / s)^l").above(0),
         sdk::ParamSpec::integers("learnable", {},
                                  "1/0 per coefficient (same order): which ones meta-learning may "
                                  "change; empty = all"),
     };
   }
 
-  explicit Monomial(const sdk::ParamSet& p) : terms_(static_cast<int>(p.integer("degree")) + 1) {
+  explicit Monomial(const sdk::ParamSet& p)
+      : terms_(static_cast<int>(p.integer("degree")) + 1), post_scale_(p.real("post_scale")) {
     const auto n = static_cast<std::size_t>(terms_ * terms_);
     const auto& c = p.reals("coefficients");
     const auto& m = p.integers("learnable");
@@ -51,9 +55,12 @@ class Monomial final : public sdk::TracePolynomial<S> {
   void pre_basis_derivative(sdk::VecCRef<S> r, sdk::MatRef<S> dA) const override {
     power_derivatives(r, dA);
   }
-  void post_basis(sdk::VecCRef<S> d, sdk::MatRef<S> B) const override { powers(d, B); }
+  void post_basis(sdk::VecCRef<S> d, sdk::MatRef<S> B) const override {
+    powers(d / post_scale_, B);
+  }
   void post_basis_derivative(sdk::VecCRef<S> d, sdk::MatRef<S> dB) const override {
-    power_derivatives(d, dB);
+    power_derivatives(d / post_scale_, dB);
+    dB /= post_scale_;
   }
   sdk::Mat<sdk::Real> initial_coefficients() const override { return theta_; }
   bool learnable(int k, int l) const override { return learnable_(k, l) != 0; }
@@ -61,12 +68,14 @@ class Monomial final : public sdk::TracePolynomial<S> {
   std::string post_term_name(int l) const override { return "d^" + std::to_string(l); }
 
  private:
-  void powers(sdk::VecCRef<S> v, sdk::MatRef<S> out) const {
+  template <class V>
+  void powers(const V& v, sdk::MatRef<S> out) const {
     out.col(0).setOnes();
     for (int k = 1; k < terms_; ++k) out.col(k) = out.col(k - 1).cwiseProduct(v);
   }
   // d/dv v^k = k v^(k-1), built from the powers themselves.
-  void power_derivatives(sdk::VecCRef<S> v, sdk::MatRef<S> out) const {
+  template <class V>
+  void power_derivatives(const V& v, sdk::MatRef<S> out) const {
     out.col(0).setZero();
     if (terms_ == 1) return;
     out.col(1).setOnes();
@@ -78,6 +87,7 @@ class Monomial final : public sdk::TracePolynomial<S> {
   }
 
   int terms_;
+  double post_scale_;
   sdk::Mat<sdk::Real> theta_;
   Eigen::MatrixXi learnable_;
 };

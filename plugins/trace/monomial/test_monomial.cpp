@@ -21,6 +21,11 @@ TEST(Monomial, DerivativesMatchComplexStep) {
   EXPECT_EQ(report.rows.size(), 2u);
 }
 
+TEST(Monomial, ScaledPostBasisDerivativesMatchComplexStep) {
+  const auto report = sdk::testing::check_derivatives<plugins::Monomial>(with("post_scale", 0.2));
+  EXPECT_TRUE(report.ok()) << report.table();
+}
+
 TEST(Monomial, BasisIsPowers) {
   plugins::Monomial<double> m(with("degree", std::int64_t{3}));
   Eigen::VectorXd r(2);
