@@ -197,9 +197,9 @@ void Lifetime<S>::propagate_tangents() {
   dR_task_.setZero();
   dlogpi_.setZero();
   int chunk_first = first_trace_step_, in_chunk = 0;
+  neuron.rate_derivative(xs_.col(0), rate_slope_);
+  Rr_ = X_.array().colwise() * rate_slope_.array();  // r'_t * X_p: the rates' tangents
   for (int t = 0; t < T_; ++t) {
-    neuron.rate_derivative(xs_.col(t), rate_slope_);
-    Rr_ = X_.array().colwise() * rate_slope_.array();
     dI_ = Eigen::Map<const sdk::Mat<S>>(G_.col(t).data(), N, P_);
     dI_.noalias() += W_ * Rr_;
     neuron.step_partials(xs_.col(t), currents_.col(t), Fx_, FI_);
@@ -236,9 +236,11 @@ void Lifetime<S>::propagate_tangents() {
       }
     }
     X_.swap(X_next_);
-    // Z_p = W_out (r'(x_t+1) * X_p); the reward and log-policy tangents follow by the chain rule.
+    // The next step's rate tangents, and through them Z_p = W_out (r'(x_t+1) * X_p); the reward
+    // and log-policy tangents follow by the chain rule.
     neuron.rate_derivative(xs_.col(t + 1), rate_slope_);
-    Z_.noalias() = W_out_ * (X_.array().colwise() * rate_slope_.array()).matrix();
+    Rr_ = X_.array().colwise() * rate_slope_.array();
+    Z_.noalias() = W_out_ * Rr_;
     for (int p = 0; p < P_; ++p) {
       dR_task_(p) += sdk::real_part(Z_.col(p).dot(dR_dz_.col(t)));
       if (action_ >= 0) dlogpi_(p) += sdk::real_part(Z_.col(p).dot(dlogpi_dz_.col(t)));
