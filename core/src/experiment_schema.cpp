@@ -102,6 +102,11 @@ const std::vector<CoreSection>& core_sections() {
            ParamSpec::real("l1", 0.0, "L1 penalty on theta (sparse, readable rules)").at_least(0),
            ParamSpec::real("clip_norm", 0.0, "clip the meta-gradient to this norm; 0 = off")
                .at_least(0),
+           ParamSpec::text("on_divergence", "stop",
+                           "when a lifetime's weights diverge: 'stop' (the run stops, resumable) "
+                           "or 'backtrack' (undo half of the last meta-step, halve the learning "
+                           "rate from then on, retry)")
+               .one_of({"stop", "backtrack"}),
        }},
       {"eligibility",
        "the postsynaptic running average and the accumulation of the eligibility trace",

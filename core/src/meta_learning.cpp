@@ -74,7 +74,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
   return out;
 }
 
-void MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
+bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   const int B = options_.batch;
   std::vector<LifetimeGradient> batch(static_cast<std::size_t>(B));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(B));
@@ -96,6 +96,12 @@ void MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
     if (errors[static_cast<std::size_t>(k)]) {
       try {
         std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
+      } catch (const RunError& e) {  // a numerical fault of the lifetime
+        if (options_.backtrack && s.last_step.size() > 0 && s.step_scale > 1e-6) {
+          backtrack(s);
+          return false;
+        }
+        throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
       } catch (const std::exception& e) {
         throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
       }
@@ -146,6 +152,9 @@ void MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   } else {
     delta = options_.learning_rate * g;
   }
+  delta *= s.step_scale;
+  s.last_step = delta;
+  rec.step_scale = s.step_scale;
   rec.theta.resize(P);
   for (Eigen::Index p = 0; p < P; ++p) {
     const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
@@ -157,15 +166,35 @@ void MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
         "meta-step {}: theta is no longer finite (meta learning rate too large?)", s.step + 1));
   rec.step = ++s.step;
   s.history.push_back(std::move(rec));
+  return true;
+}
+
+// Undoes half of the last step and halves the learning rate from then on.
+void MetaLearner::backtrack(MetaState& s) const {
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p) {
+    const auto [k, l] = setup_.directions[p];
+    s.theta(k, l) -= 0.5 * s.last_step(static_cast<Eigen::Index>(p));
+  }
+  s.last_step *= 0.5;
+  s.step_scale *= 0.5;
+  ++s.backtracks;
+  if (s.history.empty()) return;
+  auto& last = s.history.back();
+  for (Eigen::Index p = 0; p < last.theta.size(); ++p) {
+    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+    last.theta(p) = s.theta(k, l);
+  }
+  last.step_scale = s.step_scale;
 }
 
 std::string meta_metrics_csv(const MetaState& s) {
   std::string out =
-      "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm\n";
+      "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm,"
+      "step_scale\n";
   for (const auto& r : s.history)
-    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", r.step, r.objective,
-                       r.reward_early, r.reward_late, r.correct_early, r.correct_late,
-                       r.gradient_norm);
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", r.step,
+                       r.objective, r.reward_early, r.reward_late, r.correct_early, r.correct_late,
+                       r.gradient_norm, r.step_scale);
   return out;
 }
 
@@ -201,6 +230,7 @@ std::string checkpoint_json(const MetaState& s) {
                        {"correct_early", r.correct_early},
                        {"correct_late", r.correct_late},
                        {"gradient_norm", r.gradient_norm},
+                       {"step_scale", r.step_scale},
                        {"theta", to_vector(r.theta)}});
   const Eigen::MatrixXd& th = s.theta;
   return nlohmann::json{{"format", 1},
@@ -211,6 +241,9 @@ std::string checkpoint_json(const MetaState& s) {
                         {"adam_m", to_vector(s.m)},
                         {"adam_v", to_vector(s.v)},
                         {"baseline", s.baseline},
+                        {"last_step", to_vector(s.last_step)},
+                        {"step_scale", s.step_scale},
+                        {"backtracks", s.backtracks},
                         {"history", history}}
              .dump(1) +
          "\n";
@@ -229,6 +262,9 @@ MetaState parse_checkpoint(const std::string& text) {
     s.m = to_eigen(j.at("adam_m").get<std::vector<double>>());
     s.v = to_eigen(j.at("adam_v").get<std::vector<double>>());
     s.baseline = j.at("baseline").get<std::vector<double>>();
+    s.last_step = to_eigen(j.at("last_step").get<std::vector<double>>());
+    s.step_scale = j.at("step_scale").get<double>();
+    s.backtracks = j.at("backtracks").get<int>();
     for (const auto& h : j.at("history")) {
       MetaStepRecord r;
       r.step = h.at("step").get<int>();
@@ -238,6 +274,7 @@ MetaState parse_checkpoint(const std::string& text) {
       r.correct_early = h.at("correct_early").get<double>();
       r.correct_late = h.at("correct_late").get<double>();
       r.gradient_norm = h.at("gradient_norm").get<double>();
+      r.step_scale = h.at("step_scale").get<double>();
       r.theta = to_eigen(h.at("theta").get<std::vector<double>>());
       s.history.push_back(std::move(r));
     }

@@ -21,6 +21,7 @@ MetaOptions meta_options(const sdk::ParamSet& p) {
   o.epsilon = p.real("epsilon");
   o.l1 = p.real("l1");
   o.clip_norm = p.real("clip_norm");
+  o.backtrack = p.text("on_divergence") == "backtrack";
   return o;
 }
 

@@ -63,14 +63,18 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
                     options.quiet);
   while (state.step < meta.steps) {
     try {
-      learner.step(state, options.threads, &progress);
+      if (!learner.step(state, options.threads, &progress) && !options.quiet)
+        fmt::print(stderr,
+                   "\nmeta-step {}: a lifetime diverged; backtracked to half the last step, "
+                   "learning rate now x{}\n",
+                   state.step + 1, state.step_scale);
     } catch (const std::exception& err) {
       // Keep what was done: the checkpoint of the last completed meta-step stays resumable.
       run.keep();
-      throw RunError(fmt::format("{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
-                                 "continue with: neohebb run --resume {} [--set ...]",
-                                 err.what(), state.step, run.partial_path().string(),
-                                 run.partial_path().string()));
+      throw RunError(fmt::format(
+          "{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
+          "continue with: neohebb run --resume {} [--set ...]",
+          err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
     }
     progress.draw();
     write_progress_files(run, state, learner);

@@ -22,6 +22,7 @@ struct MetaStepRecord {
   double reward_early = 0, reward_late = 0;  // first and last tenth of each lifetime
   double correct_early = 0, correct_late = 0;
   double gradient_norm = 0;  // before clipping
+  double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
   Eigen::VectorXd theta;     // the learnable coefficients after the step
 };
 
@@ -30,6 +31,9 @@ struct MetaState {
   Eigen::MatrixXd theta;         // K x L
   Eigen::VectorXd m, v;          // Adam moments, one entry per direction
   std::vector<double> baseline;  // REINFORCE b_h; empty before the first step
+  Eigen::VectorXd last_step;     // the change of the learnable coefficients in the last step
+  double step_scale = 1;         // learning-rate multiplier (on_divergence = "backtrack")
+  int backtracks = 0;
   std::vector<MetaStepRecord> history;
 };
 
@@ -38,7 +42,8 @@ class MetaLearner {
   MetaLearner(const Setup<sdk::Real>& setup, MetaOptions options);
   MetaState initial_state() const;
   // One meta-step: lifetimes on `threads` threads, reduced in a fixed order.
-  void step(MetaState& state, int threads, Progress* progress = nullptr) const;
+  // Returns false when a lifetime diverged and the step was backtracked instead (retry it).
+  bool step(MetaState& state, int threads, Progress* progress = nullptr) const;
   const std::vector<std::string>& direction_names() const { return names_; }
 
  private:
@@ -48,6 +53,7 @@ class MetaLearner {
     std::vector<double> credit;          // REINFORCE G_h
     std::vector<Eigen::VectorXd> score;  // REINFORCE d log pi(a_h)/dtheta
   };
+  void backtrack(MetaState& s) const;
   LifetimeGradient run_lifetime(const Eigen::MatrixXd& theta, int step, int index,
                                 Progress* progress) const;
 

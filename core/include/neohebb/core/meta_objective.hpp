@@ -18,6 +18,7 @@ struct MetaOptions {
   bool adam = true;
   double learning_rate = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
   double l1 = 0, clip_norm = 0;
+  bool backtrack = false;  // on a diverging lifetime: halve the last step and retry
 };
 
 MetaOptions meta_options(const sdk::ParamSet& p);
