@@ -2,7 +2,9 @@
 #
 # Builds the plugin library `neohebb-<name>.so` (a MODULE linking only the SDK) into
 # NEOHEBB_PLUGIN_OUTPUT_DIR (default: <build>/plugins), and, when TEST sources are given and
-# GoogleTest is available, a test executable `test_<name>` that compiles against the same SDK.
+# GoogleTest is available (find_package(GTest)), a test executable `test_<name>` that compiles
+# against the same SDK. If NEOHEBB_PLUGIN_INSTALL_DIR is set, `cmake --install` puts the plugin
+# there. Works in the neohebb tree and out of it, after find_package(neohebb).
 include_guard(GLOBAL)
 
 function(neohebb_add_plugin name)
@@ -23,7 +25,11 @@ function(neohebb_add_plugin name)
   # Function-local statics of libstdc++ templates (e.g. std::to_string's digit table) otherwise
   # become STB_GNU_UNIQUE symbols, which make glibc refuse to ever unload the library.
   target_compile_options(${name} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
+  if(NEOHEBB_PLUGIN_INSTALL_DIR)
+    install(TARGETS ${name} LIBRARY DESTINATION ${NEOHEBB_PLUGIN_INSTALL_DIR})
+  endif()
   if(ARG_TEST AND TARGET GTest::gtest_main)
+    include(GoogleTest)
     add_executable(test_${name} ${ARG_TEST})
     target_link_libraries(test_${name} PRIVATE neohebb::sdk GTest::gtest_main)
     target_include_directories(test_${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})

@@ -80,15 +80,16 @@ TEST(Tangents, ForwardModeMatchesComplexStepAndFiniteDifferencesForEveryCombinat
 }
 
 // Every Miconi option on the path of the tangents: clamped units, unit readout, carried-over
-// running average, deviation after the average, |Rbar| modulation, clipping, warm-up, no decay.
+// running average, deviation after the average, |Rbar| modulation, clipping, warm-up, no decay;
+// and node perturbation (the kick as the postsynaptic variable).
 // Clipping makes the lifetime non-smooth, so only the complex step is a fair reference.
 TEST(Tangents, MiconiOptionsMatchComplexStep) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  for (const char* deviation : {"before_average", "after_average"})
+  for (const char* deviation : {"before_average", "after_average", "perturbation"})
     for (const char* reward : {"task", "policy"}) {
-      const std::string toml =
-          fmt::format(R"([experiment]
+      const std::string toml = fmt::format(
+          R"([experiment]
 seed = 9
 trials = 30
 reward = "{}"
@@ -105,7 +106,7 @@ probability = 0.05
 amplitude = 3.0
 [eligibility]
 tau_e = inf
-deviation = "{}"
+{}
 reset_average = false
 scale_by_dt = false
 [neuron]
@@ -129,7 +130,9 @@ stimulus2 = 8.0
 delay2 = 8.0
 response = 8.0
 )",
-                      reward, std::string(reward) == "task" ? "pathwise" : "reinforce", deviation);
+          reward, std::string(reward) == "task" ? "pathwise" : "reinforce",
+          std::string(deviation) == "perturbation" ? std::string("postsynaptic = \"perturbation\"")
+                                                   : fmt::format("deviation = \"{}\"", deviation));
       const auto e = core::load_experiment(dir.write("exp.toml", toml), {}, registry);
       core::GradientCheckOptions options;
       options.finite_differences = false;

@@ -122,6 +122,11 @@ const std::vector<CoreSection>& core_sections() {
                            "d = xbar - x_new with xbar taken 'before_average' absorbs x_new "
                            "(Miconi) or 'after_average'")
                .one_of({"before_average", "after_average"}),
+           ParamSpec::text("postsynaptic", "deviation",
+                           "the postsynaptic variable of the trace: 'deviation' d = xbar - x, or "
+                           "'perturbation' xi_i, the exploration kick of unit i in that step (node "
+                           "perturbation)")
+               .one_of({"deviation", "perturbation"}),
            ParamSpec::integer("start_step", 3, "first step whose increment enters the trace")
                .at_least(0),
            ParamSpec::boolean("scale_by_dt", true, "c = dt (true) or c = 1 (false)"),

@@ -45,7 +45,7 @@ Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<
   for (int t = 0; t < T_; ++t)
     trace_weight_[static_cast<std::size_t>(t)] = c * std::pow(lambda, T_ - 1 - t);
 
-  for (auto* v : {&x_, &x_next_, &xbar_, &r_, &d_, &current_}) v->setZero(N_);
+  for (auto* v : {&x_, &x_next_, &xbar_, &r_, &d_, &current_, &kick_}) v->setZero(N_);
   drive_.setZero(N_, T_);
   pre_stack_.setZero(N_, M * K_);
   post_stack_.setZero(N_, M * K_);
@@ -138,11 +138,17 @@ void Lifetime<S>::integrate() {
   for (int t = 0; t < T_; ++t) {
     current_.noalias() = W_ * r_;
     current_ += drive_.col(t);
-    for (; next_kick < kicks_.size() && kicks_[next_kick].step == t; ++next_kick)
+    if (el.post_perturbation) kick_.setZero();
+    for (; next_kick < kicks_.size() && kicks_[next_kick].step == t; ++next_kick) {
       current_(kicks_[next_kick].unit) += kicks_[next_kick].value;
+      if (el.post_perturbation) kick_(kicks_[next_kick].unit) = kicks_[next_kick].value;
+    }
     neuron.step(x_, current_, x_next_);
     clamp(x_next_);
-    if (el.deviation_before_average) {
+    if (el.post_perturbation) {  // node perturbation: the trace's postsynaptic variable is the kick
+      d_ = kick_;
+      xbar_ = beta * xbar_ + (1.0 - beta) * x_next_;
+    } else if (el.deviation_before_average) {
       d_ = xbar_ - x_next_;
       xbar_ = beta * xbar_ + (1.0 - beta) * x_next_;
     } else {
@@ -205,7 +211,10 @@ void Lifetime<S>::propagate_tangents() {
     neuron.step_partials(xs_.col(t), currents_.col(t), Fx_, FI_);
     X_next_ = X_.array().colwise() * Fx_.array() + dI_.array().colwise() * FI_.array();
     for (int u : setup_.network.clamped_units) X_next_.row(u).setZero();
-    if (el.deviation_before_average) {
+    if (el.post_perturbation) {  // the kicks do not depend on theta
+      Xbar_ = beta * Xbar_ + (1.0 - beta) * X_next_;
+      D_.setZero();
+    } else if (el.deviation_before_average) {
       D_ = Xbar_ - X_next_;
       Xbar_ = beta * Xbar_ + (1.0 - beta) * X_next_;
     } else {

@@ -31,12 +31,15 @@ ExplorationOptions exploration_options(const sdk::ParamSet& p) {
 }
 
 EligibilityOptions eligibility_options(const sdk::ParamSet& p) {
-  return {p.real("tau_e"),
-          p.real("average_beta"),
-          p.text("deviation") == "before_average",
-          static_cast<int>(p.integer("start_step")),
-          p.flag("scale_by_dt"),
-          p.flag("reset_average")};
+  EligibilityOptions o;
+  o.tau_e = p.real("tau_e");
+  o.average_beta = p.real("average_beta");
+  o.deviation_before_average = p.text("deviation") == "before_average";
+  o.post_perturbation = p.text("postsynaptic") == "perturbation";
+  o.start_step = static_cast<int>(p.integer("start_step"));
+  o.scale_by_dt = p.flag("scale_by_dt");
+  o.reset_average = p.flag("reset_average");
+  return o;
 }
 
 NetworkWeights initial_weights(const NetworkOptions& o, int inputs, int outputs, sdk::Rng& rng) {

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
                   "stop after this many meta-steps, resumable with --resume")
       ->check(CLI::Range(0, 1 << 30));
   run->add_option("--out", out_dir, "run directory (default: runs/<name>-<date>-<time>)");
-  run->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
+  run->add_option("--set", overrides, "override a value: section.key=value (repeatable)")
+      ->allow_extra_args(false);
   run->add_flag("--overwrite", run_options.overwrite, "replace an existing run directory");
   run->add_option("--threads", run_options.threads, "worker threads (default: one per core)")
       ->check(CLI::Range(0, 1024));
@@ -85,7 +86,8 @@ int main(int argc, char** argv) {
   validate->add_option("experiment", experiment_file, "experiment TOML file")
       ->required()
       ->check(CLI::ExistingFile);
-  validate->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
+  validate->add_option("--set", overrides, "override a value: section.key=value (repeatable)")
+      ->allow_extra_args(false);
 
   auto* gradients = app.add_subcommand(
       "check-gradients", "forward mode vs complex step vs finite differences for one lifetime");
@@ -100,7 +102,8 @@ int main(int argc, char** argv) {
   gradients->add_option(
       "--out", out_dir,
       "directory for the CSV tables (default: runs/<name>-gradients-<date>-<time>)");
-  gradients->add_option("--set", overrides, "override a value: section.key=value (repeatable)");
+  gradients->add_option("--set", overrides, "override a value: section.key=value (repeatable)")
+      ->allow_extra_args(false);
   gradients->add_option("--threads", run_options.threads, "worker threads (default: one per core)")
       ->check(CLI::Range(0, 1024));
   gradients->add_flag("--no-fd", no_fd, "skip the finite differences");
@@ -111,6 +114,11 @@ int main(int argc, char** argv) {
   auto* plugins = app.add_subcommand("plugins", "list plugins, their versions and parameters");
   plugins->add_option("name", plugin_name, "only this component ('core' for the core sections)");
   plugins->add_flag("--markdown", markdown, "print the Markdown parameter reference for docs/");
+  std::vector<std::string> plugin_paths;
+  plugins
+      ->add_option("--path", plugin_paths,
+                   "also load plugins from this file or folder (repeatable)")
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);
@@ -122,6 +130,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*plugins) {
+      for (const auto& p : plugin_paths) registry.load_path(p);
       registry.load_default_paths();
       for (const auto& [file, why] : registry.failures()) fmt::print(stderr, "warning: {}\n", why);
       if (markdown) {

@@ -83,7 +83,7 @@ class Lifetime {
   S reward_{}, task_reward_{}, log_policy_{};
   int action_ = -1;
   // Buffers sized once per lifetime: the hot loops allocate nothing.
-  sdk::Vec<S> x_, x_next_, xbar_, r_, d_, current_;
+  sdk::Vec<S> x_, x_next_, xbar_, r_, d_, current_, kick_;
   sdk::Mat<S> drive_, pre_stack_, post_stack_, post_basis_, e_, mu_, z_, dR_dz_, dlogpi_dz_;
   // Tangent state (P directions). U_ stacks dW/dtheta_p as rows p*N .. p*N+N-1.
   sdk::Mat<S> U_, X_, X_next_, Xbar_, D_, Rr_, dI_, G_, E1_, E2_, L1_chunk_, dA_chunk_, Ep_, dmu_,

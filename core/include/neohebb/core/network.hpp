@@ -36,6 +36,7 @@ struct EligibilityOptions {
   double tau_e = 0;  // ms; inf = no decay
   double average_beta = 0;
   bool deviation_before_average = true;
+  bool post_perturbation = false;  // the trace's postsynaptic variable is the kick xi, not d
   int start_step = 0;
   bool scale_by_dt = true;
   bool reset_average = true;
