@@ -91,7 +91,12 @@ TEST_F(Config, MissingPluginSection) {
   s = s.substr(0, s.find("[task]"));
   const auto errs = config_errors(dir, s);
   ASSERT_EQ(errs.size(), 1u);
-  EXPECT_THAT(errs[0], HasSubstr(file() + ":1:1: missing section [task]; available tasks: dnms"));
+  EXPECT_THAT(
+      errs[0],
+      HasSubstr(
+          file() +
+          ":1:1: missing section [task]; available tasks: delayed_match_to_sample, dnms, go_nogo, "
+          "parametric_working_memory, perceptual_decision, selective_integration"));
 }
 
 TEST_F(Config, MissingRequiredParameter) {

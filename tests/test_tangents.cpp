@@ -1,6 +1,6 @@
 // Forward-mode meta-gradients against the complex step and finite differences, for every
 // combination of the installed neuron models, trace polynomials, rules and tasks, under both
-// estimators, on a small network (N = 10, H = 20).
+// estimators, on a small network (N = 10, H = 20, 20 ms steps).
 #include <fmt/format.h>
 
 #include "neohebb/core/gradient_check.hpp"
@@ -10,21 +10,25 @@ using namespace neohebb;
 
 namespace {
 
-// Settings that keep a component fast or give it something to learn; others use defaults.
+// Settings that keep a component fast or give it something to learn; others use defaults. The
+// neuron's 20 ms step keeps the tasks' default trials (0.7-3.2 s) to 35-160 steps.
+std::string polynomial_trace() {
+  std::string c;
+  for (int i = 0; i < 16; ++i) c += fmt::format("{}{}", i ? ", " : "", 0.02 * ((i * 7) % 11 - 5));
+  return "degree = 3\ncoefficients = [" + c + "]\n";
+}
+
 const std::map<std::string, std::string> kSettings = {
+    {"rate_tanh", "tau = 100.0\ndt = 20.0\n"},
     {"dnms",
-     "pre_stimulus = 0.0\nstimulus1 = 8.0\ndelay1 = 8.0\nstimulus2 = 8.0\ndelay2 = 8.0\nresponse = "
-     "8.0\n"},
-    {"monomial", "degree = 5\ncoefficients = [" +
-                     [] {
-                       std::string c;
-                       for (int i = 0; i < 36; ++i)
-                         c += fmt::format("{}{}", i ? ", " : "", 0.02 * ((i * 7) % 11 - 5));
-                       return c;
-                     }() +
-                     "]\n"},
+     "pre_stimulus = 0.0\nstimulus1 = 40.0\ndelay1 = 40.0\nstimulus2 = 40.0\ndelay2 = 40.0\n"
+     "response = 40.0\n"},
+    {"monomial", polynomial_trace()},
+    {"chebyshev", polynomial_trace()},
+    {"legendre", polynomial_trace()},
     {"miconi_cubic", "learnable = true\nscale = 20.0\n"},
-    {"three_factor", "eta = 0.02\nbaseline_init = -0.5\n"},
+    {"hebbian", "learnable = true\n"},
+    {"three_factor", "eta = 0.005\nbaseline_init = -0.5\n"},
 };
 
 std::string section(const std::string& name, const std::string& type) {
@@ -51,7 +55,7 @@ TEST(Tangents, ForwardModeMatchesComplexStepAndFiniteDifferencesForEveryCombinat
   test_support::TempDir dir;
   core::PluginRegistry registry;
   registry.load_default_paths();
-  int combinations = 0;
+  int combinations = 0, fd_compared = 0;
   for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
     for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))
       for (const auto& rule : registry.names(sdk::Kind::PlasticityRule))
@@ -71,12 +75,17 @@ TEST(Tangents, ForwardModeMatchesComplexStepAndFiniteDifferencesForEveryCombinat
             for (const auto& t : check.tables) {
               EXPECT_LE(core::max_relative_error(t.values, 0, 1), 1e-10)
                   << label << ", " << t.label;
+              // A central difference resolves a derivative only down to ~eps |R| / h: compare
+              // with it where the gradient is well above that floor.
+              if (t.values.col(1).cwiseAbs().maxCoeff() < 1e-5) continue;
               EXPECT_LE(core::max_relative_error(t.values, 0, 2), 1e-6) << label << ", " << t.label;
+              ++fd_compared;
             }
             EXPECT_GT(check.tables.back().values.col(1).cwiseAbs().maxCoeff(), 0.0) << label;
             ++combinations;
           }
   EXPECT_GE(combinations, 4);
+  EXPECT_GE(fd_compared, 2 * combinations);  // most tables are above the finite-difference floor
 }
 
 // Every Miconi option on the path of the tangents: clamped units, unit readout, carried-over

@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <cstdint>
 
 #include <Eigen/Core>
@@ -11,6 +12,12 @@ namespace neohebb::sdk {
 struct TaskSetup {
   double dt = 1.0;  // the neuron model's integration step (ms)
 };
+
+// A period of `ms` milliseconds as a whole number of steps dt, rounded to nearest (halves away
+// from zero).
+inline int steps(double ms, double dt) {
+  return static_cast<int>(std::lround(ms / dt));
+}
 
 struct TaskLayout {
   int inputs = 0;

@@ -1,0 +1,111 @@
+#pragma once
+#include <array>
+#include <cmath>
+#include <string>
+
+#include <neohebb/sdk/binary_choice_task.hpp>
+#include <neohebb/sdk/parameters.hpp>
+
+namespace neohebb::plugins {
+
+// Delayed match-to-sample (neurogym DelayedMatchToSample; Miller et al. 1996): a noisy sample
+// s in {0, 0.5}, shown as (cos(pi s), sin(pi s)) on two stimulus channels, a delay, then a noisy
+// test; the output must be +target when test = sample and -target otherwise, once the fixation
+// channel goes off. Conditions 2 * sample + non_match: 0 = s 0 match, 1 = s 0 non-match,
+// 2 = s 0.5 match, 3 = s 0.5 non-match. Reward = -mean |z - target| over the decision window.
+template <class S>
+class DelayedMatchToSample final : public sdk::BinaryChoiceTask<S> {
+  using Base = sdk::BinaryChoiceTask<S>;
+
+ public:
+  static sdk::ParamSchema schema() {
+    using sdk::ParamSpec;
+    auto period = [](const char* name, double ms, const char* doc) {
+      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
+    };
+    return {
+        period("fixation", 300.0, "fixation only, before the sample"),
+        period("sample", 500.0, "noisy sample on the stimulus channels"),
+        period("delay", 1000.0, "delay between sample and test"),
+        period("test", 500.0, "noisy test stimulus"),
+        period("decision", 900.0, "decision window (fixation off): the only scored steps"),
+        ParamSpec::real("sigma", std::sqrt(2 * 100 * 0.01),
+                        "stimulus noise; per-step sd = sigma / sqrt(dt / ms) (neurogym: sqrt(2))")
+            .at_least(0),
+        ParamSpec::real("target", 1.0, "|target| of the output: +target match, -target non-match")
+            .above(0),
+        ParamSpec::text("order", "random",
+                        "condition sequence: 'random' (as neurogym) or 'cyclic' (0, 1, 2, 3, ...)")
+            .one_of({"cyclic", "random"}),
+        Base::correct_below_param("decision"),
+        Base::policy_gain_param(
+            "REINFORCE policy: P(match) = sigmoid(gain * mean z over the decision)"),
+    };
+  }
+
+  explicit DelayedMatchToSample(const sdk::ParamSet& p)
+      : Base(p.real("correct_below"), p.real("policy_gain")),
+        sigma_(p.real("sigma")),
+        target_(p.real("target")),
+        random_order_(p.text("order") == "random") {
+    const char* names[] = {"fixation", "sample", "delay", "test", "decision"};
+    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
+  }
+
+  void setup(const sdk::TaskSetup& s) override {
+    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
+    if (steps_[kDecision] < 1)
+      throw sdk::ParameterError("decision", "the decision window is shorter than one step dt");
+    if (steps_[kSample] < 1 || steps_[kTest] < 1)
+      throw sdk::ParameterError("sample", "sample and test must each last at least one step dt");
+    noise_sd_ = sigma_ / std::sqrt(s.dt);
+  }
+
+  sdk::TaskLayout layout() const override {
+    int T = 0;
+    for (int n : steps_) T += n;
+    return {3, 1, T, 4};
+  }
+
+  void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
+    const sdk::TaskLayout lay = layout();
+    out.condition = random_order_ ? static_cast<int>(rng.below(4)) : static_cast<int>(trial % 4);
+    const int sample = out.condition / 2;
+    const bool match = out.condition % 2 == 0;
+    const int test = match ? sample : 1 - sample;
+    const int fix_end = lay.steps - steps_[kDecision];
+    out.input.setZero(3, lay.steps);
+    out.input.block(0, 0, 1, fix_end).setConstant(1.0);  // fixation channel
+    const int sample_begin = steps_[kFixation];
+    const int test_begin = sample_begin + steps_[kSample] + steps_[kDelay];
+    stimulus(sample, sample_begin, steps_[kSample], rng, out);
+    stimulus(test, test_begin, steps_[kTest], rng, out);
+    out.response_end = lay.steps;
+    out.response_begin = fix_end;
+    out.target.setConstant(1, lay.steps, match ? target_ : -target_);
+  }
+
+ private:
+  // The rewarded action: "match" (1) exactly when the target is positive.
+  int correct_action(const sdk::TrialSpec& t) const override {
+    return Base::action_of_target_sign(t);
+  }
+
+  enum { kFixation, kSample, kDelay, kTest, kDecision };
+
+  // Stimulus index 0 (s = 0) is (1, 0) and index 1 (s = 0.5) is (0, 1): (cos(pi s), sin(pi s))
+  // written exactly, plus independent noise on both channels.
+  void stimulus(int index, int begin, int length, sdk::Rng& rng, sdk::TrialSpec& out) const {
+    for (int s = begin; s < begin + length; ++s)
+      for (int k = 0; k < 2; ++k)
+        out.input(1 + k, s) = (k == index ? 1.0 : 0.0) + noise_sd_ * rng.normal();
+  }
+
+  std::array<double, 5> ms_{};
+  std::array<int, 5> steps_{};
+  double sigma_, target_;
+  bool random_order_;
+  double noise_sd_ = 0;
+};
+
+}  // namespace neohebb::plugins

@@ -1,0 +1,111 @@
+#pragma once
+#include <array>
+#include <cmath>
+#include <string>
+
+#include <neohebb/sdk/binary_choice_task.hpp>
+#include <neohebb/sdk/parameters.hpp>
+
+namespace neohebb::plugins {
+
+// Context-dependent selective integration (Miconi 2017, selectiveint/; Mante et al. 2013): two
+// noisy evidence channels, each with a mean of random sign, and two context channels saying which
+// one to integrate; the output must take the sign of the attended modality's bias. Conditions
+// 0 = attend 1, b1 +; 1 = attend 2, b2 +; 2 = attend 1, b1 -; 3 = attend 2, b2 -; the ignored
+// modality's sign is drawn each trial. Reward = -mean |z - target| over the response window.
+template <class S>
+class SelectiveIntegration final : public sdk::BinaryChoiceTask<S> {
+  using Base = sdk::BinaryChoiceTask<S>;
+
+ public:
+  static sdk::ParamSchema schema() {
+    using sdk::ParamSpec;
+    auto period = [](const char* name, double ms, const char* doc) {
+      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
+    };
+    return {
+        period("pre_evidence", 1.0, "silent period before the evidence (Miconi: step 0)"),
+        period("evidence", 500.0, "noisy evidence on both modality channels"),
+        period("trial", 700.0, "whole trial; the response window is its last 'response' ms"),
+        period("response", 200.0, "response window ending the trial: the only scored steps"),
+        ParamSpec::real("input_scale", 0.5,
+                        "evidence = input_scale * (noise * N(0,1) + bias sign) (Miconi INPUTMULT)"),
+        ParamSpec::real("bias", 0.5,
+                        "|mean| of each modality's evidence before scaling (ALPHABIAS)")
+            .at_least(0),
+        ParamSpec::real(
+            "noise", 1.0,
+            "evidence noise sd before scaling at dt = 1 ms; per step: noise/sqrt(dt/ms)")
+            .at_least(0),
+        ParamSpec::real("context_amplitude", 1.0, "value of the active context channel all trial"),
+        ParamSpec::real("target", 1.0, "|target| of the output: the sign of the attended bias")
+            .above(0),
+        ParamSpec::text("order", "cyclic",
+                        "condition sequence: 'cyclic' (0, 1, 2, 3, ... as Miconi) or 'random'")
+            .one_of({"cyclic", "random"}),
+        Base::correct_below_param("response"),
+        Base::policy_gain_param(
+            "REINFORCE policy: P(+) = sigmoid(gain * mean z over the response)"),
+    };
+  }
+
+  explicit SelectiveIntegration(const sdk::ParamSet& p)
+      : Base(p.real("correct_below"), p.real("policy_gain")),
+        scale_(p.real("input_scale")),
+        bias_(p.real("bias")),
+        noise_(p.real("noise")),
+        context_(p.real("context_amplitude")),
+        target_(p.real("target")),
+        random_order_(p.text("order") == "random") {
+    const char* names[] = {"pre_evidence", "evidence", "trial", "response"};
+    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
+  }
+
+  void setup(const sdk::TaskSetup& s) override {
+    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
+    if (steps_[kResponse] < 1)
+      throw sdk::ParameterError("response", "the response window is shorter than one step dt");
+    if (steps_[kEvidence] < 1)
+      throw sdk::ParameterError("evidence", "the evidence must last at least one step dt");
+    if (steps_[kPre] + steps_[kEvidence] > steps_[kTrial])
+      throw sdk::ParameterError("trial", "the trial must hold pre_evidence + evidence");
+    if (steps_[kResponse] > steps_[kTrial])
+      throw sdk::ParameterError("response", "the response window is longer than the trial");
+    noise_sd_ = noise_ / std::sqrt(s.dt);
+  }
+
+  sdk::TaskLayout layout() const override { return {4, 1, steps_[kTrial], 4}; }
+
+  void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
+    const int T = steps_[kTrial];
+    out.condition = random_order_ ? static_cast<int>(rng.below(4)) : static_cast<int>(trial % 4);
+    const int attended = out.condition % 2;  // 0 = modality 1, 1 = modality 2
+    double sign[2];
+    sign[attended] = out.condition < 2 ? 1.0 : -1.0;
+    sign[1 - attended] = rng.uniform() < 0.5 ? 1.0 : -1.0;  // the ignored modality: a coin flip
+    out.input.setZero(4, T);
+    for (int s = steps_[kPre]; s < steps_[kPre] + steps_[kEvidence]; ++s)
+      for (int m = 0; m < 2; ++m)
+        out.input(m, s) = scale_ * (noise_sd_ * rng.normal() + sign[m] * bias_);
+    out.input.row(2 + attended).setConstant(context_);
+    out.response_end = T;
+    out.response_begin = T - steps_[kResponse];
+    out.target.setConstant(1, T, sign[attended] * target_);
+  }
+
+ private:
+  // The rewarded action: "+" (1) exactly when the attended bias, hence the target, is positive.
+  int correct_action(const sdk::TrialSpec& t) const override {
+    return Base::action_of_target_sign(t);
+  }
+
+  enum { kPre, kEvidence, kTrial, kResponse };
+
+  std::array<double, 4> ms_{};
+  std::array<int, 4> steps_{};
+  double scale_, bias_, noise_, context_, target_;
+  bool random_order_;
+  double noise_sd_ = 0;
+};
+
+}  // namespace neohebb::plugins

@@ -1,0 +1,133 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include <neohebb/sdk/testing/derivative_check.hpp>
+
+#include "selective_integration.hpp"
+
+using namespace neohebb;
+using Task = plugins::SelectiveIntegration<double>;
+
+namespace {
+Task make_task(const sdk::ParamSet& overrides = {}, double dt = 1.0) {
+  Task task(sdk::defaults_of(Task::schema(), overrides));
+  task.setup({dt});
+  return task;
+}
+}  // namespace
+
+TEST(SelectiveIntegration, DerivativesMatchComplexStep) {
+  const auto report = sdk::testing::check_derivatives<plugins::SelectiveIntegration>(
+      sdk::defaults_of(Task::schema()));
+  EXPECT_TRUE(report.ok()) << report.table();
+}
+
+// Miconi's timing at dt = 1 ms: evidence on steps 1-500, context on all 700 steps, response
+// window 500-699 (step 500 both evidence and scored), conditions cycling with targets +, +, -, -.
+TEST(SelectiveIntegration, TrialStructureIsMiconis) {
+  sdk::ParamSet p;
+  p.set("noise", 0.0);  // evidence = 0.5 * (+-0.5) exactly
+  const auto task = make_task(p);
+  const auto lay = task.layout();
+  EXPECT_EQ(lay.inputs, 4);
+  EXPECT_EQ(lay.outputs, 1);
+  EXPECT_EQ(lay.steps, 700);
+  EXPECT_EQ(lay.conditions, 4);
+  const double expected_sign[] = {1, 1, -1, -1};
+  std::set<double> ignored_signs;
+  for (int trial = 0; trial < 40; ++trial) {
+    sdk::Rng rng(100 + trial);
+    sdk::TrialSpec t;
+    task.make_trial(trial, rng, t);
+    ASSERT_EQ(t.condition, trial % 4);
+    const int attended = t.condition % 2;
+    const double sign = expected_sign[t.condition];
+    for (int m = 0; m < 2; ++m) {
+      EXPECT_EQ(t.input(m, 0), 0.0);
+      EXPECT_EQ(t.input(m, 501), 0.0);
+      EXPECT_EQ(t.input(m, 699), 0.0);
+      EXPECT_DOUBLE_EQ(std::fabs(t.input(m, 1)), 0.25);
+      EXPECT_DOUBLE_EQ(t.input.row(m).segment(1, 500).sum(), 500 * t.input(m, 1));
+    }
+    EXPECT_DOUBLE_EQ(t.input(attended, 1), 0.25 * sign);
+    EXPECT_DOUBLE_EQ(t.input(attended, 500), 0.25 * sign);
+    ignored_signs.insert(t.input(1 - attended, 1));
+    EXPECT_DOUBLE_EQ(t.input.row(2 + attended).sum(), 700.0);  // attended context: whole trial
+    EXPECT_DOUBLE_EQ(t.input.row(3 - attended).sum(), 0.0);
+    EXPECT_EQ(t.response_begin, 500);
+    EXPECT_EQ(t.response_end, 700);
+    EXPECT_DOUBLE_EQ(t.target(0, 600), sign);
+  }
+  EXPECT_EQ(ignored_signs.size(), 2u);  // the ignored modality's sign varies
+}
+
+TEST(SelectiveIntegration, NoiseIsSeededAndScalesWithDt) {
+  const auto task = make_task();
+  sdk::TrialSpec a, b;
+  sdk::Rng r1(5), r2(5);
+  task.make_trial(0, r1, a);
+  task.make_trial(0, r2, b);
+  EXPECT_EQ(a.input, b.input);
+  // Attended channel (condition 0: modality 1, +): mean 0.25, sd 0.5 per step at dt = 1.
+  const Eigen::ArrayXd e = a.input.row(0).segment(1, 500).transpose().array();
+  EXPECT_NEAR(e.mean(), 0.25, 0.1);
+  EXPECT_NEAR(std::sqrt((e - e.mean()).square().mean()), 0.5, 0.05);
+  // At dt = 4 ms: pre_evidence rounds to 0 steps, evidence on steps 0-124 with sd 0.5 / sqrt(4),
+  // response window 125-174.
+  const auto coarse = make_task({}, 4.0);
+  EXPECT_EQ(coarse.layout().steps, 175);
+  sdk::Rng r3(5);
+  coarse.make_trial(0, r3, b);
+  const Eigen::ArrayXd c = b.input.row(0).segment(0, 125).transpose().array();
+  EXPECT_NEAR(std::sqrt((c - c.mean()).square().mean()), 0.25, 0.05);
+  EXPECT_EQ(b.input(0, 125), 0.0);
+  EXPECT_EQ(b.response_begin, 125);
+  EXPECT_EQ(b.response_end, 175);
+}
+
+TEST(SelectiveIntegration, RandomOrderCoversEveryCondition) {
+  sdk::ParamSet p;
+  p.set("order", std::string("random"));
+  const auto task = make_task(p);
+  std::set<int> seen;
+  for (int trial = 0; trial < 64; ++trial) {
+    sdk::Rng rng(trial);
+    sdk::TrialSpec t;
+    task.make_trial(trial, rng, t);
+    ASSERT_GE(t.condition, 0);
+    ASSERT_LT(t.condition, task.layout().conditions);
+    seen.insert(t.condition);
+  }
+  EXPECT_EQ(seen.size(), 4u);
+}
+
+TEST(SelectiveIntegration, RewardIsMinusMeanAbsoluteErrorOverResponse) {
+  const auto task = make_task();
+  sdk::Rng rng(1);
+  sdk::TrialSpec t;
+  task.make_trial(2, rng, t);                                  // attend 1, b1 -: target -1
+  Eigen::MatrixXd z = Eigen::MatrixXd::Constant(1, 700, 5.0);  // outside the window: ignored
+  z.block(0, 500, 1, 200).setConstant(-0.5);
+  EXPECT_NEAR(task.reward(t, z), -0.5, 1e-12);
+  EXPECT_TRUE(task.correct(t, z));
+  z.block(0, 500, 1, 100).setConstant(-1.2);  // half the window at error 0.2
+  EXPECT_NEAR(task.reward(t, z), -0.35, 1e-12);
+  z.block(0, 500, 1, 200).setConstant(0.1);
+  EXPECT_FALSE(task.correct(t, z));  // |0.1 + 1| = 1.1 >= 1
+  EXPECT_DOUBLE_EQ(task.action_reward(t, 0), 1.0);
+  EXPECT_DOUBLE_EQ(task.action_reward(t, 1), 0.0);
+  EXPECT_NEAR(std::exp(task.log_policy(t, z, 0)) + std::exp(task.log_policy(t, z, 1)), 1.0, 1e-12);
+}
+
+TEST(SelectiveIntegration, RejectsBadTimings) {
+  sdk::ParamSet p;
+  p.set("response", 0.2);
+  Task task(sdk::defaults_of(Task::schema(), p));
+  EXPECT_THROW(task.setup({1.0}), sdk::ParameterError);
+  sdk::ParamSet q;
+  q.set("trial", 400.0);  // shorter than pre_evidence + evidence
+  Task short_trial(sdk::defaults_of(Task::schema(), q));
+  EXPECT_THROW(short_trial.setup({1.0}), sdk::ParameterError);
+}
