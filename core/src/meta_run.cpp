@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neohebb/core/errors.hpp"
+#include "neohebb/core/interrupt.hpp"
 #include "neohebb/core/meta_learning.hpp"
 #include "neohebb/core/npy.hpp"
 #include "neohebb/core/run.hpp"
@@ -78,7 +79,9 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
     }
     progress.draw();
     write_progress_files(run, state, learner);
-    if (options.stop_after > 0 && state.step >= options.stop_after && state.step < meta.steps) {
+    const bool stop_requested =
+        interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
+    if (stop_requested && state.step < meta.steps) {
       run.keep();
       fmt::print("stopped after meta-step {}; continue with: neohebb run --resume {}\n", state.step,
                  run.partial_path().string());

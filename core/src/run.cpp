@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neohebb/core/errors.hpp"
+#include "neohebb/core/interrupt.hpp"
 #include "neohebb/core/npy.hpp"
 #include "neohebb/core/progress.hpp"
 #include "neohebb/core/run_directory.hpp"
@@ -116,10 +117,13 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
   std::vector<std::thread> pool;
   for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
   while (running.load() > 0) {
+    if (interrupted()) stop = true;
     progress.draw();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   for (auto& t : pool) t.join();
+  if (interrupted())
+    throw RunError("interrupted; a run without meta-learning keeps nothing (no run directory)");
   for (int k = 0; k < n; ++k) {
     if (!errors[static_cast<std::size_t>(k)]) continue;
     try {

@@ -137,6 +137,19 @@ check "1 thread gives the same theta as 2" bash -c "
 check "resuming a complete run is refused" expect_exit 1 "$neohebb" run --resume "$work/meta_full"
 check "resuming nothing is refused" expect_exit 1 "$neohebb" run --resume "$work/nothing"
 check "run with both a file and --resume is misuse" expect_exit 2 "$neohebb" run "$work/meta.toml" --resume "$work/meta_full"
+# SIGINT: the meta-learning run stops after its current meta-step, checkpointed and resumable.
+"$neohebb" run "$work/meta.toml" --out "$work/meta_int" --set meta.steps=1000000 -q >"$work/int_out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ -s "$work/meta_int.partial/theta.csv" ] && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"
+check "SIGINT exits 130" test $? -eq 130
+check "and says how to resume" grep -q "continue with: neohebb run --resume" "$work/int_out"
+check "its checkpoint matches its metrics" bash -c "
+  steps=\$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[\"step\"])' '$work/meta_int.partial/checkpoint.json')
+  test \$((steps + 1)) -eq \$(wc -l <'$work/meta_int.partial/meta_metrics.csv')"
+check "an interrupted run resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_int" --set meta.steps=1 -q
+
 check "check-gradients writes its tables" expect_exit 0 "$neohebb" check-gradients "$work/meta.toml" --out "$work/grad" --trials 6
 check "gradient_check.csv has the cumulative table" grep -q "^cumulative,r^2 d^2," "$work/grad/gradient_check.csv"
 check "forward mode agrees with the complex step" grep -qE "^cumulative +[0-9.]+e-1[0-9]" "$work/grad/gradient_check.txt"

@@ -15,6 +15,7 @@
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/gradient_check.hpp"
+#include "neohebb/core/interrupt.hpp"
 #include "neohebb/core/plugin_listing.hpp"
 #include "neohebb/core/run.hpp"
 #include "neohebb/core/run_directory.hpp"
@@ -52,6 +53,7 @@ std::string joined(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   neohebb::core::keep_freed_memory();
+  neohebb::core::install_interrupt_handler();
   // Outlives every catch below: objects and exceptions from plugins need their libraries loaded.
   neohebb::core::PluginRegistry registry;
 
@@ -199,9 +201,9 @@ int main(int argc, char** argv) {
       neohebb::core::run_meta_learning(experiment, run_options, resume_dir);
     else
       neohebb::core::run_experiment(experiment, run_options);
-    return 0;
+    return neohebb::core::interrupted() ? 130 : 0;  // 128 + SIGINT, the shell's convention
   } catch (const std::exception& e) {
     print_error(e.what(), color);
-    return 1;
+    return neohebb::core::interrupted() ? 130 : 1;
   }
 }

@@ -1,0 +1,9 @@
+#pragma once
+// SIGINT/SIGTERM ask a run to stop at its next safe point (after a trial of a plain run, after
+// the current meta-step of a meta-learning run, which is then checkpointed and resumable).
+namespace neohebb::core {
+
+void install_interrupt_handler();
+bool interrupted();
+
+}  // namespace neohebb::core
