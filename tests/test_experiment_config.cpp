@@ -134,10 +134,10 @@ TEST_F(Config, OverridesApplyBeforeValidation) {
   const auto errs = config_errors(dir, small_experiment(), {"rule.eta=-1"});
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_THAT(errs[0],
-              HasSubstr("--set rule.eta=-1:1:5: 'eta' = -1 for rule 'three_factor' must be >= 0"));
+              HasSubstr("--set rule.eta=-1:1:10: 'eta' = -1 for rule 'three_factor' must be >= 0"));
   EXPECT_THAT(config_errors(dir, small_experiment(), {"rule.baseline=percondition"}),
               ElementsAre(HasSubstr(
-                  "--set rule.baseline=percondition:1:5: 'baseline' = \"percondition\"")));
+                  "--set rule.baseline=percondition:1:15: 'baseline' = \"percondition\"")));
   EXPECT_THAT(config_errors(dir, small_experiment(), {"eta=1"}),
               ElementsAre("--set eta=1: expected section.key=value"));
 }

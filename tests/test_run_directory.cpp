@@ -46,6 +46,7 @@ TEST(RunDirectory, ExistingRunIsNeverOverwrittenSilently) {
   test_support::TempDir dir;
   const fs::path out = dir.path() / "run";
   fs::create_directories(out);
+  std::ofstream(out / "experiment.toml") << "# a run\n";
   std::ofstream(out / "keep.txt") << "precious";
   try {
     core::RunDirectory run(out, false);
@@ -79,4 +80,19 @@ TEST(Npy, HeaderIsAlignedAndDataColumnMajor) {
   EXPECT_EQ(first_column[0], 1.0);
   EXPECT_EQ(first_column[1], 4.0);
   EXPECT_EQ(bytes.size(), 10 + header + 6 * sizeof(double));
+}
+
+TEST(RunDirectory, OverwriteOnlyReplacesRuns) {
+  test_support::TempDir dir;
+  const fs::path out = dir.path() / "thesis";
+  fs::create_directories(out);
+  std::ofstream(out / "thesis.tex") << "years of work";
+  EXPECT_THROW(core::RunDirectory(out, true), core::RunError);
+  EXPECT_EQ(slurp(out / "thesis.tex"), "years of work");
+}
+
+TEST(RunDirectory, AFailedRunRemovesTheParentFolderItCreated) {
+  test_support::TempDir dir;
+  { core::RunDirectory run(dir.path() / "runs" / "r1", false); }
+  EXPECT_FALSE(fs::exists(dir.path() / "runs"));
 }

@@ -90,6 +90,10 @@ std::optional<sdk::ParamValue> convert(const toml::node& n, const sdk::ParamSpec
   };
   const auto check_range = [&](const toml::node& at, double v, const std::string& label) {
     if (in_range(s, v)) return true;
+    if (std::isnan(v)) {
+      d.error(at.source(), fmt::format("'{}' for {} is not a number (nan)", label, owner));
+      return false;
+    }
     d.error(at.source(),
             fmt::format("'{}' = {} for {} must be {}", label, node_text(at), owner, bound_text(s)));
     return false;
@@ -182,31 +186,40 @@ sdk::ParamSet validate_table(const toml::table& table, const std::string& sectio
   return out;
 }
 
-// Applies one "section.key=value" override to the parsed file.
+// Applies one "section.key=value" override to the parsed file. The argument is parsed as the
+// TOML line it is (a dotted key), so errors point into the argument itself; a value that is not
+// TOML (a bare word) is taken as a string.
 void apply_override(toml::table& root, const std::string& spec) {
   const auto eq = spec.find('=');
   const auto dot = spec.find('.');
-  if (eq == std::string::npos || dot == std::string::npos || dot > eq)
+  const auto trim = [](std::string v) {
+    const auto b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+  };
+  const std::string section = dot == std::string::npos ? "" : trim(spec.substr(0, dot));
+  const std::string key = dot == std::string::npos || eq == std::string::npos || dot > eq
+                              ? ""
+                              : trim(spec.substr(dot + 1, eq - dot - 1));
+  if (section.empty() || key.empty() || key.find('.') != std::string::npos)
     throw ConfigError({fmt::format("--set {}: expected section.key=value", spec)});
-  const std::string section = spec.substr(0, dot), key = spec.substr(dot + 1, eq - dot - 1);
-  const std::string value = spec.substr(eq + 1);
-  if (!root.contains(section)) root.insert(section, toml::table{});
-  toml::table* t = root[section].as_table();
-  if (!t) throw ConfigError({fmt::format("--set {}: '{}' is not a section", spec, section)});
+  const std::string where = "--set " + spec;
+  toml::table parsed;
   try {
-    toml::table parsed =
-        toml::parse(std::string_view{"v = " + value}, std::string_view{"--set " + spec});
-    parsed.get("v")->visit([&](auto&& n) { t->insert_or_assign(key, std::move(n)); });
+    parsed = toml::parse(std::string_view{spec}, std::string_view{where});
   } catch (const toml::parse_error&) {
-    // A bare word: take it as a string, parsed so that it keeps a position for error messages.
-    std::string quoted = "v = \"";
-    for (char c : value) {
+    std::string quoted = spec.substr(0, eq) + "=\"";
+    for (char c : trim(spec.substr(eq + 1))) {
       if (c == '"' || c == '\\') quoted += '\\';
       quoted += c;
     }
-    toml::table parsed =
-        toml::parse(std::string_view{quoted + "\""}, std::string_view{"--set " + spec});
-    parsed.get("v")->visit([&](auto&& n) { t->insert_or_assign(key, std::move(n)); });
+    parsed = toml::parse(std::string_view{quoted + "\""}, std::string_view{where});
+  }
+  for (auto&& [section_key, section_node] : parsed) {
+    if (!root.contains(section_key.str())) root.insert(section_key, toml::table{});
+    toml::table* t = root[section_key.str()].as_table();
+    if (!t) throw ConfigError({fmt::format("{}: '{}' is not a section", where, section)});
+    for (auto&& [k, node] : *section_node.as_table())
+      node.visit([&, &k = k](auto&& n) { t->insert_or_assign(k, std::move(n)); });
   }
 }
 
@@ -341,7 +354,9 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
   for (auto&& [key, node] : root) {
     const std::string k(key.str());
     if (std::find(known.begin(), known.end(), k) != known.end()) {
-      if (!node.is_table()) d.error(node.source(), fmt::format("[{}] must be a table", k));
+      // ([plugins] is checked where its paths are read.)
+      if (!node.is_table() && k != "plugins")
+        d.error(node.source(), fmt::format("[{}] must be a table", k));
       continue;
     }
     if (node.is_table())

@@ -40,6 +40,13 @@ RunDirectory::RunDirectory(fs::path dir, bool overwrite)
         fmt::format("{}: the run directory exists already; choose another --out or pass "
                     "--overwrite to replace it",
                     dir_.string()));
+  if (fs::exists(dir_, ec) && !fs::exists(dir_ / "experiment.toml", ec))
+    throw RunError(
+        fmt::format("{}: exists and is not a neohebb run directory (no experiment.toml); "
+                    "--overwrite only replaces runs",
+                    dir_.string()));
+  const fs::path parent = fs::absolute(dir_, ec).parent_path();
+  if (!fs::exists(parent, ec)) created_parent_ = parent;
   if (fs::exists(partial_, ec))
     throw RunError(
         fmt::format("{}: an unfinished run is in the way (another run in progress, or a "
@@ -56,7 +63,8 @@ RunDirectory::RunDirectory(RunDirectory&& o) noexcept
       partial_(std::move(o.partial_)),
       overwrite_(o.overwrite_),
       committed_(o.committed_),
-      kept_(o.kept_) {
+      kept_(o.kept_),
+      created_parent_(std::move(o.created_parent_)) {
   o.kept_ = true;  // the moved-from object must not remove anything
 }
 
@@ -95,6 +103,8 @@ RunDirectory::~RunDirectory() {
   if (committed_ || kept_) return;
   std::error_code ec;
   fs::remove_all(partial_, ec);
+  if (!created_parent_.empty() && fs::is_empty(created_parent_, ec))
+    fs::remove(created_parent_, ec);
 }
 
 void RunDirectory::write(const std::string& relative, const std::string& bytes) const {

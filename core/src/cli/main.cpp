@@ -16,6 +16,7 @@
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/gradient_check.hpp"
 #include "neohebb/core/interrupt.hpp"
+#include "neohebb/core/meta_learning.hpp"
 #include "neohebb/core/plugin_listing.hpp"
 #include "neohebb/core/run.hpp"
 #include "neohebb/core/run_directory.hpp"
@@ -170,7 +171,10 @@ int main(int argc, char** argv) {
     }
     const auto experiment = neohebb::core::load_experiment(experiment_file, overrides, registry);
     if (*validate) {
-      neohebb::core::make_setup<neohebb::sdk::Real>(experiment);
+      const auto setup = neohebb::core::make_setup<neohebb::sdk::Real>(experiment);
+      if (experiment.section("meta").integer("steps") > 0)  // what `run` would refuse
+        neohebb::core::validate_meta(experiment, setup,
+                                     neohebb::core::meta_options(experiment.section("meta")));
       fmt::print("{}: ok (task {}, neuron {}, trace {}, rule {})\n", experiment_file,
                  experiment.plugin("task").type, experiment.plugin("neuron").type,
                  experiment.plugin("trace").type, experiment.plugin("rule").type);

@@ -53,8 +53,10 @@ class Dnms final : public sdk::BinaryChoiceTask<S> {
     for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
     if (steps_[kResponse] < 1)
       throw sdk::ParameterError("response", "the response window is shorter than one step dt");
-    if (steps_[kStim1] < 1 || steps_[kStim2] < 1)
-      throw sdk::ParameterError("stimulus1", "each stimulus must last at least one step dt");
+    if (steps_[kStim1] < 1)
+      throw sdk::ParameterError("stimulus1", "the first stimulus must last at least one step dt");
+    if (steps_[kStim2] < 1)
+      throw sdk::ParameterError("stimulus2", "the second stimulus must last at least one step dt");
   }
 
   sdk::TaskLayout layout() const override {

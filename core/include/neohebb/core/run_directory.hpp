@@ -28,6 +28,7 @@ class RunDirectory {
  private:
   std::filesystem::path dir_, partial_;
   bool overwrite_, committed_ = false, kept_ = false;
+  std::filesystem::path created_parent_;  // a parent folder this run created (removed if unused)
   RunDirectory() = default;
 };
 
