@@ -1,42 +1,20 @@
 #include "neohebb/core/gradient_check.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/lifetime.hpp"
 #include "neohebb/core/meta_learning.hpp"
+#include "neohebb/core/parallel.hpp"
 #include "neohebb/core/seeding.hpp"
 
 namespace neohebb::core {
 namespace {
 
 constexpr double kComplexStep = 1e-30;
-
-template <class F>
-void parallel_for(int n, int threads, F&& job) {
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::atomic<int> next{0};
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
-  auto worker = [&] {
-    for (int i; (i = next.fetch_add(1)) < n;) {
-      try {
-        job(i);
-      } catch (...) {
-        errors[static_cast<std::size_t>(i)] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < std::min(threads, n); ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
 
 // The differentiated per-trial quantity of a lifetime: R_h (pathwise) or log pi(a_h).
 template <class S>
@@ -116,7 +94,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
       fd(static_cast<std::size_t>(P * fd_runs));
   const double fd_offsets[] = {1.0, -1.0, 0.5, -0.5};
   std::vector<double> fd_step(static_cast<std::size_t>(P));
-  parallel_for(P * (1 + fd_runs), options.threads, [&](int job) {
+  rethrow_first(parallel_for(P * (1 + fd_runs), options.threads, [&](int job) {
     const int p = job % P, kind = job / P;
     const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
     if (kind == 0) {
@@ -131,7 +109,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
     Eigen::MatrixXd tr = theta;
     tr(k, l) += fd_offsets[offset] * step * std::pow(0.1, scale);
     fd[static_cast<std::size_t>(job - P)] = quantities(real, seed, tr, meta.reinforce, actions);
-  });
+  }));
   // Richardson: D(h) = (f(+h) - f(-h)) / 2h; (4 D(h/2) - D(h)) / 3 cancels the h^2 error. The
   // step is chosen per value: of the scales 1e-2 .. 1e-6 (relative), the one whose estimate
   // agrees best with the next finer one (large steps lose to truncation, small ones to rounding).

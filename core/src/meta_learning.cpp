@@ -1,15 +1,14 @@
 #include "neohebb/core/meta_learning.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/lifetime.hpp"
+#include "neohebb/core/parallel.hpp"
 
 namespace neohebb::core {
 
@@ -77,21 +76,15 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
 bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   const int B = options_.batch;
   std::vector<LifetimeGradient> batch(static_cast<std::size_t>(B));
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(B));
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int k; (k = next.fetch_add(1)) < B;) {
-      try {
+  const auto errors = parallel_for(
+      B, threads,
+      [&](int k) {
         batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
-      } catch (...) {
-        errors[static_cast<std::size_t>(k)] = std::current_exception();
-      }
-    }
-  };
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (int i = 0; i < std::min(threads, B); ++i) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+      },
+      [&] {
+        if (progress) progress->draw();
+        return true;
+      });
   for (int k = 0; k < B; ++k)
     if (errors[static_cast<std::size_t>(k)]) {
       try {

@@ -6,7 +6,6 @@
 #include <ctime>
 #include <exception>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/interrupt.hpp"
 #include "neohebb/core/npy.hpp"
+#include "neohebb/core/parallel.hpp"
 #include "neohebb/core/progress.hpp"
 #include "neohebb/core/run_directory.hpp"
 #include "neohebb/core/seeding.hpp"
@@ -95,33 +95,24 @@ void print_summary(const fs::path& dir, const std::vector<LifetimeResult>& resul
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
                                           int threads, bool quiet) {
   const int n = setup.lifetimes;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = std::min(threads, n);
   std::vector<LifetimeResult> results(static_cast<std::size_t>(n));
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
-  std::atomic<int> next{0};
-  std::atomic<bool> stop{false};
-  std::atomic<int> running{threads};
+  std::atomic<bool> stop{false};  // also ends the lifetimes already running, trial by trial
   Progress progress(e.name(), std::int64_t(n) * setup.trials, quiet);
-  auto worker = [&] {
-    for (int k; (k = next.fetch_add(1)) < n && !stop.load();) {
-      try {
-        results[static_cast<std::size_t>(k)] = run_one(setup, k, progress, stop);
-      } catch (...) {
-        errors[static_cast<std::size_t>(k)] = std::current_exception();
-        stop = true;
-      }
-    }
-    running.fetch_sub(1);
-  };
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
-  while (running.load() > 0) {
-    if (interrupted()) stop = true;
-    progress.draw();
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  for (auto& t : pool) t.join();
+  const auto errors = parallel_for(
+      n, threads,
+      [&](int k) {
+        try {
+          results[static_cast<std::size_t>(k)] = run_one(setup, k, progress, stop);
+        } catch (...) {
+          stop = true;
+          throw;
+        }
+      },
+      [&] {
+        if (interrupted()) stop = true;
+        progress.draw();
+        return !stop.load();
+      });
   if (interrupted())
     throw RunError("interrupted; a run without meta-learning keeps nothing (no run directory)");
   for (int k = 0; k < n; ++k) {
