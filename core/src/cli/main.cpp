@@ -22,6 +22,7 @@
 #include "neohebb/core/run_directory.hpp"
 #include "neohebb/core/setup.hpp"
 #include "neohebb/core/version.hpp"
+#include "neohebb/plots/plots.hpp"
 
 namespace {
 
@@ -123,6 +124,13 @@ int main(int argc, char** argv) {
                    "also load plugins from this file or folder (repeatable)")
       ->allow_extra_args(false);
 
+  std::string plot_dir;
+  auto* plot = app.add_subcommand(
+      "plot", "redraw the plots of a run directory (PNG and SVG in RUN_DIR/plots/)");
+  plot->add_option("run_dir", plot_dir, "run directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -149,6 +157,12 @@ int main(int argc, char** argv) {
       }
       fmt::print("{}", listing);
       return 0;
+    }
+    if (*plot) {
+      const auto report = neohebb::plots::draw_plots(plot_dir, &registry);
+      fmt::print("{}", neohebb::plots::describe(report, plot_dir));
+      for (const auto& f : report.failed) print_error("plot " + f, color);
+      return report.failed.empty() ? 0 : 1;
     }
     if (*run && experiment_file.empty() == resume_dir.empty()) {
       print_error("run needs either an experiment file or --resume DIR (not both)", color);
@@ -197,14 +211,16 @@ int main(int argc, char** argv) {
       run.write("gradient_check.txt", report);
       run.commit();
       fmt::print("{}\nwritten to {}\n", report, dir);
+      neohebb::plots::draw_plots_after_results(dir, &registry);  // the tables are safe already
       return 0;
     }
     run_options.out = out_dir;
     run_options.command_line = joined(argc, argv);
-    if (!resume_dir.empty())
-      neohebb::core::run_meta_learning(experiment, run_options, resume_dir);
-    else
-      neohebb::core::run_experiment(experiment, run_options);
+    const std::filesystem::path written =
+        resume_dir.empty() ? neohebb::core::run_experiment(experiment, run_options)
+                           : neohebb::core::run_meta_learning(experiment, run_options, resume_dir);
+    if (!neohebb::core::interrupted())  // the results are written already: plotting only adds
+      neohebb::plots::draw_plots_after_results(written, &registry);
     return neohebb::core::interrupted() ? 130 : 0;  // 128 + SIGINT, the shell's convention
   } catch (const std::exception& e) {
     print_error(e.what(), color);
