@@ -138,12 +138,12 @@ void Canvas::legend(const std::vector<LegendEntry>& entries, int position, doubl
 }
 
 void Canvas::legend_strip(const std::vector<LegendEntry>& entries, const Box& strip,
-                          double text_scale) {
+                          double text_scale, int columns) {
   pls_.vpor(strip.x0, strip.x1, strip.y0, strip.y1);
   pls_.wind(0, 1, 0, 1);
-  // At most three columns: PLplot clips, rather than shrinks, a legend wider than its strip.
+  // PLplot clips, rather than shrinks, a legend wider than its strip: few columns.
   legend(entries, PL_POSITION_TOP | PL_POSITION_INSIDE, text_scale,
-         std::min(3, static_cast<int>(entries.size())));
+         std::min(columns, static_cast<int>(entries.size())));
 }
 
 void Canvas::title(const std::string& text, double y) {

@@ -64,7 +64,7 @@ class Canvas {
               int columns = 1);
   // A one-row legend in a strip of the page (under the title), outside every panel.
   void legend_strip(const std::vector<LegendEntry>& entries, const Box& strip,
-                    double text_scale = 0.8);
+                    double text_scale = 0.8, int columns = 3);
   void title(const std::string& text, double y = 0.965);  // a title for the whole page
 
  private:

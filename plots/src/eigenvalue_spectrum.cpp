@@ -39,14 +39,12 @@ void draw(Canvas& canvas, const Spectrum& s) {
   re.push_back(&zero);
   const Range x = finite_range(re, 0.06), y = finite_range(im, 0.06);
   canvas.title(s.title);
-  canvas.panel({0.10, 0.70, 0.11, 0.88}, x, y, {"Re λ (1/τ)", "Im λ (1/τ)", ""});
+  canvas.panel({0.10, 0.97, 0.11, 0.80}, x, y, {"Re λ (1/τ)", "Im λ (1/τ)", ""});
 
   plstream& pls = canvas.pls();
   canvas.use(kBlack);
   pls.width(2);
-  pls.lsty(2);
   pls.join(0, y.lo, 0, y.hi);
-  pls.lsty(1);
 
   std::vector<LegendEntry> legend = {{"stability boundary Re λ = 0", kBlack, 1, 2}};
   if (!s.trajectory_re.empty()) {
@@ -61,9 +59,7 @@ void draw(Canvas& canvas, const Spectrum& s) {
     legend.push_back({fmt::format("at {} {}{}", s.count[g], names[g], s.count[g] == 1 ? "" : "s"),
                       colors[g], 1, 0, g == 2 ? "○" : "●", 0.7});
   }
-  pls.vpor(0.71, 0.99, 0.11, 0.88);
-  pls.wind(0, 1, 0, 1);
-  canvas.legend(legend, PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE, 0.75);
+  canvas.legend_strip(legend, {0.10, 0.97, 0.81, 0.935}, 0.75);
 }
 
 }  // namespace

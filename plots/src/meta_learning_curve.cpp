@@ -26,20 +26,20 @@ void draw(Canvas& canvas, const MetaCurves& m) {
   };
   canvas.title(m.title);
 
-  canvas.legend_strip({{"meta-objective", kBlack, 1, 2.5, "●", 0.6},
-                       {"first tenth of each lifetime", early, 1, 2.5, "●", 0.6},
-                       {"last tenth of each lifetime", late, 1, 2.5, "●", 0.6}},
-                      {0.10, 0.97, 0.88, 0.94});
-  canvas.panel({0.10, 0.97, 0.64, 0.87}, x, finite_range({&m.objective}, 0.08),
-               {"", "meta-objective J", "", false, false, false});
+  canvas.legend_strip({{"meta-objective J", kBlack, 1, 2.5, "●", 0.6},
+                       {"early: first tenth of the trials", early, 1, 2.5, "●", 0.6},
+                       {"late: last tenth of the trials", late, 1, 2.5, "●", 0.6}},
+                      {0.12, 0.97, 0.86, 0.945}, 0.8, 2);
+  canvas.panel({0.12, 0.97, 0.62, 0.85}, x, finite_range({&m.objective}, 0.08),
+               {"", "objective J", "", false, false, false});
   with_markers(m.objective, kBlack);
 
-  canvas.panel({0.10, 0.97, 0.37, 0.61}, x, finite_range({&m.reward_early, &m.reward_late}, 0.08),
-               {"", "reward (task units)", "", false, false, false});
+  canvas.panel({0.12, 0.97, 0.36, 0.59}, x, finite_range({&m.reward_early, &m.reward_late}, 0.08),
+               {"", "reward", "", false, false, false});
   with_markers(m.reward_early, early);
   with_markers(m.reward_late, late);
 
-  canvas.panel({0.10, 0.97, 0.10, 0.34}, x, {-0.03, 1.03}, {"meta-step", "fraction correct", ""});
+  canvas.panel({0.12, 0.97, 0.09, 0.32}, x, {-0.03, 1.03}, {"meta-step", "fraction correct", ""});
   with_markers(m.correct_early, early);
   with_markers(m.correct_late, late);
 }
@@ -66,7 +66,7 @@ void plan_meta_learning_curve(const fs::path& run, Plan& plan) {
   m->correct_early = table.numbers("correct_early");
   m->correct_late = table.numbers("correct_late");
   m->title = fmt::format("Meta-learning curve: {}  (means over each meta-batch)", run_title(run));
-  plan.figures.push_back({"meta_learning_curve", 1200, 900, [m](Canvas& c) { draw(c, *m); }});
+  plan.figures.push_back({"meta_learning_curve", 1200, 1000, [m](Canvas& c) { draw(c, *m); }});
 }
 
 }  // namespace neohebb::plots

@@ -39,8 +39,8 @@ std::vector<std::string> condition_names(const fs::path& run) {
 
 std::string pc_label(int i, const Eigen::MatrixXd& ratio) {
   if (ratio.size() > i)
-    return fmt::format("PC{} of x ({:.1f}% of variance)", i + 1, 100 * ratio(i));
-  return fmt::format("PC{} of x", i + 1);
+    return fmt::format("PC{} of x (a.u.; {:.1f}% of variance)", i + 1, 100 * ratio(i));
+  return fmt::format("PC{} of x (a.u.)", i + 1);
 }
 
 void draw(Canvas& canvas, const StateSpace& s) {
