@@ -9,5 +9,6 @@ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEOHEBB_SANITIZ
 cmake --build build-sanitize -j "$(nproc)" >&2
 # Plugins are dlclose'd in tests; keep their symbols for readable reports.
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan_suppressions.txt"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
