@@ -224,7 +224,7 @@ void apply_override(toml::table& root, const std::string& spec) {
 }
 
 std::vector<std::string> section_names() {
-  std::vector<std::string> names = {"plugins"};
+  std::vector<std::string> names = {"plugins", "analysis"};
   for (const auto& s : core_sections()) names.push_back(s.name);
   for (const auto& s : plugin_sections()) names.push_back(s.name);
   return names;
@@ -333,6 +333,92 @@ void validate_plugin_section(const toml::table& root, const PluginSection& ps, E
   e.plugins[ps.name] = std::move(choice);
 }
 
+// [analysis]: `run` names installed analyses, each [analysis.<name>] subtable is validated
+// against that analysis's declared parameters, the other keys against analysis_section().
+void validate_analysis_section(const toml::table& root, Experiment& e,
+                               const PluginRegistry& registry, Diagnostics& d) {
+  const toml::node* node = root.get("analysis");
+  const toml::table empty;
+  const toml::table* t = node && node->is_table() ? node->as_table() : &empty;
+  if (node && node->is_table()) e.positions["analysis"] = d.where(node->source());
+  const auto available = registry.names(sdk::Kind::Analysis);
+  std::set<std::string> reserved = {"run"};
+  for (auto&& [key, value] : *t)
+    if (value.is_table()) reserved.insert(std::string(key.str()));
+  e.analysis.options = validate_table(*t, "analysis", analysis_section().params, "[analysis]",
+                                      reserved, d, e.positions);
+  const auto unknown = [&](const toml::source_region& at, const std::string& name) {
+    d.error(at, fmt::format("unknown analysis '{}'{}; available analyses: {}", name,
+                            did_you_mean(name, available), list_names(available)));
+  };
+  for (const auto& name : available) {
+    AnalysisChoice& c = e.analysis.choices[name];
+    c.component = registry.find(sdk::Kind::Analysis, name);
+    c.params = sdk::defaults_of(c.component->info->params);
+  }
+  for (auto&& [key, value] : *t) {
+    const std::string name(key.str());
+    if (!value.is_table()) continue;
+    auto it = e.analysis.choices.find(name);
+    if (it == e.analysis.choices.end()) {
+      unknown(key.source(), name);
+      continue;
+    }
+    e.positions["analysis." + name] = d.where(key.source());
+    it->second.params =
+        validate_table(*value.as_table(), "analysis." + name, it->second.component->info->params,
+                       fmt::format("analysis '{}'", name), {}, d, e.positions);
+    it->second.written = true;
+  }
+  const toml::node* run = t->get("run");
+  if (!run) return;
+  e.positions["analysis.run"] = d.where(run->source());
+  const toml::array* names = run->as_array();
+  if (!names)
+    return d.error(run->source(), fmt::format("[analysis] run must be a list of analysis names, "
+                                              "got {}; available analyses: {}",
+                                              node_text(*run), list_names(available)));
+  for (const toml::node& el : *names) {
+    if (!el.is_string()) {
+      d.error(el.source(), fmt::format("[analysis] run entries must be strings naming analyses, "
+                                       "got {}",
+                                       node_text(el)));
+      continue;
+    }
+    const std::string name = *el.value<std::string>();
+    auto it = e.analysis.choices.find(name);
+    if (it == e.analysis.choices.end()) {
+      unknown(el.source(), name);
+    } else if (std::find(e.analysis.run.begin(), e.analysis.run.end(), name) ==
+               e.analysis.run.end()) {
+      e.analysis.run.push_back(name);
+      it->second.written = true;
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// The whole file, read here rather than by the TOML parser: a file that cannot be read gets its
+// own reason (not a parse error at 0:0), and files that report no size (/proc, pipes) still load.
+std::string read_experiment_file(const fs::path& file) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw ConfigError({fmt::format("{}: is a directory, not an experiment file", file.string())});
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  std::string text;
+  if (in) text.assign(std::istreambuf_iterator<char>(in), {});
+  if (!in.is_open() || in.bad()) {
+    const int err = errno;
+    throw ConfigError({fmt::format("{}: cannot be read ({})", file.string(),
+                                   err ? std::strerror(err) : "unknown error")});
+  }
+  return text;
+}
+
 }  // namespace
 
 Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
@@ -380,6 +466,7 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
   if (e.core["experiment"].text("name").empty())
     e.core["experiment"].set("name", file.stem().string());
   for (const auto& ps : plugin_sections()) validate_plugin_section(root, ps, e, registry, d);
+  validate_analysis_section(root, e, registry, d);
   if (!d.messages().empty()) throw ConfigError(d.messages());
   return e;
 }
@@ -437,6 +524,16 @@ std::string resolved_toml(const Experiment& e) {
   for (const auto& ps : plugin_sections()) {
     const PluginChoice& c = e.plugins.at(ps.name);
     out += fmt::format("\n[{}]\ntype = {}\n", ps.name, toml_literal(c.type));
+    write_params(c.component->info->params, c.params);
+  }
+  out += "\n[analysis]\nrun = [";
+  for (std::size_t i = 0; i < e.analysis.run.size(); ++i)
+    out += (i ? ", " : "") + toml_literal(e.analysis.run[i]);
+  out += "]\n";
+  write_params(analysis_section().params, e.analysis.options);
+  for (const auto& [name, c] : e.analysis.choices) {
+    if (!c.written) continue;
+    out += fmt::format("\n[analysis.{}]\n", name);
     write_params(c.component->info->params, c.params);
   }
   return out;

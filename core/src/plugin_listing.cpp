@@ -63,9 +63,12 @@ std::string plugin_listing(const PluginRegistry& registry, const std::string& na
                     c->plugin, c->plugin_version, c->file.string(), c->info->summary);
     out += text_table(c->info->params) + "\n";
   }
-  if (name.empty() || name == "core")
+  if (name.empty() || name == "core") {
     for (const auto& cs : core_sections())
       out += fmt::format("core section [{}]\n    {}\n{}\n", cs.name, cs.doc, text_table(cs.params));
+    const CoreSection& a = analysis_section();
+    out += fmt::format("core section [{}]\n    {}\n{}\n", a.name, a.doc, text_table(a.params));
+  }
   return out;
 }
 
@@ -85,6 +88,13 @@ std::string parameter_reference_markdown(const PluginRegistry& registry) {
                            c->info->summary, c->plugin, c->plugin_version,
                            markdown_table(c->info->params));
   }
+  const CoreSection& a = analysis_section();
+  out += fmt::format("## `[{}]`\n\n{}.\n\n{}\n", a.name, a.doc, markdown_table(a.params));
+  for (const LoadedComponent* c : registry.components())
+    if (c->info->kind == sdk::Kind::Analysis)
+      out += fmt::format("### `[analysis.{}]`\n\n{} (plugin `{}` {}).\n\n{}\n", c->info->name,
+                         c->info->summary, c->plugin, c->plugin_version,
+                         markdown_table(c->info->params));
   return out;
 }
 

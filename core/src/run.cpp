@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include "neohebb/core/analyze.hpp"
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/interrupt.hpp"
 #include "neohebb/core/npy.hpp"
@@ -193,6 +194,14 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
     run.write(sub + "W_initial.npy", npy_bytes(results[k].initial.W));
     run.write(sub + "W_in.npy", npy_bytes(results[k].initial.W_in));
     run.write(sub + "W_out.npy", npy_bytes(results[k].initial.W_out));
+  }
+  if (!e.analysis.run.empty()) {  // [analysis] run = [...]: part of the run, committed with it
+    std::vector<NetworkWeights> finals;
+    for (const auto& r : results) finals.push_back({r.final_W, r.initial.W_in, r.initial.W_out});
+    run_analyses(
+        e, setup, analysed_networks(finals), e.analysis.run,
+        [&](const std::string& file, const std::string& bytes) { run.write(file, bytes); },
+        options.threads, options.quiet);
   }
   run.commit();
   print_summary(run.final_path(), results);

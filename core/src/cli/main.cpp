@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "neohebb/core/allocator.hpp"
+#include "neohebb/core/analyze.hpp"
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/experiment.hpp"
 #include "neohebb/core/gradient_check.hpp"
@@ -113,6 +114,20 @@ int main(int argc, char** argv) {
   gradients->add_flag("--no-fd", no_fd, "skip the finite differences");
   gradients->add_flag("--overwrite", run_options.overwrite, "replace an existing output directory");
 
+  auto* analyze = app.add_subcommand(
+      "analyze", "run analyses of a run's trained networks; replaces RUN_DIR/analysis");
+  std::string analyze_dir;
+  std::vector<std::string> analyze_only;
+  analyze->add_option("run_dir", analyze_dir, "run directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  analyze->add_option("--only", analyze_only, "only these analyses (comma-separated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  analyze->add_option("--threads", run_options.threads, "worker threads (default: one per core)")
+      ->check(CLI::Range(0, 1024));
+  analyze->add_flag("-q,--quiet", run_options.quiet, "no progress output");
+
   std::string plugin_name;
   bool markdown = false;
   auto* plugins = app.add_subcommand("plugins", "list plugins, their versions and parameters");
@@ -163,6 +178,11 @@ int main(int argc, char** argv) {
       fmt::print("{}", neohebb::plots::describe(report, plot_dir));
       for (const auto& f : report.failed) print_error("plot " + f, color);
       return report.failed.empty() ? 0 : 1;
+    }
+    if (*analyze) {
+      neohebb::core::analyze_run_directory(analyze_dir, analyze_only, registry,
+                                           run_options.threads, run_options.quiet);
+      return 0;
     }
     if (*run && experiment_file.empty() == resume_dir.empty()) {
       print_error("run needs either an experiment file or --resume DIR (not both)", color);

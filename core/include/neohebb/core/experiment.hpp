@@ -41,12 +41,27 @@ struct PluginChoice {
   const LoadedComponent* component = nullptr;
 };
 
+// The [analysis] table: analyses to run at the end of `neohebb run` and the parameters of each
+// analysis, from its [analysis.<name>] subtable with defaults filled in.
+struct AnalysisChoice {
+  sdk::ParamSet params;
+  const LoadedComponent* component = nullptr;
+  bool written = false;  // named in `run` or given a subtable: kept in the resolved experiment
+};
+struct AnalysisConfig {
+  std::vector<std::string> run;
+  sdk::ParamSet options;                         // the [analysis] keys other than `run`
+  std::map<std::string, AnalysisChoice> choices;  // every installed analysis, by name
+};
+const CoreSection& analysis_section();  // the [analysis] keys other than `run`
+
 struct Experiment {
   std::filesystem::path file;
   std::map<std::string, sdk::ParamSet> core;        // by core section name
   std::map<std::string, PluginChoice> plugins;      // by plugin section name
   std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
+  AnalysisConfig analysis;
 
   const sdk::ParamSet& section(const std::string& name) const { return core.at(name); }
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }

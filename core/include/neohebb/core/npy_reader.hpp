@@ -1,0 +1,18 @@
+#pragma once
+// Reads NumPy .npy files of float64 arrays with at most two dimensions (what npy_bytes writes,
+// and what numpy.save writes for such arrays, in either memory order).
+#include <filesystem>
+#include <string>
+
+#include <Eigen/Core>
+
+namespace neohebb::core {
+
+// The array in `bytes` (a scalar is 1 x 1, a vector of n elements n x 1). Throws RunError
+// naming `what` and the problem for anything else.
+Eigen::MatrixXd parse_npy(const std::string& bytes, const std::string& what);
+
+// Reads and parses `file`.
+Eigen::MatrixXd read_npy(const std::filesystem::path& file);
+
+}  // namespace neohebb::core
