@@ -182,6 +182,7 @@ int main(int argc, char** argv) {
     if (*analyze) {
       neohebb::core::analyze_run_directory(analyze_dir, analyze_only, registry,
                                            run_options.threads, run_options.quiet);
+      neohebb::plots::draw_plots_after_results(analyze_dir, &registry);  // results are written
       return 0;
     }
     if (*run && experiment_file.empty() == resume_dir.empty()) {
