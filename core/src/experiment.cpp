@@ -399,28 +399,6 @@ void validate_analysis_section(const toml::table& root, Experiment& e,
 
 }  // namespace
 
-namespace {
-
-// The whole file, read here rather than by the TOML parser: a file that cannot be read gets its
-// own reason (not a parse error at 0:0), and files that report no size (/proc, pipes) still load.
-std::string read_experiment_file(const fs::path& file) {
-  std::error_code ec;
-  if (fs::is_directory(file, ec))
-    throw ConfigError({fmt::format("{}: is a directory, not an experiment file", file.string())});
-  errno = 0;
-  std::ifstream in(file, std::ios::binary);
-  std::string text;
-  if (in) text.assign(std::istreambuf_iterator<char>(in), {});
-  if (!in.is_open() || in.bad()) {
-    const int err = errno;
-    throw ConfigError({fmt::format("{}: cannot be read ({})", file.string(),
-                                   err ? std::strerror(err) : "unknown error")});
-  }
-  return text;
-}
-
-}  // namespace
-
 Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
                            PluginRegistry& registry) {
   Experiment e;
