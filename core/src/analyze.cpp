@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neohebb/core/errors.hpp"
+#include "neohebb/core/interrupt.hpp"
 #include "neohebb/core/npy.hpp"
 #include "neohebb/core/parallel.hpp"
 #include "neohebb/core/seeding.hpp"
@@ -82,6 +83,7 @@ nlohmann::json analyse_one(const Experiment& e, const Setup<sdk::Real>& setup,
   sdk::AnalysisResults earlier;
   nlohmann::json summary = nlohmann::json::object();
   for (std::size_t i = 0; i < order.size(); ++i) {
+    if (interrupted()) throw RunError("interrupted during the analyses");
     const auto t0 = std::chrono::steady_clock::now();
     ResultSink sink;
     try {
@@ -152,11 +154,16 @@ void run_analyses(const Experiment& e, const Setup<sdk::Real>& setup,
   std::vector<std::vector<std::string>> conditions(networks.size());
   // One network at a time: the analyses are the expensive part and each runs on one core, so a
   // second lifetime on the other core halves the wall time without sharing anything.
-  const auto errors = parallel_for(static_cast<int>(networks.size()), threads, [&](int k) {
-    const auto i = static_cast<std::size_t>(k);
-    entries[i] = analyse_one(e, setup, networks[i], order, analyses, write, quiet, conditions[i]);
-  });
+  const auto errors = parallel_for(
+      static_cast<int>(networks.size()), threads,
+      [&](int k) {
+        const auto i = static_cast<std::size_t>(k);
+        entries[i] =
+            analyse_one(e, setup, networks[i], order, analyses, write, quiet, conditions[i]);
+      },
+      [] { return !interrupted(); });  // Ctrl-C: no further network starts
   rethrow_first(errors);
+  if (interrupted()) throw RunError("interrupted during the analyses");
   nlohmann::json summary = {{"conditions", nlohmann::json::array()},
                             {"analyses", order},
                             {"lifetimes", nlohmann::json::object()}};
