@@ -21,7 +21,10 @@ function(neohebb_add_plugin name)
     PREFIX "" OUTPUT_NAME "neohebb-${name}"
     LIBRARY_OUTPUT_DIRECTORY ${NEOHEBB_PLUGIN_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  # (Not in a fuzzing build: clang's sanitizer runtimes live in the executable that loads it.)
+  if(NOT NEOHEBB_FUZZ)
+    target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  endif()
   # Function-local statics of libstdc++ templates (e.g. std::to_string's digit table) otherwise
   # become STB_GNU_UNIQUE symbols, which make glibc refuse to ever unload the library.
   target_compile_options(${name} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)

@@ -56,7 +56,7 @@ TEST_F(Config, WrongType) {
 
 TEST_F(Config, OutOfRange) {
   EXPECT_THAT(config_errors(dir, edited("tau = 10.0", "tau = -2.0")),
-              ElementsAre(file() + ":15:7: 'tau' = -2 for neuron 'rate_tanh' must be > 0"));
+              ElementsAre(file() + ":15:7: 'tau' = -2.0 for neuron 'rate_tanh' must be > 0"));
   EXPECT_THAT(
       config_errors(dir, edited("probability = 0.01", "probability = 1.5")),
       ElementsAre(file() + ":10:15: 'probability' = 1.5 for [exploration] must be >= 0 and <= 1"));

@@ -66,7 +66,7 @@ TEST(PluginLoading, FileThatIsNotASharedLibrary) {
   test_support::TempDir dir;
   const auto file = dir.write("neohebb-text.so", "this is not an ELF file\n");
   const std::string msg = load_error(file);
-  EXPECT_NE(msg.find("neohebb-text.so: cannot be loaded as a shared library"), std::string::npos)
+  EXPECT_NE(msg.find("neohebb-text.so: is not a shared library (no ELF header)"), std::string::npos)
       << msg;
 }
 

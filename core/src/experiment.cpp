@@ -1,6 +1,10 @@
 #include "neohebb/core/experiment.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -55,7 +59,8 @@ std::string node_text(const toml::node& n) {
   if (n.is_array()) return "an array";
   if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
   if (n.is_integer()) return std::to_string(*n.value<std::int64_t>());
-  if (n.is_floating_point()) return fmt::format("{}", *n.value<double>());
+  if (n.is_floating_point())  // 10.0 stays 10.0
+    return toml_literal(sdk::ParamValue(std::in_place_type<double>, *n.value<double>()));
   return "a date/time";
 }
 
@@ -84,8 +89,14 @@ std::optional<double> number(const toml::node& n, bool integers_only) {
 std::optional<sdk::ParamValue> convert(const toml::node& n, const sdk::ParamSpec& s,
                                        const std::string& owner, Diagnostics& d) {
   const auto wrong_type = [&] {
-    d.error(n.source(), fmt::format("'{}' for {} must be {}, got {}", s.name, owner,
-                                    sdk::type_name(s.type), node_text(n)));
+    const bool whole = n.is_floating_point() && std::isfinite(*n.value<double>()) &&
+                       std::trunc(*n.value<double>()) == *n.value<double>();
+    d.error(n.source(), fmt::format("'{}' for {} must be {}, got {}{}", s.name, owner,
+                                    sdk::type_name(s.type), node_text(n),
+                                    whole && s.type == sdk::ParamType::Int
+                                        ? fmt::format(" (write {:.0f} without the decimal point)",
+                                                      *n.value<double>())
+                                        : ""));
     return std::nullopt;
   };
   const auto check_range = [&](const toml::node& at, double v, const std::string& label) {
@@ -254,6 +265,10 @@ void load_plugin_paths(const toml::table& root, Experiment& e, PluginRegistry& r
         continue;
       }
       fs::path p(*el.value<std::string>());
+      if (p.empty()) {
+        d.error(el.source(), "[plugins] path entry is empty; write \".\" for this file's folder");
+        continue;
+      }
       if (p.is_relative()) p = fs::absolute(e.file).parent_path() / p;
       std::error_code ec;
       if (!fs::exists(p, ec)) {
@@ -399,13 +414,40 @@ void validate_analysis_section(const toml::table& root, Experiment& e,
 
 }  // namespace
 
+namespace {
+
+// The whole file, read here rather than by the TOML parser: a file that cannot be read gets its
+// own reason (not a parse error at 0:0), and files that report no size (/proc, pipes) still load.
+std::string read_experiment_file(const fs::path& file) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw ConfigError({fmt::format("{}: is a directory, not an experiment file", file.string())});
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  std::string text;
+  bool failed = !in.is_open();
+  try {
+    if (!failed) text.assign(std::istreambuf_iterator<char>(in), {});
+  } catch (const std::ios_base::failure&) {  // libstdc++ throws on a read error (EIO)
+    failed = true;
+  }
+  if (failed || in.bad()) {
+    const int err = errno;
+    throw ConfigError({fmt::format("{}: cannot be read ({})", file.string(),
+                                   err ? std::strerror(err) : "unknown error")});
+  }
+  return text;
+}
+
+}  // namespace
+
 Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
                            PluginRegistry& registry) {
   Experiment e;
   e.file = file;
   toml::table root;
   try {
-    root = toml::parse_file(file.string());
+    root = toml::parse(read_experiment_file(file), file.string());
   } catch (const toml::parse_error& err) {
     const auto& b = err.source().begin;
     const std::string path = err.source().path ? std::string(*err.source().path) : file.string();

@@ -24,6 +24,11 @@ const std::vector<CoreSection>& core_sections() {
                            "the output) or 'policy' (an action sampled from the task's policy, "
                            "rewarded correct/incorrect)")
                .one_of({"task", "policy"}),
+           ParamSpec::text("on_divergence", "stop",
+                           "without meta-learning, when a lifetime's reward or weights stop being "
+                           "finite: 'stop' (the run fails) or 'skip' (the lifetime is recorded as "
+                           "diverged in summary.json and run.json and left out of the results)")
+               .one_of({"stop", "skip"}),
        }},
       {"network",
        "the recurrent rate network and its fixed input and output weights",
@@ -105,8 +110,9 @@ const std::vector<CoreSection>& core_sections() {
            ParamSpec::text("on_divergence", "stop",
                            "when a lifetime's weights diverge: 'stop' (the run stops, resumable) "
                            "or 'backtrack' (undo half of the last meta-step, halve the learning "
-                           "rate from then on, retry)")
-               .one_of({"stop", "backtrack"}),
+                           "rate from then on, retry) or 'skip' (leave that lifetime out of the "
+                           "meta-step's mean, counted in meta_metrics.csv)")
+               .one_of({"stop", "backtrack", "skip"}),
        }},
       {"eligibility",
        "the postsynaptic running average and the accumulation of the eligibility trace",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 #include <random>
 
 #include <fmt/format.h>
@@ -258,8 +259,22 @@ void Lifetime<S>::propagate_tangents() {
   flush_eligibility_tangents(chunk_first, in_chunk);
 }
 
+// A plugin's exception gets the trial it happened in; the host's own errors name it already.
 template <class S>
 TrialRecord Lifetime<S>::run_trial() {
+  try {
+    return simulate_trial();
+  } catch (const RunError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw RunError(fmt::format("trial {}: out of memory", trial_));
+  } catch (const std::exception& e) {
+    throw RunError(fmt::format("trial {}: {}", trial_, e.what()));
+  }
+}
+
+template <class S>
+TrialRecord Lifetime<S>::simulate_trial() {
   sdk::Rng task_rng(stream_seed(seed_, Stream::Task, trial_));
   sdk::Rng init_rng(stream_seed(seed_, Stream::InitialState, trial_));
   sdk::Rng explore_rng(stream_seed(seed_, Stream::Exploration, trial_));
@@ -288,7 +303,8 @@ TrialRecord Lifetime<S>::run_trial() {
     log_policy_ = task.log_policy(spec_, z_, action_);
   }
   if (!sdk::is_finite(task_reward_))
-    throw RunError(
+    throw DivergenceError(
+        trial_,
         fmt::format("trial {}: the reward is not finite (the network's output diverged)", trial_));
   const sdk::TrialOutcome<S> outcome{trial_, spec_.condition, reward_};
   TrialRecord rec{trial_,
@@ -319,7 +335,8 @@ TrialRecord Lifetime<S>::run_trial() {
     }
     W_ += mu_;
     if (!W_.allFinite())
-      throw RunError(
+      throw DivergenceError(
+          trial_,
           fmt::format("trial {}: the weights W are no longer finite after the update", trial_));
   }
   std::vector<S> dR_s(static_cast<std::size_t>(P_));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +20,11 @@ std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int in
 }
 
 void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaOptions& o) {
+  if (e.section("experiment").text("on_divergence") != "stop")
+    throw ConfigError({fmt::format(
+        "{}: [experiment] on_divergence is for runs without meta-learning; with [meta] steps > 0 "
+        "set [meta] on_divergence",
+        e.position("experiment", "on_divergence").str())});
   if (setup.directions.empty())
     throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to meta-learn",
                                    e.position("trace").str(), e.plugin("trace").type)});
@@ -76,10 +83,18 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
 bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   const int B = options_.batch;
   std::vector<LifetimeGradient> batch(static_cast<std::size_t>(B));
+  // With on_divergence = "skip" a diverged lifetime is caught in its own job, so that the
+  // others still run (an error stops the pool) and the batch does not depend on the threads.
+  std::vector<std::optional<SkippedLifetime>> diverged(static_cast<std::size_t>(B));
   const auto errors = parallel_for(
       B, threads,
       [&](int k) {
-        batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
+        try {
+          batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
+        } catch (const DivergenceError& e) {
+          if (!options_.skip) throw;
+          diverged[static_cast<std::size_t>(k)] = SkippedLifetime{k, e.trial(), e.what()};
+        }
       },
       [&] {
         if (progress) progress->draw();
@@ -89,27 +104,39 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
     if (errors[static_cast<std::size_t>(k)]) {
       try {
         std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
-      } catch (const RunError& e) {  // a numerical fault of the lifetime
+      } catch (const DivergenceError& e) {  // a numerical fault of the lifetime
         if (options_.backtrack && s.last_step.size() > 0 && s.step_scale > 1e-6) {
           backtrack(s);
           return false;
         }
         throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
+      } catch (const std::bad_alloc&) {
+        throw RunError(fmt::format("meta-step {}, lifetime {}: out of memory (try fewer --threads)",
+                                   s.step + 1, k));
       } catch (const std::exception& e) {
         throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
       }
     }
+  std::vector<SkippedLifetime> skipped;
+  std::vector<bool> kept(static_cast<std::size_t>(B), true);
+  for (std::size_t k = 0; k < diverged.size(); ++k)
+    if (diverged[k]) skipped.push_back(*diverged[k]), kept[k] = false;
+  if (static_cast<int>(skipped.size()) == B)
+    throw RunError(fmt::format("meta-step {}: every lifetime of the batch diverged (lifetime 0: {})",
+                               s.step + 1, skipped.front().error));
+  // The means are over the lifetimes kept; a skipped one counts for nothing.
+  const double n = B - static_cast<double>(skipped.size());
 
   // Reduction in lifetime order: the same numbers whatever the thread count.
   const auto H = static_cast<std::size_t>(setup_.trials);
   if (options_.reinforce) {
     std::vector<double> mean_credit(H, 0.0);
-    for (const auto& lg : batch)
-      for (std::size_t h = 0; h < H; ++h) mean_credit[h] += lg.credit[h] / B;
+    for (std::size_t k = 0; k < batch.size(); ++k)
+      for (std::size_t h = 0; h < H && kept[k]; ++h) mean_credit[h] += batch[k].credit[h] / n;
     if (s.baseline.empty()) s.baseline = mean_credit;
-    for (auto& lg : batch)
-      for (std::size_t h = 0; h < H; ++h)
-        lg.gradient += (lg.credit[h] - s.baseline[h]) * lg.score[h];
+    for (std::size_t k = 0; k < batch.size(); ++k)
+      for (std::size_t h = 0; h < H && kept[k]; ++h)
+        batch[k].gradient += (batch[k].credit[h] - s.baseline[h]) * batch[k].score[h];
     for (std::size_t h = 0; h < H; ++h)
       s.baseline[h] =
           options_.baseline_decay * s.baseline[h] + (1 - options_.baseline_decay) * mean_credit[h];
@@ -117,14 +144,17 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   MetaStepRecord rec;
   const auto P = static_cast<Eigen::Index>(setup_.directions.size());
   Eigen::VectorXd g = Eigen::VectorXd::Zero(P);
-  for (const auto& lg : batch) {
-    g += lg.gradient / B;
-    rec.objective += lg.objective / B;
-    rec.reward_early += lg.reward_early / B;
-    rec.reward_late += lg.reward_late / B;
-    rec.correct_early += lg.correct_early / B;
-    rec.correct_late += lg.correct_late / B;
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    if (!kept[k]) continue;
+    const auto& lg = batch[k];
+    g += lg.gradient / n;
+    rec.objective += lg.objective / n;
+    rec.reward_early += lg.reward_early / n;
+    rec.reward_late += lg.reward_late / n;
+    rec.correct_early += lg.correct_early / n;
+    rec.correct_late += lg.correct_late / n;
   }
+  rec.skipped = std::move(skipped);
   rec.gradient_norm = g.norm();
   // Ascent on objective - l1 |theta|_1.
   for (Eigen::Index p = 0; p < P; ++p) {
@@ -183,11 +213,11 @@ void MetaLearner::backtrack(MetaState& s) const {
 std::string meta_metrics_csv(const MetaState& s) {
   std::string out =
       "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm,"
-      "step_scale\n";
+      "step_scale,skipped_lifetimes\n";
   for (const auto& r : s.history)
-    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", r.step,
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}\n", r.step,
                        r.objective, r.reward_early, r.reward_late, r.correct_early, r.correct_late,
-                       r.gradient_norm, r.step_scale);
+                       r.gradient_norm, r.step_scale, r.skipped.size());
   return out;
 }
 
@@ -204,6 +234,20 @@ std::string theta_csv(const MetaState& s, const std::vector<std::string>& names)
 }
 
 namespace {
+nlohmann::json skipped_json(const std::vector<SkippedLifetime>& skipped) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& k : skipped)
+    out.push_back({{"lifetime", k.lifetime}, {"trial", k.trial}, {"error", k.error}});
+  return out;
+}
+std::vector<SkippedLifetime> parse_skipped(const nlohmann::json& history_entry) {
+  std::vector<SkippedLifetime> out;
+  if (!history_entry.contains("skipped")) return out;  // written before lifetimes could be skipped
+  for (const auto& k : history_entry.at("skipped"))
+    out.push_back({k.at("lifetime").get<int>(), k.at("trial").get<long long>(),
+                   k.at("error").get<std::string>()});
+  return out;
+}
 std::vector<double> to_vector(const Eigen::VectorXd& v) {
   return {v.data(), v.data() + v.size()};
 }
@@ -224,7 +268,8 @@ std::string checkpoint_json(const MetaState& s) {
                        {"correct_late", r.correct_late},
                        {"gradient_norm", r.gradient_norm},
                        {"step_scale", r.step_scale},
-                       {"theta", to_vector(r.theta)}});
+                       {"theta", to_vector(r.theta)},
+                       {"skipped", skipped_json(r.skipped)}});
   const Eigen::MatrixXd& th = s.theta;
   return nlohmann::json{{"format", 1},
                         {"step", s.step},
@@ -269,6 +314,7 @@ MetaState parse_checkpoint(const std::string& text) {
       r.gradient_norm = h.at("gradient_norm").get<double>();
       r.step_scale = h.at("step_scale").get<double>();
       r.theta = to_eigen(h.at("theta").get<std::vector<double>>());
+      r.skipped = parse_skipped(h);
       s.history.push_back(std::move(r));
     }
     return s;

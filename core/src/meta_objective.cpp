@@ -22,6 +22,7 @@ MetaOptions meta_options(const sdk::ParamSet& p) {
   o.l1 = p.real("l1");
   o.clip_norm = p.real("clip_norm");
   o.backtrack = p.text("on_divergence") == "backtrack";
+  o.skip = p.text("on_divergence") == "skip";
   return o;
 }
 

@@ -55,8 +55,10 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
     run.write("experiment.toml", resolved_toml(e));
     state = learner.initial_state();
     run.write("checkpoint.json", checkpoint_json(state));  // resumable from the very start
-  } else {
+  } else if (run.has("checkpoint.json")) {
     state = parse_checkpoint(run.read("checkpoint.json"));
+  } else {
+    state = learner.initial_state();  // killed between experiment.toml and the first checkpoint
   }
   const auto t0 = std::chrono::steady_clock::now();
   const std::string started = timestamp("%Y-%m-%dT%H:%M:%S%z");
@@ -78,6 +80,10 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
           err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
     }
     progress.draw();
+    if (!options.quiet)
+      for (const auto& k : state.history.back().skipped)
+        fmt::print(stderr, "\nmeta-step {}: lifetime {} diverged and is left out: {}\n",
+                   state.step, k.lifetime, k.error);
     write_progress_files(run, state, learner);
     const bool stop_requested =
         interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <vector>  // before library_info et al.: Boost.DLL 1.74 with std::filesystem needs it
 
 #include <fmt/format.h>
@@ -57,6 +59,21 @@ void check_manifest(const fs::path& file, const sdk::Manifest& m) {
   }
 }
 
+// The loader's own message for a file that is not a library at all is unhelpful ("Bad file
+// descriptor" for a text file), so the ELF header is checked first.
+void check_is_shared_library(const fs::path& file) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw PluginLoadError(file, "is a directory, not a plugin file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw PluginLoadError(file, fmt::format("cannot be read ({})", std::strerror(errno)));
+  char magic[4] = {};
+  in.read(magic, sizeof magic);
+  if (in.gcount() != sizeof magic || std::memcmp(magic, "\x7f" "ELF", sizeof magic) != 0)
+    throw PluginLoadError(file, "is not a shared library (no ELF header); a plugin is a .so built "
+                                "with neohebb_add_plugin");
+}
+
 }  // namespace
 
 PluginRegistry::PluginRegistry() = default;
@@ -68,6 +85,7 @@ void PluginRegistry::load(const fs::path& file_in) {
   for (const auto& f : loaded_files_)
     if (f == file) return;
   if (!fs::exists(file)) throw PluginLoadError(file_in, "no such plugin file");
+  check_is_shared_library(file);
   auto lib = std::make_shared<boost::dll::shared_library>();
   lib->load(file, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   if (ec)

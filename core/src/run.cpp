@@ -6,6 +6,7 @@
 #include <ctime>
 #include <exception>
 #include <mutex>
+#include <new>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -36,13 +37,21 @@ std::string timestamp(const char* format) {
 namespace {
 
 LifetimeResult run_one(const Setup<sdk::Real>& setup, std::int64_t index, Progress& progress,
-                       const std::atomic<bool>& stop) {
+                       const std::atomic<bool>& stop, bool skip_divergence) {
   Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, index),
                            setup.trace->initial_coefficients());
   LifetimeResult out;
   out.trials.reserve(static_cast<std::size_t>(setup.trials));
   for (std::int64_t h = 0; h < setup.trials && !stop.load(std::memory_order_relaxed); ++h) {
-    out.trials.push_back(life.run_trial());
+    try {
+      out.trials.push_back(life.run_trial());
+    } catch (const DivergenceError& err) {
+      if (!skip_divergence) throw;
+      out.diverged_trial = err.trial();
+      out.divergence = err.what();
+      progress.advance(setup.trials - h);
+      break;
+    }
     progress.advance();
   }
   out.final_W = life.weights();
@@ -60,9 +69,23 @@ Stats mean_over(const std::vector<TrialRecord>& t, std::size_t begin, std::size_
   return {s.reward / n, s.correct / n};
 }
 
+std::vector<std::size_t> diverged_lifetimes(const std::vector<LifetimeResult>& results) {
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < results.size(); ++k)
+    if (results[k].diverged()) out.push_back(k);
+  return out;
+}
+
 nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
   nlohmann::json lifetimes = nlohmann::json::array();
   for (std::size_t k = 0; k < results.size(); ++k) {
+    if (results[k].diverged()) {
+      lifetimes.push_back({{"lifetime", k},
+                           {"diverged", true},
+                           {"diverged_trial", results[k].diverged_trial},
+                           {"error", results[k].divergence}});
+      continue;
+    }
     const auto& t = results[k].trials;
     const std::size_t tenth = std::max<std::size_t>(1, t.size() / 10);
     const Stats first = mean_over(t, 0, tenth), last = mean_over(t, t.size() - tenth, t.size());
@@ -70,25 +93,43 @@ nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
                          {"reward_first_tenth", first.reward},
                          {"reward_last_tenth", last.reward},
                          {"correct_first_tenth", first.correct},
-                         {"correct_last_tenth", last.correct}});
+                         {"correct_last_tenth", last.correct},
+                         {"diverged", false}});
   }
-  return {{"lifetimes", lifetimes}};
+  return {{"lifetimes", lifetimes}, {"diverged_lifetimes", diverged_lifetimes(results)}};
 }
 
 void print_summary(const fs::path& dir, const std::vector<LifetimeResult>& results) {
   double r0 = 0, r1 = 0, c1 = 0;
   const auto s = summary_json(results);
   for (const auto& l : s["lifetimes"]) {
+    if (l["diverged"].get<bool>()) continue;
     r0 += l["reward_first_tenth"].get<double>();
     r1 += l["reward_last_tenth"].get<double>();
     c1 += l["correct_last_tenth"].get<double>();
   }
-  const double n = static_cast<double>(results.size());
+  const std::size_t skipped = s["diverged_lifetimes"].size();
+  std::size_t trials_each = 0;  // of the lifetimes that did not diverge
+  for (const auto& r : results) trials_each = std::max(trials_each, r.trials.size());
+  const double n = static_cast<double>(results.size() - skipped);
   fmt::print("run directory: {}\n", dir.string());
-  fmt::print("lifetimes: {}, trials each: {}\n", results.size(),
-             results.empty() ? 0 : results[0].trials.size());
+  fmt::print("lifetimes: {}{}, trials each: {}\n", results.size(),
+             skipped ? fmt::format(" ({} diverged, left out of the means)", skipped) : "",
+             trials_each);
   fmt::print("mean reward, first tenth of trials: {:.4f}; last tenth: {:.4f}\n", r0 / n, r1 / n);
   fmt::print("fraction correct, last tenth of trials: {:.3f}\n", c1 / n);
+}
+
+// Skipped lifetimes are said on stderr; when none is left there is no result to keep.
+void report_divergences(const std::vector<LifetimeResult>& results, bool quiet) {
+  const auto skipped = diverged_lifetimes(results);
+  if (!skipped.empty() && skipped.size() == results.size())
+    throw RunError(fmt::format("every lifetime diverged (lifetime 0: {}); nothing to keep",
+                               results[0].divergence));
+  if (quiet) return;
+  for (std::size_t k : skipped)
+    fmt::print(stderr, "lifetime {} diverged and is left out (on_divergence = \"skip\"): {}\n", k,
+               results[k].divergence);
 }
 
 }  // namespace
@@ -96,6 +137,7 @@ void print_summary(const fs::path& dir, const std::vector<LifetimeResult>& resul
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
                                           int threads, bool quiet) {
   const int n = setup.lifetimes;
+  const bool skip_divergence = e.section("experiment").text("on_divergence") == "skip";
   std::vector<LifetimeResult> results(static_cast<std::size_t>(n));
   std::atomic<bool> stop{false};  // also ends the lifetimes already running, trial by trial
   Progress progress(e.name(), std::int64_t(n) * setup.trials, quiet);
@@ -103,7 +145,7 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
       n, threads,
       [&](int k) {
         try {
-          results[static_cast<std::size_t>(k)] = run_one(setup, k, progress, stop);
+          results[static_cast<std::size_t>(k)] = run_one(setup, k, progress, stop, skip_divergence);
         } catch (...) {
           stop = true;
           throw;
@@ -120,20 +162,25 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
     if (!errors[static_cast<std::size_t>(k)]) continue;
     try {
       std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
+    } catch (const std::bad_alloc&) {
+      throw RunError(fmt::format("lifetime {}: out of memory (try fewer --threads)", k));
     } catch (const std::exception& err) {
       throw RunError(fmt::format("lifetime {}: {}", k, err.what()));
     }
   }
   progress.finish();
+  report_divergences(results, quiet);
   return results;
 }
 
 std::string learning_curve_csv(const std::vector<LifetimeResult>& results) {
   std::string out = "lifetime,trial,condition,reward,correct,baseline,plastic\n";
-  for (std::size_t k = 0; k < results.size(); ++k)
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    if (results[k].diverged()) continue;  // recorded in summary.json, not averaged
     for (const auto& t : results[k].trials)
       out += fmt::format("{},{},{},{:.17g},{},{:.17g},{}\n", k, t.trial, t.condition, t.reward,
                          int(t.correct), t.baseline, int(t.plastic));
+  }
   return out;
 }
 
@@ -177,6 +224,8 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
       {"seed", setup.seed},
       {"lifetimes", setup.lifetimes},
       {"trials", setup.trials},
+      {"on_divergence", e.section("experiment").text("on_divergence")},
+      {"diverged_lifetimes", diverged_lifetimes(results)},
       {"plugins", plugins_json(e)},
       {"command", options.command_line},
       {"host", host_name()},
@@ -190,7 +239,7 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
   run.write("summary.json", summary_json(results).dump(2) + "\n");
   for (std::size_t k = 0; k < results.size(); ++k) {
     const std::string sub = fmt::format("networks/lifetime_{:03}/", k);
-    run.write(sub + "W.npy", npy_bytes(results[k].final_W));
+    if (!results[k].diverged()) run.write(sub + "W.npy", npy_bytes(results[k].final_W));
     run.write(sub + "W_initial.npy", npy_bytes(results[k].initial.W));
     run.write(sub + "W_in.npy", npy_bytes(results[k].initial.W_in));
     run.write(sub + "W_out.npy", npy_bytes(results[k].initial.W_out));

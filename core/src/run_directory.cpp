@@ -1,27 +1,69 @@
 #include "neohebb/core/run_directory.hpp"
 
-#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <vector>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "neohebb/core/errors.hpp"
 
 namespace neohebb::core {
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr const char* kTempMarker = ".tmp";  // NAME.tmpPID: a file being written
+
+bool is_temporary_file(const fs::path& p) {
+  const std::string name = p.filename().string();
+  const std::size_t at = name.rfind(kTempMarker);
+  if (at == std::string::npos || at + 4 == name.size()) return false;
+  return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(at + 4), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Writes all of `bytes` and flushes them to the disk, so that the rename that follows never
+// publishes a file whose contents are still only in memory.
+bool write_and_sync(const fs::path& file, const std::string& bytes) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  const bool ok = done == bytes.size() && ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+// A run killed while writing leaves NAME.tmpPID files; a resumed run must not carry them along.
+void remove_temporary_files(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec) && is_temporary_file(it->path())) stale.push_back(it->path());
+  for (const auto& p : stale) fs::remove(p, ec);
+}
+
+}  // namespace
+
 void write_file_atomically(const fs::path& file, const std::string& bytes) {
-  const fs::path tmp = file.string() + fmt::format(".tmp{}", ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw RunError(fmt::format("{}: cannot write (disk full or not writable?)", file.string()));
-    }
+  const fs::path tmp = file.string() + fmt::format("{}{}", kTempMarker, ::getpid());
+  if (!write_and_sync(tmp, bytes)) {
+    const int err = errno;
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw RunError(fmt::format("{}: cannot write ({})", file.string(),
+                               err == ENOSPC ? "the disk is full" : std::strerror(err)));
   }
   std::error_code ec;
   fs::rename(tmp, file, ec);
@@ -86,6 +128,7 @@ RunDirectory RunDirectory::reopen(const fs::path& dir) {
     throw RunError(
         fmt::format("{}: no interrupted run here (no {})", dir.string(), r.partial_.string()));
   }
+  remove_temporary_files(r.partial_);
   return r;
 }
 
@@ -97,6 +140,11 @@ std::string RunDirectory::read(const std::string& relative) const {
   std::ifstream in(partial_ / relative, std::ios::binary);
   if (!in) throw RunError(fmt::format("{}: cannot be read", (partial_ / relative).string()));
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+bool RunDirectory::has(const std::string& relative) const {
+  std::error_code ec;
+  return fs::is_regular_file(partial_ / relative, ec);
 }
 
 RunDirectory::~RunDirectory() {

@@ -1,5 +1,9 @@
 #include "neohebb/core/setup.hpp"
 
+#include <unistd.h>
+
+#include <set>
+
 #include <fmt/format.h>
 
 #include "neohebb/core/errors.hpp"
@@ -34,10 +38,36 @@ void check_units(const Experiment& e, const char* key, const std::vector<int>& u
                                    e.position("network", key).str(), key, u, n - 1, n));
 }
 
+void check_clamped_once(const Experiment& e, const NetworkOptions& net,
+                        std::vector<std::string>& errors) {
+  std::set<int> seen;
+  for (int u : net.clamped_units)
+    if (!seen.insert(u).second)
+      errors.push_back(fmt::format("{}: [network] clamped_units holds unit {} twice",
+                                   e.position("network", "clamped_units").str(), u));
+}
+
+// A lifetime holds several N x N matrices (W, its initial copy, the trace, the update); refuse a
+// network whose weights alone could never fit in this machine's memory, rather than failing with
+// an allocation error mid-run.
+void check_memory(const Experiment& e, const NetworkOptions& net, std::vector<std::string>& errors) {
+  constexpr double kMatrices = 4, kGiB = 1024.0 * 1024 * 1024;
+  const double need = kMatrices * double(net.size) * double(net.size) * sizeof(double);
+  const double have = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+  if (have > 0 && need > have)
+    errors.push_back(fmt::format(
+        "{}: [network] size = {} needs at least {:.3g} GiB for the weights of one lifetime; this "
+        "machine has {:.3g} GiB of memory",
+        e.position("network", "size").str(), net.size, need / kGiB, have / kGiB));
+}
+
 void check_options(const Experiment& e, const NetworkOptions& net, const sdk::TaskLayout& lay,
-                   const EligibilityOptions& el, std::vector<std::string>& errors) {
+                   const EligibilityOptions& el, const ExplorationOptions& ex,
+                   std::vector<std::string>& errors) {
   check_units(e, "input_free_units", net.input_free_units, net.size, errors);
   check_units(e, "clamped_units", net.clamped_units, net.size, errors);
+  check_clamped_once(e, net, errors);
+  check_memory(e, net, errors);
   if (net.clamped_units.size() != net.clamped_values.size())
     errors.push_back(fmt::format("{}: [network] clamped_values has {} values for {} clamped_units",
                                  e.position("network", "clamped_values").str(),
@@ -54,6 +84,10 @@ void check_options(const Experiment& e, const NetworkOptions& net, const sdk::Ta
     errors.push_back(
         fmt::format("{}: [eligibility] start_step = {} is not inside the trial ({} steps)",
                     e.position("eligibility", "start_step").str(), el.start_step, lay.steps));
+  if (ex.start_step >= lay.steps && ex.probability > 0 && ex.amplitude > 0)
+    errors.push_back(
+        fmt::format("{}: [exploration] start_step = {} is not inside the trial ({} steps)",
+                    e.position("exploration", "start_step").str(), ex.start_step, lay.steps));
   if (lay.steps < 1 || lay.outputs < 1)
     errors.push_back(
         fmt::format("{}: task '{}' lays out {} steps and {} outputs; it needs at least one of each",
@@ -98,7 +132,7 @@ Setup<S> make_setup(const Experiment& e) {
     try {
       s.task->setup({s.neuron->dt()});
       s.layout = s.task->layout();
-      check_options(e, s.network, s.layout, s.eligibility, errors);
+      check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
     } catch (const sdk::ParameterError& err) {
       errors.push_back(fmt::format("{}: task '{}': parameter '{}': {}",
                                    e.position("task", err.parameter()).str(), e.plugin("task").type,

@@ -88,7 +88,7 @@ fail = "trial"
 level = 1.0
 TOML
 check "a plugin throwing mid-run exits 1" expect_exit 1 "$neohebb" run "$work/faulty.toml" --out "$work/faulty_run" -q
-check "naming the lifetime and the plugin's message" grep -q "^error: lifetime 0: faulty_task: asked to fail in trial 3$" "$work/err"
+check "naming the lifetime, the trial and the plugin's message" grep -q "^error: lifetime 0: trial 3: faulty_task: asked to fail in trial 3$" "$work/err"
 check "and leaves no run directory" test ! -e "$work/faulty_run" -a ! -e "$work/faulty_run.partial"
 
 cat >"$work/meta.toml" <<'TOML'

@@ -79,7 +79,12 @@ int main(int argc, char** argv) {
   run->add_option("--stop-after", run_options.stop_after,
                   "stop after this many meta-steps, resumable with --resume")
       ->check(CLI::Range(0, 1 << 30));
-  run->add_option("--out", out_dir, "run directory (default: runs/<name>-<date>-<time>)");
+  // `--out ""` would otherwise mean the default directory; it is almost surely an unset variable.
+  const CLI::Validator non_empty(
+      [](std::string& s) { return s.empty() ? std::string("the directory name is empty") : ""; },
+      "DIR");
+  run->add_option("--out", out_dir, "run directory (default: runs/<name>-<date>-<time>)")
+      ->check(non_empty);
   run->add_option("--set", overrides, "override a value: section.key=value (repeatable)")
       ->allow_extra_args(false);
   run->add_flag("--overwrite", run_options.overwrite, "replace an existing run directory");
@@ -106,7 +111,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   gradients->add_option(
       "--out", out_dir,
-      "directory for the CSV tables (default: runs/<name>-gradients-<date>-<time>)");
+      "directory for the CSV tables (default: runs/<name>-gradients-<date>-<time>)")
+      ->check(non_empty);
   gradients->add_option("--set", overrides, "override a value: section.key=value (repeatable)")
       ->allow_extra_args(false);
   gradients->add_option("--threads", run_options.threads, "worker threads (default: one per core)")

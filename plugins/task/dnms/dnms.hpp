@@ -51,11 +51,12 @@ class Dnms final : public sdk::BinaryChoiceTask<S> {
 
   void setup(const sdk::TaskSetup& s) override {
     for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
-    if (steps_[kResponse] < 1)
+    // Compared in ms: a window of half a step would otherwise round up to a whole one.
+    if (ms_[kResponse] < s.dt)
       throw sdk::ParameterError("response", "the response window is shorter than one step dt");
-    if (steps_[kStim1] < 1)
+    if (ms_[kStim1] < s.dt)
       throw sdk::ParameterError("stimulus1", "the first stimulus must last at least one step dt");
-    if (steps_[kStim2] < 1)
+    if (ms_[kStim2] < s.dt)
       throw sdk::ParameterError("stimulus2", "the second stimulus must last at least one step dt");
   }
 

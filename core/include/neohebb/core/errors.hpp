@@ -39,4 +39,15 @@ class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A numerical fault of a lifetime (a quantity no longer finite) at trial `trial`: the one
+// failure that [experiment] / [meta] on_divergence may skip instead of stopping the run.
+class DivergenceError : public RunError {
+ public:
+  DivergenceError(long long trial, const std::string& what) : RunError(what), trial_(trial) {}
+  long long trial() const { return trial_; }
+
+ private:
+  long long trial_;
+};
+
 }  // namespace neohebb::core

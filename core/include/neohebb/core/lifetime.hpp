@@ -57,6 +57,7 @@ class Lifetime {
   double tangent_norm() const { return U_.norm(); }  // ||dW/dtheta||_F over all directions
 
  private:
+  TrialRecord simulate_trial();
   struct Kick {
     int step, unit;
     double value;

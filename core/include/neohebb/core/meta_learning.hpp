@@ -16,6 +16,13 @@
 
 namespace neohebb::core {
 
+// A lifetime left out of a meta-step ([meta] on_divergence = "skip").
+struct SkippedLifetime {
+  int lifetime = 0;
+  long long trial = 0;
+  std::string error;
+};
+
 struct MetaStepRecord {
   int step = 0;  // 1-based: the state after this many meta-steps
   double objective = 0;
@@ -24,6 +31,7 @@ struct MetaStepRecord {
   double gradient_norm = 0;  // before clipping
   double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
   Eigen::VectorXd theta;     // the learnable coefficients after the step
+  std::vector<SkippedLifetime> skipped;  // diverged lifetimes left out of this step's means
 };
 
 struct MetaState {
@@ -43,6 +51,8 @@ class MetaLearner {
   MetaState initial_state() const;
   // One meta-step: lifetimes on `threads` threads, reduced in a fixed order.
   // Returns false when a lifetime diverged and the step was backtracked instead (retry it).
+  // With on_divergence = "skip" a diverged lifetime is left out of the means instead; a step in
+  // which every lifetime diverged throws.
   bool step(MetaState& state, int threads, Progress* progress = nullptr) const;
   const std::vector<std::string>& direction_names() const { return names_; }
 

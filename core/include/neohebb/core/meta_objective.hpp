@@ -19,6 +19,7 @@ struct MetaOptions {
   double learning_rate = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
   double l1 = 0, clip_norm = 0;
   bool backtrack = false;  // on a diverging lifetime: halve the last step and retry
+  bool skip = false;       // on a diverging lifetime: leave it out of the meta-step's mean
 };
 
 MetaOptions meta_options(const sdk::ParamSet& p);

@@ -26,6 +26,11 @@ struct LifetimeResult {
   std::vector<TrialRecord> trials;
   Eigen::MatrixXd final_W;
   NetworkWeights initial;
+  // [experiment] on_divergence = "skip": the trial at which the lifetime diverged (-1: it did
+  // not) and why; such a lifetime is recorded as diverged and left out of every mean.
+  std::int64_t diverged_trial = -1;
+  std::string divergence;
+  bool diverged() const { return diverged_trial >= 0; }
 };
 
 // Runs every lifetime of the experiment (no files written).
@@ -47,7 +52,8 @@ std::string host_name();
 // Local time formatted with strftime, for default directory names.
 std::string timestamp(const char* format);
 
-// The learning curve as CSV (lifetime,trial,condition,reward,correct,baseline,plastic).
+// The learning curve as CSV (lifetime,trial,condition,reward,correct,baseline,plastic), without
+// the lifetimes that diverged.
 std::string learning_curve_csv(const std::vector<LifetimeResult>& results);
 
 }  // namespace neohebb::core

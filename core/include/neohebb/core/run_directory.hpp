@@ -11,7 +11,8 @@ class RunDirectory {
  public:
   // Throws RunError if `dir` exists and `overwrite` is false, or if it cannot be created.
   RunDirectory(std::filesystem::path dir, bool overwrite);
-  // Reopens the partial directory of an interrupted run (`dir` or `dir.partial`) to resume it.
+  // Reopens the partial directory of an interrupted run (`dir` or `dir.partial`) to resume it,
+  // removing the temporary files of writes that a killed process left unfinished.
   static RunDirectory reopen(const std::filesystem::path& dir);
   ~RunDirectory();  // removes the partial directory of a run that did not commit
   RunDirectory(const RunDirectory&) = delete;
@@ -22,6 +23,7 @@ class RunDirectory {
   void commit();  // the partial directory becomes the run directory
   void keep();    // leave the partial directory for a later --resume
   std::string read(const std::string& relative) const;
+  bool has(const std::string& relative) const;
   const std::filesystem::path& partial_path() const { return partial_; }
   const std::filesystem::path& final_path() const { return dir_; }
 

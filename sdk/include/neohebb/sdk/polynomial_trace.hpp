@@ -53,7 +53,12 @@ class PolynomialTrace : public TracePolynomial<S> {
       : n_(static_cast<int>(p.integer("degree")) + 1),
         post_scale_(p.real("post_scale")),
         theta_(square(p.reals("coefficients"), "coefficients", "values", 0.0)),
-        learnable_(square<std::int64_t>(p.integers("learnable"), "learnable", "flags", 1)) {}
+        learnable_(square<std::int64_t>(p.integers("learnable"), "learnable", "flags", 1)) {
+    for (Eigen::Index i = 0; i < learnable_.size(); ++i)
+      if (learnable_(i) != 0 && learnable_(i) != 1)
+        throw ParameterError("learnable", "learnable holds flags, each 0 or 1; got " +
+                                              std::to_string(learnable_(i)));
+  }
 
   int pre_terms() const override { return n_; }
   int post_terms() const override { return n_; }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Determinism: the same experiment and seed give byte-identical run directories whatever the
+# thread count, for plain runs and for meta-learning (pathwise and REINFORCE), and a meta-learning
+# run stopped on one thread count and resumed on another ends where an uninterrupted run ends.
+# Every file but run.json (timestamps, command line) and plots/ (images drawn from the results)
+# is compared.
+#
+#   test_determinism.sh NEOHEBB_BINARY
+set -uo pipefail
+neohebb=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+results_in() { (cd "$1" && find . -type f -not -path './plots/*' | sort); }
+# same_runs A B: both directories hold the same files with the same bytes (run.json aside).
+same_runs() {
+  local a=$1 b=$2 f ok=0
+  [ "$(results_in "$a")" = "$(results_in "$b")" ] ||
+    { echo "  $a and $b hold different files"; return 1; }
+  while read -r f; do
+    [ "$f" = ./run.json ] && continue
+    cmp -s "$a/$f" "$b/$f" || { echo "  differs: $f"; ok=1; }
+  done < <(results_in "$a")
+  return $ok
+}
+run() {  # run NAME EXPERIMENT ARGS...: a run directory $work/NAME
+  local name=$1 file=$2; shift 2
+  "$neohebb" run "$file" --out "$work/$name" -q "$@" >"$work/$name.log" 2>&1 ||
+    { echo "  run $name failed:"; cat "$work/$name.log"; return 1; }
+}
+check() {  # check WHAT COMMAND...
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+
+cat >"$work/plain.toml" <<'TOML'
+[experiment]
+lifetimes = 5
+trials = 20
+[network]
+size = 12
+[trace]
+type = "miconi_cubic"
+[rule]
+type = "three_factor"
+[task]
+type = "dnms"
+stimulus1 = 5.0
+delay1 = 5.0
+stimulus2 = 5.0
+delay2 = 5.0
+response = 5.0
+TOML
+
+meta_toml() {  # meta_toml ESTIMATOR REWARD
+  cat <<TOML
+[experiment]
+trials = 10
+reward = "$2"
+[meta]
+steps = 4
+batch = 3
+estimator = "$1"
+learning_rate = 0.003
+[network]
+size = 8
+[exploration]
+probability = 0.05
+amplitude = 2.0
+[neuron]
+dt = 5.0
+[trace]
+type = "monomial"
+degree = 2
+[rule]
+type = "three_factor"
+eta = 0.05
+[task]
+type = "dnms"
+pre_stimulus = 0.0
+stimulus1 = 20.0
+delay1 = 20.0
+stimulus2 = 20.0
+delay2 = 20.0
+response = 20.0
+TOML
+}
+meta_toml pathwise task >"$work/pathwise.toml"
+meta_toml reinforce policy >"$work/reinforce.toml"
+
+check "plain run: 1, 2 and 4 threads give identical run directories" bash -c "
+  $(declare -f results_in same_runs run); work='$work' neohebb='$neohebb'
+  run p1 '$work/plain.toml' --threads 1 && run p2 '$work/plain.toml' --threads 2 &&
+  run p4 '$work/plain.toml' --threads 4 && same_runs '$work/p1' '$work/p2' &&
+  same_runs '$work/p1' '$work/p4'"
+for estimator in pathwise reinforce; do
+  check "meta-learning ($estimator): 1 and 2 threads give identical run directories" bash -c "
+    $(declare -f results_in same_runs run); work='$work' neohebb='$neohebb'
+    run ${estimator}1 '$work/$estimator.toml' --threads 1 &&
+    run ${estimator}2 '$work/$estimator.toml' --threads 2 &&
+    same_runs '$work/${estimator}1' '$work/${estimator}2'"
+  check "meta-learning ($estimator): stopped on 1 thread, resumed on 2, as if uninterrupted" bash -c "
+    $(declare -f results_in same_runs run); work='$work' neohebb='$neohebb'
+    run ${estimator}_cut '$work/$estimator.toml' --threads 1 --stop-after 2 &&
+    test -d '$work/${estimator}_cut.partial' &&
+    '$neohebb' run --resume '$work/${estimator}_cut.partial' --threads 2 -q >/dev/null &&
+    same_runs '$work/${estimator}1' '$work/${estimator}_cut'"
+done
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]
