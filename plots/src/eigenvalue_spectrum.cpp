@@ -53,12 +53,13 @@ void draw(Canvas& canvas, const Spectrum& s) {
   }
   const char* names[3] = {"stable fixed point", "unstable fixed point", "slow point"};
   const Rgb colors[3] = {kStable, kUnstable, kSlow};
-  for (int g = 0; g < 3; ++g) {
-    if (s.re[g].empty()) continue;
-    canvas.points(s.re[g], s.im[g], colors[g], g == 2 ? "○" : "●", 0.55, 0.85);
-    legend.push_back({fmt::format("at {} {}{}", s.count[g], names[g], s.count[g] == 1 ? "" : "s"),
-                      colors[g], 1, 0, g == 2 ? "○" : "●", 0.7});
-  }
+  // Slow points first, stable fixed points last: on top where they overlap.
+  for (int g : {2, 1, 0})
+    canvas.points(s.re[g], s.im[g], colors[g], g == 2 ? "○" : "●", g == 2 ? 0.45 : 0.55, 0.85);
+  for (int g = 0; g < 3; ++g)
+    if (!s.re[g].empty())
+      legend.push_back({fmt::format("at {} {}{}", s.count[g], names[g], s.count[g] == 1 ? "" : "s"),
+                        colors[g], 1, 0, g == 2 ? "○" : "●", 0.7});
   canvas.legend_strip(legend, {0.10, 0.97, 0.81, 0.935}, 0.75);
 }
 

@@ -73,6 +73,13 @@ void draw(Canvas& canvas, const Theta& t) {
   pls.vpor(x0, x0 + width, 0.16, 0.78);
   pls.wind(-0.5, L - 0.5, K - 0.5, -0.5);
   const double text_scale = std::clamp(4.5 / std::max(K, L), 0.5, 1.2);
+  // Half a character height in rows, to centre the values (PLplot places text by its baseline).
+  PLFLT default_mm, height_mm, page_x0, page_x1, page_y0, page_y1;
+  pls.schr(0, text_scale);
+  pls.gchr(default_mm, height_mm);
+  pls.schr(0, 1.0);
+  pls.gspa(page_x0, page_x1, page_y0, page_y1);
+  const double centre = 0.5 * height_mm * K / (height * (page_y1 - page_y0));
   for (int k = 0; k < K; ++k)
     for (int l = 0; l < L; ++l) {
       const double v = t.values(k, l);
@@ -81,7 +88,7 @@ void draw(Canvas& canvas, const Theta& t) {
       canvas.use(std::abs(v) > 0.6 * m ? Rgb{255, 255, 255} : kBlack);
       pls.schr(0, text_scale);
       const bool fixed = t.learnable.size() && t.learnable(k, l) == 0;
-      pls.ptex(l, k + 0.12, 1, 0, 0.5, fmt::format("{:.3g}{}", v, fixed ? "*" : "").c_str());
+      pls.ptex(l, k + centre, 1, 0, 0.5, fmt::format("{:.3g}{}", v, fixed ? "*" : "").c_str());
       pls.schr(0, 1.0);
     }
   canvas.use(kBlack);
