@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "figures.hpp"
-#include "npy_read.hpp"
+#include "neohebb/core/npy_reader.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;
@@ -29,7 +29,7 @@ void append(const Eigen::MatrixXd& m, std::vector<double>& out) {
 }
 
 Eigen::MatrixXd read_or_empty(const fs::path& file) {
-  return fs::exists(file) ? read_npy(file) : Eigen::MatrixXd();
+  return fs::exists(file) ? core::read_npy(file) : Eigen::MatrixXd();
 }
 
 void draw(Canvas& canvas, const Spectrum& s) {
@@ -83,12 +83,12 @@ void plan_eigenvalue_spectra(const fs::path& run, Plan& plan) {
     }
     auto s = std::make_shared<Spectrum>();
     if (along) {
-      append(read_npy(js / "trajectory_eigenvalues_re.npy"), s->trajectory_re);
-      append(read_npy(js / "trajectory_eigenvalues_im.npy"), s->trajectory_im);
+      append(core::read_npy(js / "trajectory_eigenvalues_re.npy"), s->trajectory_re);
+      append(core::read_npy(js / "trajectory_eigenvalues_im.npy"), s->trajectory_im);
     }
     if (at_points) {
-      const Eigen::MatrixXd re = read_npy(js / "fixed_point_eigenvalues_re.npy"),
-                            im = read_npy(js / "fixed_point_eigenvalues_im.npy");
+      const Eigen::MatrixXd re = core::read_npy(js / "fixed_point_eigenvalues_re.npy"),
+                            im = core::read_npy(js / "fixed_point_eigenvalues_im.npy");
       const Eigen::MatrixXd stable = read_or_empty(dir / "fixed_points" / "stable.npy"),
                             is_fixed = read_or_empty(dir / "fixed_points" / "is_fixed.npy");
       for (Eigen::Index m = 0; m < re.rows(); ++m) {

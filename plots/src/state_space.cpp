@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "figures.hpp"
-#include "npy_read.hpp"
+#include "neohebb/core/npy_reader.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;
@@ -96,11 +96,12 @@ void plan_state_space(const fs::path& run, Plan& plan) {
     }
     auto s = std::make_shared<StateSpace>();
     const fs::path ratio_file = pca / "explained_variance_ratio.npy";
-    const Eigen::MatrixXd ratio = fs::exists(ratio_file) ? read_npy(ratio_file) : Eigen::MatrixXd();
+    const Eigen::MatrixXd ratio =
+        fs::exists(ratio_file) ? core::read_npy(ratio_file) : Eigen::MatrixXd();
     s->x_label = pc_label(0, ratio);
     s->y_label = pc_label(1, ratio);
     for (int c = 0; fs::exists(pca / fmt::format("trajectory_{}.npy", c)); ++c) {
-      const Eigen::MatrixXd t = read_npy(pca / fmt::format("trajectory_{}.npy", c));
+      const Eigen::MatrixXd t = core::read_npy(pca / fmt::format("trajectory_{}.npy", c));
       Trajectory tr;
       tr.condition = c < int(conditions.size()) ? conditions[c] : fmt::format("condition {}", c);
       for (Eigen::Index i = 0; i < t.rows(); ++i) {
@@ -110,12 +111,12 @@ void plan_state_space(const fs::path& run, Plan& plan) {
       s->trajectories.push_back(std::move(tr));
     }
     if (fs::exists(pca / "fixed_points.npy")) {
-      const Eigen::MatrixXd p = read_npy(pca / "fixed_points.npy");
+      const Eigen::MatrixXd p = core::read_npy(pca / "fixed_points.npy");
       const fs::path fp = dir / "fixed_points";
       const Eigen::MatrixXd stable =
-          fs::exists(fp / "stable.npy") ? read_npy(fp / "stable.npy") : Eigen::MatrixXd();
+          fs::exists(fp / "stable.npy") ? core::read_npy(fp / "stable.npy") : Eigen::MatrixXd();
       const Eigen::MatrixXd fixed =
-          fs::exists(fp / "is_fixed.npy") ? read_npy(fp / "is_fixed.npy") : Eigen::MatrixXd();
+          fs::exists(fp / "is_fixed.npy") ? core::read_npy(fp / "is_fixed.npy") : Eigen::MatrixXd();
       for (Eigen::Index m = 0; m < p.rows(); ++m) {
         const bool is_fixed = fixed.size() != p.rows() || fixed(m) != 0;
         const bool is_stable = stable.size() == p.rows() && stable(m) != 0;

@@ -11,8 +11,8 @@
 
 #include "figures.hpp"
 #include "neohebb/core/experiment.hpp"
+#include "neohebb/core/npy_reader.hpp"
 #include "neohebb/core/setup.hpp"
-#include "npy_read.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;
@@ -153,7 +153,7 @@ void plan_theta_heatmap(const fs::path& run, core::PluginRegistry* registry, Pla
       t->values.resize(0, 0);
     }
   if (meta) {
-    const Eigen::MatrixXd learned = read_npy(run / "theta.npy");
+    const Eigen::MatrixXd learned = core::read_npy(run / "theta.npy");
     if (learned.rows() != t->values.rows() || learned.cols() != t->values.cols()) {
       t->pre_names = generic_names("k=", static_cast<int>(learned.rows()));
       t->post_names = generic_names("l=", static_cast<int>(learned.cols()));

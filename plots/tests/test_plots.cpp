@@ -17,7 +17,6 @@
 #include "neohebb/core/npy.hpp"
 #include "neohebb/core/run_directory.hpp"
 #include "neohebb/plots/plots.hpp"
-#include "npy_read.hpp"
 
 namespace fs = std::filesystem;
 using namespace neohebb;
@@ -165,28 +164,6 @@ TEST(CsvTable, ReadsColumnsByNameAndNamesTheBadCell) {
   EXPECT_THROW(plots::CsvTable{f}, core::RunError);
 }
 
-TEST(ReadNpy, ReadsWhatCoreWritesAndCOrderArrays) {
-  TempDir tmp;
-  Eigen::MatrixXd m(2, 3);
-  m << 1, 2, 3, 4, 5, 6;
-  write_npy(tmp.path() / "f.npy", m);
-  EXPECT_EQ(plots::read_npy(tmp.path() / "f.npy"), m);
-  // numpy.save's default: C order; header padded to 64 bytes.
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }";
-  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-  header += '\n';
-  std::string bytes("\x93NUMPY\x01\x00", 8);
-  bytes += static_cast<char>(header.size()), bytes += '\0', bytes += header;
-  const double row_major[] = {1, 2, 3, 4, 5, 6};
-  bytes.append(reinterpret_cast<const char*>(row_major), sizeof row_major);
-  write(tmp.path() / "c.npy", bytes);
-  EXPECT_EQ(plots::read_npy(tmp.path() / "c.npy"), m);
-  write(tmp.path() / "bad.npy", "not numpy");
-  EXPECT_THROW(plots::read_npy(tmp.path() / "bad.npy"), core::RunError);
-  write(tmp.path() / "short.npy", bytes.substr(0, bytes.size() - 8));
-  EXPECT_THROW(plots::read_npy(tmp.path() / "short.npy"), core::RunError);
-}
-
 TEST(DrawPlots, WritesPngAndSvgForEveryFigureWhoseInputsExist) {
   TempDir tmp;
   const fs::path run = tmp.path();
@@ -255,9 +232,16 @@ TEST(DrawPlots, ABadInputOrATargetInTheWayFailsOnlyItsFigure) {
   write(tmp.path() / "meta_metrics.csv", "meta_step,objective\n1,oops\n");
   fs::create_directories(tmp.path() / "plots" / "gradient_check.png");  // a folder in the way
   write_gradient_check(tmp.path());
+  write_analysis(tmp.path());
+  const fs::path pca = tmp.path() / "analysis" / "lifetime_000" / "trajectory_pca";
+  const std::string npy = read(pca / "trajectory_1.npy");
+  write(pca / "trajectory_1.npy", npy.substr(0, npy.size() - 8));  // truncated
   const auto report = plots::draw_plots(tmp.path(), nullptr);
   EXPECT_TRUE(is_png(tmp.path() / "plots" / "learning_curve.png"));
-  ASSERT_EQ(report.failed.size(), 2u);
+  EXPECT_TRUE(is_png(tmp.path() / "plots" / "eigenvalues_lifetime_000.png"));
+  EXPECT_FALSE(fs::exists(tmp.path() / "plots" / "state_space_lifetime_000.png"));
+  EXPECT_TRUE(mentions(report.failed, "state_space: "));
+  ASSERT_EQ(report.failed.size(), 3u);
   EXPECT_TRUE(mentions(report.failed, "meta_learning_curve: "));
   EXPECT_TRUE(mentions(report.failed, "meta_metrics.csv:2:3: 'oops'"));
   EXPECT_TRUE(mentions(report.failed, "gradient_check: "));
