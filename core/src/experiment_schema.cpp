@@ -113,6 +113,11 @@ const std::vector<CoreSection>& core_sections() {
                            "rate from then on, retry) or 'skip' (leave that lifetime out of the "
                            "meta-step's mean, counted in meta_metrics.csv)")
                .one_of({"stop", "backtrack", "skip"}),
+           ParamSpec::integer("evaluate", 0,
+                              "after the last meta-step, run this many held-out lifetimes (the "
+                              "seeds of a plain run, never used in training) with the initial and "
+                              "with the learned theta; 0 = off")
+               .at_least(0),
        }},
       {"eligibility",
        "the postsynaptic running average and the accumulation of the eligibility trace",

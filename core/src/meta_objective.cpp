@@ -23,6 +23,7 @@ MetaOptions meta_options(const sdk::ParamSet& p) {
   o.clip_norm = p.real("clip_norm");
   o.backtrack = p.text("on_divergence") == "backtrack";
   o.skip = p.text("on_divergence") == "skip";
+  o.evaluate = static_cast<int>(p.integer("evaluate"));
   return o;
 }
 

@@ -8,6 +8,7 @@
 
 #include "neohebb/core/errors.hpp"
 #include "neohebb/core/interrupt.hpp"
+#include "neohebb/core/meta_evaluation.hpp"
 #include "neohebb/core/meta_learning.hpp"
 #include "neohebb/core/npy.hpp"
 #include "neohebb/core/run.hpp"
@@ -29,6 +30,21 @@ std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta
   out += fmt::format("[trace]\ntype = {}\ncoefficients = {}\n",
                      toml_literal(e.plugin("trace").type), toml_literal(flat));
   return out;
+}
+
+void print_held_out(const nlohmann::json& h) {
+  auto value = [](const nlohmann::json& v) {
+    return v.is_null() ? std::string("-") : fmt::format("{:.4f}", v.get<double>());
+  };
+  const auto& i = h["initial"];
+  const auto& l = h["learned"];
+  fmt::print("held-out lifetimes ({}, seeds of a plain run): mean reward {} initial, {} learned; "
+             "fraction correct, last tenth: {} initial, {} learned\n",
+             i["lifetimes"].get<int>(), value(i["mean_reward"]), value(l["mean_reward"]),
+             value(i["correct_late"]), value(l["correct_late"]));
+  if (i["diverged"].get<int>() + l["diverged"].get<int>() > 0)
+    fmt::print("held-out lifetimes that diverged: {} initial, {} learned (held_out.csv)\n",
+               i["diverged"].get<int>(), l["diverged"].get<int>());
 }
 
 void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner) {
@@ -96,6 +112,13 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   }
   progress.finish();
 
+  nlohmann::json held_out;  // null unless [meta] evaluate > 0
+  if (meta.evaluate > 0) {
+    const HeldOutComparison c = compare_held_out(setup, learner.initial_state().theta,
+                                                 state.theta, meta.evaluate, options.threads);
+    run.write("held_out.csv", held_out_csv(c));
+    held_out = held_out_summary(c);
+  }
   run.write("theta.npy", npy_bytes(state.theta));
   run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
   const nlohmann::json info = {
@@ -109,6 +132,7 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
       {"trials", setup.trials},
       {"estimator", meta.reinforce ? "reinforce" : "pathwise"},
       {"resumed", !resume.empty()},
+      {"held_out", held_out},
       {"plugins", plugins_json(e)},
       {"command", options.command_line},
       {"host", host_name()},
@@ -130,6 +154,7 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   fmt::print(
       "fraction correct, last tenth of trials: {:.3f} at meta-step 1, {:.3f} at meta-step {}\n",
       first.correct_late, last.correct_late, last.step);
+  if (!held_out.is_null()) print_held_out(held_out);
   fmt::print("learned coefficients: {}\n", (run.final_path() / "learned_trace.toml").string());
   return run.final_path();
 }

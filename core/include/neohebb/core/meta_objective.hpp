@@ -20,6 +20,7 @@ struct MetaOptions {
   double l1 = 0, clip_norm = 0;
   bool backtrack = false;  // on a diverging lifetime: halve the last step and retry
   bool skip = false;       // on a diverging lifetime: leave it out of the meta-step's mean
+  int evaluate = 0;        // held-out lifetimes for the initial-vs-learned comparison
 };
 
 MetaOptions meta_options(const sdk::ParamSet& p);
