@@ -38,10 +38,11 @@ void print_held_out(const nlohmann::json& h) {
   };
   const auto& i = h["initial"];
   const auto& l = h["learned"];
-  fmt::print("held-out lifetimes ({}, seeds of a plain run): mean reward {} initial, {} learned; "
-             "fraction correct, last tenth: {} initial, {} learned\n",
-             i["lifetimes"].get<int>(), value(i["mean_reward"]), value(l["mean_reward"]),
-             value(i["correct_late"]), value(l["correct_late"]));
+  fmt::print(
+      "held-out lifetimes ({}, seeds of a plain run): mean reward {} initial, {} learned; "
+      "fraction correct, last tenth: {} initial, {} learned\n",
+      i["lifetimes"].get<int>(), value(i["mean_reward"]), value(l["mean_reward"]),
+      value(i["correct_late"]), value(l["correct_late"]));
   if (i["diverged"].get<int>() + l["diverged"].get<int>() > 0)
     fmt::print("held-out lifetimes that diverged: {} initial, {} learned (held_out.csv)\n",
                i["diverged"].get<int>(), l["diverged"].get<int>());
@@ -98,8 +99,8 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
     progress.draw();
     if (!options.quiet)
       for (const auto& k : state.history.back().skipped)
-        fmt::print(stderr, "\nmeta-step {}: lifetime {} diverged and is left out: {}\n",
-                   state.step, k.lifetime, k.error);
+        fmt::print(stderr, "\nmeta-step {}: lifetime {} diverged and is left out: {}\n", state.step,
+                   k.lifetime, k.error);
     write_progress_files(run, state, learner);
     const bool stop_requested =
         interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
@@ -114,8 +115,8 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
 
   nlohmann::json held_out;  // null unless [meta] evaluate > 0
   if (meta.evaluate > 0) {
-    const HeldOutComparison c = compare_held_out(setup, learner.initial_state().theta,
-                                                 state.theta, meta.evaluate, options.threads);
+    const HeldOutComparison c = compare_held_out(setup, learner.initial_state().theta, state.theta,
+                                                 meta.evaluate, options.threads);
     run.write("held_out.csv", held_out_csv(c));
     held_out = held_out_summary(c);
   }
