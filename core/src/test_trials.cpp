@@ -98,8 +98,10 @@ sdk::Recording record_test_trials(const Setup<sdk::Real>& setup, const NetworkWe
       rec.context = (rec.context.array() == u.array()).select(rec.context, NAN);
     }
     complete += ++rec.trials == per_condition;
-    const int stride = std::max(1, T / 50);  // about 50 visited states per trial
-    for (int t = stride - 1; t < T; t += stride) visited.push_back(states.col(t));
+    // About 50 visited states per trial, 2000 in all (trials interleave the conditions).
+    const int stride = std::max(1, T / 50);
+    for (int t = stride - 1; t < T && visited.size() < 2000; t += stride)
+      visited.push_back(states.col(t));
   }
   sdk::Recording out;
   for (int c = 0; c < C; ++c) {

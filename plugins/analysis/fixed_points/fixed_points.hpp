@@ -27,7 +27,8 @@ class FixedPoints final : public sdk::Analysis {
     using sdk::ParamSpec;
     return {
         ParamSpec::integer("starts", 200, "starts of the search for each constant input")
-            .at_least(1),
+            .at_least(1)
+            .at_most(100000),
         ParamSpec::real("visited_fraction", 0.5,
                         "fraction of the starts drawn from states visited in the test trials "
                         "(the rest: x ~ N(0, random_scale^2) per unit)")
@@ -146,25 +147,21 @@ class FixedPoints final : public sdk::Analysis {
     return q;
   }
 
-  // The starts: a share drawn from visited states (plus noise), the rest random.
-  std::vector<Eigen::VectorXd> draw_starts(Eigen::Index n, const Eigen::MatrixXd& visited,
-                                           sdk::Rng& rng) const {
-    std::vector<Eigen::VectorXd> starts;
+  // Start k of `starts`: the first share drawn from visited states (plus noise), the rest random.
+  Eigen::VectorXd draw_start(std::int64_t k, Eigen::Index n, const Eigen::MatrixXd& visited,
+                             sdk::Rng& rng) const {
     const auto from_visited =
         visited.cols() == 0
             ? std::int64_t{0}
             : static_cast<std::int64_t>(std::llround(visited_fraction_ * double(starts_)));
-    for (std::int64_t k = 0; k < starts_; ++k) {
-      Eigen::VectorXd x(n);
-      if (k < from_visited) {
-        x = visited.col(static_cast<Eigen::Index>(rng.below(visited.cols())));
-        for (Eigen::Index i = 0; i < n; ++i) x(i) += start_noise_ * rng.normal();
-      } else {
-        for (Eigen::Index i = 0; i < n; ++i) x(i) = random_scale_ * rng.normal();
-      }
-      starts.push_back(std::move(x));
+    Eigen::VectorXd x(n);
+    if (k < from_visited) {
+      x = visited.col(static_cast<Eigen::Index>(rng.below(visited.cols())));
+      for (Eigen::Index i = 0; i < n; ++i) x(i) += start_noise_ * rng.normal();
+    } else {
+      for (Eigen::Index i = 0; i < n; ++i) x(i) = random_scale_ * rng.normal();
     }
-    return starts;
+    return x;
   }
 
   // Keeps one point per cluster closer than merge_distance: fixed before slow, lower q first.
@@ -208,9 +205,10 @@ class FixedPoints final : public sdk::Analysis {
     std::int64_t unconverged = 0;
     for (std::size_t k = 0; k < us.size(); ++k) {
       std::vector<Search> found;
-      for (auto& x0 : draw_starts(n, in.recording.visited_states, rng)) {
-        found.push_back(search(net, us[k], std::move(x0)));
-        unconverged += found.back().outcome == Outcome::NotConverged;
+      for (std::int64_t j = 0; j < starts_; ++j) {
+        Search s = search(net, us[k], draw_start(j, n, in.recording.visited_states, rng));
+        unconverged += s.outcome == Outcome::NotConverged;
+        if (s.outcome != Outcome::NotConverged) found.push_back(std::move(s));
       }
       for (auto& s : deduplicate(std::move(found))) {
         points.push_back(std::move(s));

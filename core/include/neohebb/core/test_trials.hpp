@@ -15,7 +15,7 @@ namespace neohebb::core {
 // task may never draw some condition; it is then absent from the recording). Also finds the
 // constant inputs for fixed-point searches: zero, then each condition's context (the input
 // channels that stay constant through every recorded trial of the condition), when nonzero and
-// new.
+// new. Visited states: about 50 per trial, at most 2000.
 sdk::Recording record_test_trials(const Setup<sdk::Real>& setup, const NetworkWeights& weights,
                                   int per_condition, std::uint64_t seed);
 
