@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Compares a meta-learned trace with its initialisation and with Miconi's rule on held-out seeds.
+
+    scripts/meta_vs_miconi.py META_RUN_DIR [--lifetimes 20] [--trials 5000] [--seed 2027]
+
+META_RUN_DIR is a finished `neohebb run` of a meta-learning experiment. Its resolved
+experiment.toml gives the task, network and rule; its checkpoint.json the meta-learned theta.
+Every rule then learns the same task from scratch in LIFETIMES fresh networks whose seeds derive
+from --seed, which the meta-training never used (it draws its lifetimes from the experiment's own
+seed and the meta-step). Rules compared:
+
+  init       the experiment's initial coefficients;
+  meta       the meta-learned coefficients;
+  miconi     Miconi's trace (r_j d_i)^3 (theta(r^3 d^3) = -s^3 for post_scale s) with the
+             experiment's rule settings;
+  miconi+    Miconi's complete rule: the same trace with his clipping (3e-4), |Rbar| modulation
+             and 101 warm-up trials;
+  meta+      the meta-learned coefficients with Miconi's clipping, modulation and warm-up.
+
+A lifetime whose weights diverge is recorded as such and never reaches criterion.
+Criterion (Miconi's dnms/ploterr_single.py): the first trial t >= 100 whose window t-99..t holds
+at least 96 correct trials. Prints a Markdown table and writes it, with the per-lifetime
+criterion trials, to META_RUN_DIR/comparison/.
+"""
+import argparse
+import csv
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def criterion_trial(correct, window=100, needed=96):
+    sums = np.convolve(correct, np.ones(window), mode="valid")  # sums[i] = window ending at i+99
+    hits = np.nonzero(sums >= needed)[0]
+    return int(hits[0] + window - 1) if len(hits) else None
+
+
+def toml_list(values):
+    return "[" + ", ".join(repr(float(v)) for v in values) + "]"
+
+
+def run_rule(exe, experiment, sets, out, args):
+    cmd = [exe, "run", str(experiment), "--out", str(out), "-q", "--threads", str(args.threads),
+           "--set", "meta.steps=0", "--set", f"experiment.seed={args.seed}",
+           "--set", f"experiment.lifetimes={args.lifetimes}",
+           "--set", f"experiment.trials={args.trials}",
+           "--set", 'experiment.on_divergence="skip"']
+    for s in sets:
+        cmd += ["--set", s]
+    subprocess.run(cmd, check=True)
+    rows = list(csv.DictReader(open(out / "learning_curve.csv")))
+    per_lifetime = {}
+    for r in rows:
+        per_lifetime.setdefault(int(r["lifetime"]), []).append(
+            (int(r["trial"]), float(r["correct"]), float(r["reward"])))
+    results = []
+    for k in range(args.lifetimes):
+        if k not in per_lifetime:  # diverged: left out of the curve, recorded in run.json
+            results.append({"lifetime": k, "criterion": None, "final_correct": float("nan"),
+                            "mean_reward": float("nan"), "diverged": True})
+            continue
+        trials = sorted(per_lifetime[k])
+        correct = np.array([c for _, c, _ in trials])
+        reward = np.array([w for _, _, w in trials])
+        results.append({"lifetime": k, "criterion": criterion_trial(correct),
+                        "final_correct": float(correct[-500:].mean()),
+                        "mean_reward": float(reward.mean()), "diverged": False})
+    return results
+
+
+def summarize(name, results):
+    crit = [r["criterion"] for r in results]
+    reached = np.array([c for c in crit if c is not None], dtype=float)
+    # Runs that never reach criterion count as the lifetime's length for the median.
+    filled = np.array([c if c is not None else np.inf for c in crit], dtype=float)
+    med = np.median(filled)
+    q25, q75 = np.percentile(filled, [25, 75])
+    fmt = lambda v: "never" if not np.isfinite(v) else f"{v:.0f}"
+    ok = [r for r in results if not r["diverged"]]
+    mean = lambda key: np.mean([r[key] for r in ok]) if ok else float("nan")
+    return (f"| {name} | {fmt(med)} ({fmt(q25)}-{fmt(q75)}) | {len(crit) - len(reached)} of "
+            f"{len(crit)} | {len(results) - len(ok)} | {mean('final_correct'):.3f} | "
+            f"{mean('mean_reward'):.4f} |")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("run_dir", type=pathlib.Path)
+    p.add_argument("--lifetimes", type=int, default=20)
+    p.add_argument("--trials", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=2027)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--neohebb", default=str(ROOT / "build" / "neohebb"))
+    args = p.parse_args()
+
+    experiment = args.run_dir / "experiment.toml"
+    checkpoint = json.load(open(args.run_dir / "checkpoint.json"))
+    # checkpoint.json stores theta column-major (Eigen's order); coefficients are row-major.
+    shape = (checkpoint["theta_rows"], checkpoint["theta_cols"])
+    theta = np.array(checkpoint["theta"], dtype=float).reshape(shape, order="F").ravel()
+    degree = shape[0] - 1
+    import tomllib
+    resolved = tomllib.load(open(experiment, "rb"))
+    post_scale = resolved["trace"].get("post_scale", 1.0)
+    miconi = np.zeros_like(theta)
+    miconi[3 * (degree + 1) + 3] = -post_scale ** 3
+
+    miconi_rule = ["rule.clip=3e-4", 'rule.modulation="baseline_magnitude"',
+                   "rule.warmup_trials=101"]
+    rules = [
+        ("init", []),
+        ("meta", [f"trace.coefficients={toml_list(theta)}"]),
+        ("miconi", [f"trace.coefficients={toml_list(miconi)}"]),
+        ("miconi+", [f"trace.coefficients={toml_list(miconi)}"] + miconi_rule),
+        ("meta+", [f"trace.coefficients={toml_list(theta)}"] + miconi_rule),
+    ]
+    out_dir = args.run_dir / "comparison"
+    out_dir.mkdir(exist_ok=True)
+    lines = ["| rule | trials to criterion, median (IQR) | never reached | diverged | "
+             "fraction correct, last 500 | mean reward |", "|---|---|---|---|---|---|"]
+    per_lifetime = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, sets in rules:
+            results = run_rule(args.neohebb, experiment, sets, pathlib.Path(tmp) / name, args)
+            lines.append(summarize(name, results))
+            per_lifetime += [dict(rule=name, **r) for r in results]
+            print(lines[-1], file=sys.stderr)
+    header = (f"{args.lifetimes} held-out lifetimes x {args.trials} trials, seed {args.seed}, "
+              f"experiment {experiment}")
+    table = header + "\n\n" + "\n".join(lines) + "\n"
+    print(table)
+    (out_dir / "table.md").write_text(table)
+    with open(out_dir / "criterion.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["rule", "lifetime", "criterion", "final_correct",
+                                          "mean_reward", "diverged"])
+        w.writeheader()
+        w.writerows(per_lifetime)
+
+
+if __name__ == "__main__":
+    main()
