@@ -223,7 +223,12 @@ void apply_override(toml::table& root, const std::string& spec) {
       if (c == '"' || c == '\\') quoted += '\\';
       quoted += c;
     }
-    parsed = toml::parse(std::string_view{quoted + "\""}, std::string_view{where});
+    try {
+      parsed = toml::parse(std::string_view{quoted + "\""}, std::string_view{where});
+    } catch (const toml::parse_error& err) {  // not even as a string: the key or a character
+      throw ConfigError({fmt::format("{}:{}:{}: {}", where, err.source().begin.line,
+                                     err.source().begin.column, err.description())});
+    }
   }
   for (auto&& [section_key, section_node] : parsed) {
     if (!root.contains(section_key.str())) root.insert(section_key, toml::table{});

@@ -122,8 +122,9 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   for (std::size_t k = 0; k < diverged.size(); ++k)
     if (diverged[k]) skipped.push_back(*diverged[k]), kept[k] = false;
   if (static_cast<int>(skipped.size()) == B)
-    throw RunError(fmt::format("meta-step {}: every lifetime of the batch diverged (lifetime 0: {})",
-                               s.step + 1, skipped.front().error));
+    throw RunError(
+        fmt::format("meta-step {}: every lifetime of the batch diverged (lifetime 0: {})",
+                    s.step + 1, skipped.front().error));
   // The means are over the lifetimes kept; a skipped one counts for nothing.
   const double n = B - static_cast<double>(skipped.size());
 

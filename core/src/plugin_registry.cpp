@@ -1,9 +1,9 @@
 #include "neohebb/core/plugin_registry.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <cstdlib>
-#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <vector>  // before library_info et al.: Boost.DLL 1.74 with std::filesystem needs it
@@ -63,15 +63,18 @@ void check_manifest(const fs::path& file, const sdk::Manifest& m) {
 // descriptor" for a text file), so the ELF header is checked first.
 void check_is_shared_library(const fs::path& file) {
   std::error_code ec;
-  if (fs::is_directory(file, ec))
-    throw PluginLoadError(file, "is a directory, not a plugin file");
+  if (fs::is_directory(file, ec)) throw PluginLoadError(file, "is a directory, not a plugin file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw PluginLoadError(file, fmt::format("cannot be read ({})", std::strerror(errno)));
   char magic[4] = {};
   in.read(magic, sizeof magic);
-  if (in.gcount() != sizeof magic || std::memcmp(magic, "\x7f" "ELF", sizeof magic) != 0)
-    throw PluginLoadError(file, "is not a shared library (no ELF header); a plugin is a .so built "
-                                "with neohebb_add_plugin");
+  if (in.gcount() != sizeof magic || std::memcmp(magic,
+                                                 "\x7f"
+                                                 "ELF",
+                                                 sizeof magic) != 0)
+    throw PluginLoadError(file,
+                          "is not a shared library (no ELF header); a plugin is a .so built "
+                          "with neohebb_add_plugin");
 }
 
 }  // namespace

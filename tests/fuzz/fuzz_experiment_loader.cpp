@@ -6,6 +6,7 @@
 // behaviour is a finding. A loaded experiment's resolved TOML must load again.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -71,9 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const std::size_t nul = bytes.find('\0');
   const std::string_view toml = bytes.substr(0, nul);
-  const std::vector<std::string> overrides =
-      nul == std::string_view::npos ? std::vector<std::string>{}
-                                    : split_lines(bytes.substr(nul + 1));
+  const std::vector<std::string> overrides = nul == std::string_view::npos
+                                                 ? std::vector<std::string>{}
+                                                 : split_lines(bytes.substr(nul + 1));
   const fs::path file = scratch() / "input.toml";
   write(file, toml);
   std::string resolved;
