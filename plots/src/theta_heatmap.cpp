@@ -1,7 +1,9 @@
 // The trace coefficients theta as a K x L heatmap: presynaptic term a_k(r_j) down, postsynaptic
-// term b_l(d_i) across, on a diverging map centred on zero (red: Hebbian, theta > 0; blue:
-// anti-Hebbian, theta < 0), each cell with its value. A meta-learning run shows its final theta
-// (theta.npy); any other run the coefficients of its experiment's trace plugin.
+// term b_l(d_i) across, on a diverging map centred on zero (red: theta > 0, blue: theta < 0), each
+// cell with its value. The sign alone is not "Hebbian": d = xbar - x, so for odd l a negative
+// theta strengthens synapses whose postsynaptic unit rose above its average (Miconi's
+// (r (x - xbar))^3 is theta(r^3 d^3) = -1); the figure says so. A meta-learning run shows its
+// final theta (theta.npy); any other run the coefficients of its experiment's trace plugin.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -51,11 +53,11 @@ void draw_colorbar(Canvas& canvas, double m) {
   }
   canvas.use(kBlack);
   pls.width(1);
-  pls.syax(6, 0);  // plain numbers: a "x10^n" label would collide with "Hebbian"
+  pls.syax(6, 0);  // plain numbers: a "x10^n" label would collide with the end labels
   pls.box("bc", 0, 0, "bcmtv", 0, 0);
   pls.mtex("r", 5.5, 0.5, 0.5, "θ#dkl#u (dimensionless)");
-  pls.mtex("t", 1.4, 0.5, 0.5, "Hebbian (+)");
-  pls.mtex("b", 1.6, 0.5, 0.5, "anti-Hebbian (−)");
+  pls.mtex("t", 1.4, 0.5, 0.5, "θ > 0");
+  pls.mtex("b", 1.6, 0.5, 0.5, "θ < 0");
 }
 
 void draw(Canvas& canvas, const Theta& t) {
@@ -100,6 +102,11 @@ void draw(Canvas& canvas, const Theta& t) {
   pls.mtex("l", 5.2, 0.5, 0.5, "presynaptic term a#dk#u(r#dj#u)");
   if (t.learnable.size() && t.learnable.minCoeff() == 0)
     pls.mtex("b", 4.9, 0.5, 0.5, "* held fixed (not meta-learned)");
+  canvas.use(Rgb{90, 90, 90});
+  pls.schr(0, 0.8);
+  pls.mtex("b", 8.0, 0.5, 0.5, "d = x̄ − x: for odd l, θ < 0 is Hebbian, θ > 0 anti-Hebbian");
+  pls.schr(0, 1.0);
+  canvas.use(kBlack);
   draw_colorbar(canvas, m);
 }
 
