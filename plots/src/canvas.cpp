@@ -65,10 +65,11 @@ void Canvas::panel(const Box& v, Range x, Range y, const Axes& axes) {
   const std::string lx = axes.log_x ? "l" : "", ly = axes.log_y ? "l" : "";
   use(kLightGrey);
   pls_.width(1);
-  pls_.box(("g" + lx).c_str(), 0, 0, ("g" + ly).c_str(), 0, 0);
+  pls_.box(("g" + lx).c_str(), axes.x_tick, 0, ("g" + ly).c_str(), 0, 0);
   use(kBlack);
   pls_.width(1.5);
-  pls_.box(((axes.x_numbers ? "bcnst" : "bcst") + lx).c_str(), 0, 0, ("bcnstv" + ly).c_str(), 0, 0);
+  pls_.box(((axes.x_numbers ? "bcnst" : "bcst") + lx).c_str(), axes.x_tick, 0,
+           ("bcnstv" + ly).c_str(), 0, 0);
   pls_.lab(axes.x_label.c_str(), axes.y_label.c_str(), axes.title.c_str());
 }
 

@@ -36,6 +36,7 @@ struct Axes {
   std::string x_label, y_label, title;
   bool log_x = false, log_y = false;  // data already log10; ticks labelled as powers of ten
   bool x_numbers = true;              // false: ticks only (a panel stacked above another)
+  double x_tick = 0;                  // major tick interval on x; 0: PLplot's choice
 };
 
 struct LegendEntry {

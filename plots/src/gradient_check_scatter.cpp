@@ -103,15 +103,16 @@ void draw_panel(Canvas& canvas, const GradientScatter& g, bool against_fd, const
     legend.push_back({fmt::format("{} zero value{} not shown", zeros, zeros == 1 ? "" : "s"),
                       kBlack, 1, 0, "", 1});
   // Above the panel: inside, it would hide points wherever they are.
-  canvas.pls().vpor(box.x0, box.x1, box.y1 + 0.005, 0.91);
+  canvas.pls().vpor(box.x0, box.x1, box.y1 + 0.01, 0.90);
   canvas.pls().wind(0, 1, 0, 1);
   canvas.legend(legend, PL_POSITION_BOTTOM | PL_POSITION_INSIDE, 0.6);
 }
 
 void draw(Canvas& canvas, const GradientScatter& g) {
   canvas.title(g.title);
-  draw_panel(canvas, g, false, {0.09, 0.47, 0.12, 0.66});
-  draw_panel(canvas, g, true, {0.58, 0.96, 0.12, 0.66});
+  // Panels low enough that a legend of up to 8 entries fits between them and the title.
+  draw_panel(canvas, g, false, {0.09, 0.47, 0.13, 0.55});
+  draw_panel(canvas, g, true, {0.58, 0.96, 0.13, 0.55});
 }
 
 }  // namespace

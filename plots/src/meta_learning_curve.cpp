@@ -19,6 +19,8 @@ struct MetaCurves {
 
 void draw(Canvas& canvas, const MetaCurves& m) {
   const Range x = finite_range({&m.step}, 0.02);
+  // Meta-steps are whole numbers: with few of them PLplot would tick at 1.2, 1.4, ...
+  const double tick = m.step.size() <= 10 ? 1.0 : 0.0;
   const Rgb early = category_color(0), late = category_color(3);
   const auto with_markers = [&](const std::vector<double>& y, Rgb c) {
     canvas.line(m.step, y, c, 2.5);
@@ -31,15 +33,16 @@ void draw(Canvas& canvas, const MetaCurves& m) {
                        {"late: last tenth of the trials", late, 1, 2.5, "●", 0.6}},
                       {0.12, 0.97, 0.86, 0.945}, 0.8, 2);
   canvas.panel({0.12, 0.97, 0.62, 0.85}, x, finite_range({&m.objective}, 0.08),
-               {"", "objective J", "", false, false, false});
+               {"", "objective J", "", false, false, false, tick});
   with_markers(m.objective, kBlack);
 
   canvas.panel({0.12, 0.97, 0.36, 0.59}, x, finite_range({&m.reward_early, &m.reward_late}, 0.08),
-               {"", "reward", "", false, false, false});
+               {"", "reward", "", false, false, false, tick});
   with_markers(m.reward_early, early);
   with_markers(m.reward_late, late);
 
-  canvas.panel({0.12, 0.97, 0.09, 0.32}, x, {-0.03, 1.03}, {"meta-step", "fraction correct", ""});
+  canvas.panel({0.12, 0.97, 0.09, 0.32}, x, {-0.03, 1.03},
+               {"meta-step", "fraction correct", "", false, false, true, tick});
   with_markers(m.correct_early, early);
   with_markers(m.correct_late, late);
 }
