@@ -47,9 +47,14 @@ class Diagnostics {
     messages_.push_back(p.str() + ": " + msg);
   }
   const std::vector<std::string>& messages() const { return messages_; }
+  // The plugin files that failed to load explain every unknown plugin alike: say it once.
+  bool first_unknown_plugin() {
+    return !unknown_plugin_reported_ && (unknown_plugin_reported_ = true);
+  }
 
  private:
   fs::path file_;
+  bool unknown_plugin_reported_ = false;
   std::vector<std::string> messages_;
 };
 
@@ -340,7 +345,8 @@ void validate_plugin_section(const toml::table& root, const PluginSection& ps, E
   e.positions[ps.name] = at;
   if (!c) {
     std::string failed;
-    for (const auto& [file, why] : registry.failures()) failed += "\n  note: " + why;
+    if (d.first_unknown_plugin())
+      for (const auto& [file, why] : registry.failures()) failed += "\n  note: " + why;
     return d.error(at, fmt::format("unknown {} '{}'{}; available {}: {}{}", kind_name(ps.kind),
                                    type, did_you_mean(type, available), kind_plural(ps.kind),
                                    list_names(available), failed));
