@@ -113,37 +113,47 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   }
   progress.finish();
 
+  // Every meta-step is done and checkpointed: nothing that fails from here on may delete them.
+  run.keep();
   nlohmann::json held_out;  // null unless [meta] evaluate > 0
-  if (meta.evaluate > 0) {
-    const HeldOutComparison c = compare_held_out(setup, learner.initial_state().theta, state.theta,
-                                                 meta.evaluate, options.threads);
-    run.write("held_out.csv", held_out_csv(c));
-    held_out = held_out_summary(c);
+  try {
+    if (meta.evaluate > 0) {
+      const HeldOutComparison c = compare_held_out(setup, learner.initial_state().theta,
+                                                   state.theta, meta.evaluate, options.threads);
+      run.write("held_out.csv", held_out_csv(c));
+      held_out = held_out_summary(c);
+    }
+    run.write("theta.npy", npy_bytes(state.theta));
+    run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
+    const nlohmann::json info = {
+        {"neohebb_version", kVersion},
+        {"sdk_abi_version", sdk::kAbiVersion},
+        {"experiment", fs::absolute(e.file).string()},
+        {"name", e.name()},
+        {"seed", setup.seed},
+        {"meta_steps", meta.steps},
+        {"meta_batch", meta.batch},
+        {"trials", setup.trials},
+        {"estimator", meta.reinforce ? "reinforce" : "pathwise"},
+        {"resumed", !resume.empty()},
+        {"held_out", held_out},
+        {"plugins", plugins_json(e)},
+        {"command", options.command_line},
+        {"host", host_name()},
+        {"started", started},
+        {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
+        {"wall_seconds",
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
+    };
+    run.write("run.json", info.dump(2) + "\n");
+    run.commit();
+  } catch (const std::exception& err) {
+    run.keep();  // a failed commit() must not drop the partial directory either
+    throw RunError(fmt::format(
+        "{}\nall {} meta-steps are done and checkpointed in {}; finish the run with: "
+        "neohebb run --resume {}",
+        err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
   }
-  run.write("theta.npy", npy_bytes(state.theta));
-  run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
-  const nlohmann::json info = {
-      {"neohebb_version", kVersion},
-      {"sdk_abi_version", sdk::kAbiVersion},
-      {"experiment", fs::absolute(e.file).string()},
-      {"name", e.name()},
-      {"seed", setup.seed},
-      {"meta_steps", meta.steps},
-      {"meta_batch", meta.batch},
-      {"trials", setup.trials},
-      {"estimator", meta.reinforce ? "reinforce" : "pathwise"},
-      {"resumed", !resume.empty()},
-      {"held_out", held_out},
-      {"plugins", plugins_json(e)},
-      {"command", options.command_line},
-      {"host", host_name()},
-      {"started", started},
-      {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
-      {"wall_seconds",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
-  };
-  run.write("run.json", info.dump(2) + "\n");
-  run.commit();
 
   const auto& first = state.history.front();
   const auto& last = state.history.back();

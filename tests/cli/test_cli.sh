@@ -131,6 +131,15 @@ check "resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_cut" -q
 for f in theta.csv meta_metrics.csv theta.npy checkpoint.json; do
   check "resumed run's $f is bit-identical" cmp -s "$work/meta_full/$f" "$work/meta_cut/$f"
 done
+# A failure after the last meta-step (here: theta.npy cannot be written) keeps every checkpoint.
+check "stopped before its last meta-step" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_late" --stop-after 4 -q
+mkdir "$work/meta_late.partial/theta.npy"
+check "a failed final write exits 1" expect_exit 1 "$neohebb" run --resume "$work/meta_late" -q
+check "and says the meta-steps are checkpointed" grep -q "all 5 meta-steps are done and checkpointed" "$work/err"
+check "and keeps them" test -s "$work/meta_late.partial/checkpoint.json"
+rmdir "$work/meta_late.partial/theta.npy"
+check "the run then finishes" expect_exit 0 "$neohebb" run --resume "$work/meta_late" -q
+check "with the uninterrupted run's theta" cmp -s "$work/meta_full/theta.npy" "$work/meta_late/theta.npy"
 check "1 thread gives the same theta as 2" bash -c "
   '$neohebb' run '$work/meta.toml' --out '$work/meta_t1' --threads 1 -q >/dev/null &&
   cmp -s '$work/meta_full/theta.npy' '$work/meta_t1/theta.npy'"
