@@ -54,8 +54,13 @@ def run_rule(exe, experiment, sets, out, args):
            "--set", 'experiment.on_divergence="skip"']
     for s in sets:
         cmd += ["--set", s]
-    subprocess.run(cmd, check=True)
-    rows = list(csv.DictReader(open(out / "learning_curve.csv")))
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        if "every lifetime diverged" not in done.stderr:
+            sys.exit(f"{' '.join(cmd)}\n{done.stderr}")
+        rows = []  # all diverged: recorded below like any diverged lifetime
+    else:
+        rows = list(csv.DictReader(open(out / "learning_curve.csv")))
     per_lifetime = {}
     for r in rows:
         per_lifetime.setdefault(int(r["lifetime"]), []).append(
@@ -75,14 +80,16 @@ def run_rule(exe, experiment, sets, out, args):
     return results
 
 
-def summarize(name, results):
+def summarize(name, results, args_trials):
     crit = [r["criterion"] for r in results]
     reached = np.array([c for c in crit if c is not None], dtype=float)
-    # Runs that never reach criterion count as the lifetime's length for the median.
-    filled = np.array([c if c is not None else np.inf for c in crit], dtype=float)
+    # Runs that never reach criterion rank after every run that does: a sentinel past the
+    # lifetime's end (not inf, which numpy's interpolation can turn into nan).
+    never = args_trials + 1
+    filled = np.array([c if c is not None else never for c in crit], dtype=float)
     med = np.median(filled)
     q25, q75 = np.percentile(filled, [25, 75])
-    fmt = lambda v: "never" if not np.isfinite(v) else f"{v:.0f}"
+    fmt = lambda v: "never" if v >= never else f"{v:.0f}"
     ok = [r for r in results if not r["diverged"]]
     mean = lambda key: np.mean([r[key] for r in ok]) if ok else float("nan")
     return (f"| {name} | {fmt(med)} ({fmt(q25)}-{fmt(q75)}) | {len(crit) - len(reached)} of "
@@ -105,12 +112,11 @@ def main():
     # checkpoint.json stores theta column-major (Eigen's order); coefficients are row-major.
     shape = (checkpoint["theta_rows"], checkpoint["theta_cols"])
     theta = np.array(checkpoint["theta"], dtype=float).reshape(shape, order="F").ravel()
-    degree = shape[0] - 1
     import tomllib
     resolved = tomllib.load(open(experiment, "rb"))
     post_scale = resolved["trace"].get("post_scale", 1.0)
     miconi = np.zeros_like(theta)
-    miconi[3 * (degree + 1) + 3] = -post_scale ** 3
+    miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
 
     miconi_rule = ["rule.clip=3e-4", 'rule.modulation="baseline_magnitude"',
                    "rule.warmup_trials=101"]
@@ -129,7 +135,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, sets in rules:
             results = run_rule(args.neohebb, experiment, sets, pathlib.Path(tmp) / name, args)
-            lines.append(summarize(name, results))
+            lines.append(summarize(name, results, args.trials))
             per_lifetime += [dict(rule=name, **r) for r in results]
             print(lines[-1], file=sys.stderr)
     header = (f"{args.lifetimes} held-out lifetimes x {args.trials} trials, seed {args.seed}, "

@@ -117,7 +117,8 @@ const std::vector<CoreSection>& core_sections() {
                               "after the last meta-step, run this many held-out lifetimes (the "
                               "seeds of a plain run, never used in training) with the initial and "
                               "with the learned theta; 0 = off")
-               .at_least(0),
+               .at_least(0)
+               .at_most(100000),
        }},
       {"eligibility",
        "the postsynaptic running average and the accumulation of the eligibility trace",

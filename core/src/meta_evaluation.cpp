@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "neohebb/core/errors.hpp"
 #include "neohebb/core/lifetime.hpp"
 #include "neohebb/core/parallel.hpp"
 #include "neohebb/core/seeding.hpp"
@@ -24,8 +25,9 @@ HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const Eigen::MatrixX
       reward += r.reward;
       if (h >= late_from) correct += r.correct ? 1.0 : 0.0;
     }
-  } catch (const std::exception& err) {
-    // A diverging held-out lifetime is a result about that theta, not a reason to lose the run.
+  } catch (const DivergenceError& err) {
+    // A diverging held-out lifetime is a result about that theta, not a reason to lose the run;
+    // any other error is not a result and propagates.
     out.divergence = err.what();
     return out;
   }
@@ -53,17 +55,20 @@ nlohmann::json means(const std::vector<HeldOutLifetime>& v) {
 
 HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
                                    const Eigen::MatrixXd& theta_initial,
-                                   const Eigen::MatrixXd& theta_learned, int lifetimes,
-                                   int threads) {
+                                   const Eigen::MatrixXd& theta_learned, int lifetimes, int threads,
+                                   const std::function<bool()>& keep_going) {
   HeldOutComparison c;
   c.initial.resize(std::size_t(lifetimes));
   c.learned.resize(std::size_t(lifetimes));
-  rethrow_first(parallel_for(2 * lifetimes, threads, [&](int job) {
-    const int k = job % lifetimes;
-    const bool learned = job >= lifetimes;
-    (learned ? c.learned : c.initial)[std::size_t(k)] =
-        run_held_out(setup, learned ? theta_learned : theta_initial, k);
-  }));
+  rethrow_first(parallel_for(
+      2 * lifetimes, threads,
+      [&](int job) {
+        const int k = job % lifetimes;
+        const bool learned = job >= lifetimes;
+        (learned ? c.learned : c.initial)[std::size_t(k)] =
+            run_held_out(setup, learned ? theta_learned : theta_initial, k);
+      },
+      keep_going));
   return c;
 }
 

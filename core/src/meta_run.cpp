@@ -118,8 +118,16 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   nlohmann::json held_out;  // null unless [meta] evaluate > 0
   try {
     if (meta.evaluate > 0) {
-      const HeldOutComparison c = compare_held_out(setup, learner.initial_state().theta,
-                                                   state.theta, meta.evaluate, options.threads);
+      const HeldOutComparison c =
+          compare_held_out(setup, learner.initial_state().theta, state.theta, meta.evaluate,
+                           options.threads, [] { return !interrupted(); });
+      if (interrupted()) {
+        fmt::print(
+            "stopped during the held-out evaluation, after all {} meta-steps; finish with: "
+            "neohebb run --resume {}\n",
+            state.step, run.partial_path().string());
+        return run.partial_path();
+      }
       run.write("held_out.csv", held_out_csv(c));
       held_out = held_out_summary(c);
     }

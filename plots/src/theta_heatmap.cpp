@@ -102,6 +102,9 @@ void draw(Canvas& canvas, const Theta& t) {
   pls.mtex("l", 5.2, 0.5, 0.5, "presynaptic term a#dk#u(r#dj#u)");
   if (t.learnable.size() && t.learnable.minCoeff() == 0)
     pls.mtex("b", 4.9, 0.5, 0.5, "* held fixed (not meta-learned)");
+  // The footnote holds for the polynomial families, whose b_l has the parity of l; a 1 x 1 fixed
+  // trace (miconi_cubic, hebbian) has its own convention, in its docs.
+  if (L < 2) return draw_colorbar(canvas, m);
   canvas.use(Rgb{90, 90, 90});
   pls.schr(0, 0.8);
   pls.mtex("b", 8.0, 0.5, 0.5, "d = x̄ − x: for odd l, θ < 0 is Hebbian, θ > 0 anti-Hebbian");

@@ -159,6 +159,18 @@ check "its checkpoint matches its metrics" bash -c "
   test \$((steps + 1)) -eq \$(wc -l <'$work/meta_int.partial/meta_metrics.csv')"
 check "an interrupted run resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_int" --set meta.steps=1 -q
 
+# SIGINT during the held-out evaluation: stops it, keeps the checkpoints, and a resume finishes.
+"$neohebb" run "$work/meta.toml" --out "$work/meta_eval_int" --set meta.steps=1 --set meta.evaluate=100000 -q >"$work/eval_int_out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/meta_eval_int.partial/theta.csv" ] && break; sleep 0.1; done
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+check "SIGINT during the held-out evaluation exits 130" test $? -eq 130
+check "and says how to finish" grep -q "stopped during the held-out evaluation" "$work/eval_int_out"
+check "which a resume does" expect_exit 0 "$neohebb" run --resume "$work/meta_eval_int" --set meta.evaluate=2 -q
+check "writing held_out.csv" test -s "$work/meta_eval_int/held_out.csv"
+
 check "check-gradients writes its tables" expect_exit 0 "$neohebb" check-gradients "$work/meta.toml" --out "$work/grad" --trials 6
 check "gradient_check.csv has the cumulative table" grep -q "^cumulative,r^2 d^2," "$work/grad/gradient_check.csv"
 check "forward mode agrees with the complex step" grep -qE "^cumulative +[0-9.]+e-1[0-9]" "$work/grad/gradient_check.txt"

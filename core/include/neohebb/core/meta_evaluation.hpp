@@ -3,6 +3,7 @@
 // the same held-out lifetimes, so the comparison is paired (same networks, trials and kicks).
 // The lifetimes are those of a plain run of the experiment (`lifetime_seed`), which meta-training
 // never draws (`meta_lifetime_seed`).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,12 @@ struct HeldOutComparison {
   std::vector<HeldOutLifetime> initial, learned;
 };
 
+// `keep_going` is polled while lifetimes run; once it returns false no further lifetime starts
+// (the caller checks why and discards the comparison).
 HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
                                    const Eigen::MatrixXd& theta_initial,
-                                   const Eigen::MatrixXd& theta_learned, int lifetimes,
-                                   int threads);
+                                   const Eigen::MatrixXd& theta_learned, int lifetimes, int threads,
+                                   const std::function<bool()>& keep_going = {});
 
 // One row per lifetime and theta: theta,lifetime,mean_reward,correct_late,diverged.
 std::string held_out_csv(const HeldOutComparison& c);
