@@ -82,6 +82,7 @@ Eigen::MatrixXd parse_npy(const std::string& bytes, const std::string& what) {
     throw RunError(fmt::format("{}: {} bytes of data for shape ({}, {}), expected {}", what,
                                bytes.size() - data, rows, cols, need));
   Eigen::MatrixXd out(rows, cols);
+  if (need == 0) return out;  // an empty array has no data pointer to copy into
   if (h.fortran_order || cols == 1 || rows == 1) {
     std::memcpy(out.data(), bytes.data() + data, need);
   } else {
