@@ -33,13 +33,10 @@ import tempfile
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from miconi_acceptance import criterion_trial  # noqa: E402  (the one definition of the criterion)
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def criterion_trial(correct, window=100, needed=96):
-    sums = np.convolve(correct, np.ones(window), mode="valid")  # sums[i] = window ending at i+99
-    hits = np.nonzero(sums >= needed)[0]
-    return int(hits[0] + window - 1) if len(hits) else None
 
 
 def toml_list(values):
@@ -74,7 +71,7 @@ def run_rule(exe, experiment, sets, out, args):
         trials = sorted(per_lifetime[k])
         correct = np.array([c for _, c, _ in trials])
         reward = np.array([w for _, _, w in trials])
-        results.append({"lifetime": k, "criterion": criterion_trial(correct),
+        results.append({"lifetime": k, "criterion": criterion_trial(list(correct)),
                         "final_correct": float(correct[-500:].mean()),
                         "mean_reward": float(reward.mean()), "diverged": False})
     return results
