@@ -21,10 +21,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "neohebb/core/allocator.hpp"
-#include "neohebb/core/experiment.hpp"
-#include "neohebb/core/lifetime.hpp"
-#include "neohebb/core/seeding.hpp"
+#include "core/support/allocator.hpp"
+#include "core/config/experiment.hpp"
+#include "core/engine/lifetime.hpp"
+#include "core/engine/seeding.hpp"
 
 using namespace neohebb;
 

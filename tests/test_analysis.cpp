@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "neohebb/core/analyze.hpp"
-#include "neohebb/core/npy.hpp"
-#include "neohebb/core/npy_reader.hpp"
-#include "neohebb/core/run.hpp"
-#include "neohebb/core/test_trials.hpp"
+#include "core/analysis/analyses.hpp"
+#include "core/io/npy.hpp"
+#include "core/io/npy_reader.hpp"
+#include "core/run/plain_run.hpp"
+#include "core/analysis/test_trials.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

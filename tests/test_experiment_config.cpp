@@ -1,4 +1,4 @@
-#include "neohebb/core/setup.hpp"
+#include "core/engine/setup.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

@@ -1,8 +1,8 @@
 #include <cmath>
 
-#include "neohebb/core/lifetime.hpp"
-#include "neohebb/core/run.hpp"
-#include "neohebb/core/seeding.hpp"
+#include "core/engine/lifetime.hpp"
+#include "core/run/plain_run.hpp"
+#include "core/engine/seeding.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

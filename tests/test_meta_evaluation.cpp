@@ -1,7 +1,7 @@
 // The held-out comparison after meta-learning: paired lifetimes, the plain run's seeds, and no
 // dependence on the thread count.
-#include "neohebb/core/meta_evaluation.hpp"
-#include "neohebb/core/run.hpp"
+#include "core/meta/held_out.hpp"
+#include "core/run/plain_run.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

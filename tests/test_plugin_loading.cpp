@@ -1,6 +1,6 @@
 #include <dlfcn.h>
 
-#include "neohebb/core/setup.hpp"
+#include "core/engine/setup.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

@@ -1,8 +1,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "neohebb/core/npy.hpp"
-#include "neohebb/core/run_directory.hpp"
+#include "core/io/npy.hpp"
+#include "core/io/run_directory.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

@@ -7,9 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "neohebb/core/errors.hpp"
-#include "neohebb/core/experiment.hpp"
-#include "neohebb/core/plugin_registry.hpp"
+#include "core/support/errors.hpp"
+#include "core/config/experiment.hpp"
+#include "core/loader/plugin_registry.hpp"
 
 namespace neohebb::test_support {
 

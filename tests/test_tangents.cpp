@@ -3,7 +3,7 @@
 // estimators, on a small network (N = 10, H = 20, 20 ms steps).
 #include <fmt/format.h>
 
-#include "neohebb/core/gradient_check.hpp"
+#include "core/meta/gradient_check.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "neohebb/core/errors.hpp"
-#include "neohebb/core/run_directory.hpp"
+#include "core/support/errors.hpp"
+#include "core/io/run_directory.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;

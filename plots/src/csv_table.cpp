@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "neohebb/core/errors.hpp"
+#include "core/support/errors.hpp"
 
 namespace neohebb::plots {
 

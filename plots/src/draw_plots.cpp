@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "figures.hpp"
-#include "neohebb/core/errors.hpp"
-#include "neohebb/core/run_directory.hpp"
+#include "core/support/errors.hpp"
+#include "core/io/run_directory.hpp"
 #include "neohebb/plots/plots.hpp"
 
 namespace neohebb::plots {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "figures.hpp"
-#include "neohebb/core/npy_reader.hpp"
+#include "core/io/npy_reader.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "figures.hpp"
-#include "neohebb/core/npy_reader.hpp"
+#include "core/io/npy_reader.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;

@@ -12,9 +12,9 @@
 #include <fmt/format.h>
 
 #include "figures.hpp"
-#include "neohebb/core/experiment.hpp"
-#include "neohebb/core/npy_reader.hpp"
-#include "neohebb/core/setup.hpp"
+#include "core/config/experiment.hpp"
+#include "core/io/npy_reader.hpp"
+#include "core/engine/setup.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;

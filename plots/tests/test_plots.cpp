@@ -13,9 +13,9 @@
 
 #include "csv_table.hpp"
 #include "figures.hpp"
-#include "neohebb/core/errors.hpp"
-#include "neohebb/core/npy.hpp"
-#include "neohebb/core/run_directory.hpp"
+#include "core/support/errors.hpp"
+#include "core/io/npy.hpp"
+#include "core/io/run_directory.hpp"
 #include "neohebb/plots/plots.hpp"
 
 namespace fs = std::filesystem;

@@ -17,11 +17,11 @@
 #include <typeinfo>
 #include <vector>
 
-#include "neohebb/core/errors.hpp"
-#include "neohebb/core/experiment.hpp"
-#include "neohebb/core/meta_learning.hpp"
-#include "neohebb/core/plugin_registry.hpp"
-#include "neohebb/core/setup.hpp"
+#include "core/support/errors.hpp"
+#include "core/config/experiment.hpp"
+#include "core/meta/meta_learner.hpp"
+#include "core/loader/plugin_registry.hpp"
+#include "core/engine/setup.hpp"
 
 namespace {
 namespace fs = std::filesystem;

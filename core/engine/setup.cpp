@@ -1,0 +1,152 @@
+#include "core/engine/setup.hpp"
+
+#include <unistd.h>
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/support/errors.hpp"
+
+namespace neohebb::core {
+namespace {
+
+// Instantiates a plugin section's component; a plugin's own complaint is reported at the
+// position of the parameter it names.
+template <class I, class S>
+std::shared_ptr<I> create(const Experiment& e, const std::string& section,
+                          std::vector<std::string>& errors) {
+  const PluginChoice& c = e.plugin(section);
+  try {
+    return instantiate<I, S>(*c.component, c.params);
+  } catch (const sdk::ParameterError& err) {
+    errors.push_back(fmt::format("{}: {} '{}': parameter '{}': {}",
+                                 e.position(section, err.parameter()).str(), section, c.type,
+                                 err.parameter(), err.what()));
+  } catch (const std::exception& err) {
+    errors.push_back(fmt::format("{}: {} '{}' refused its parameters: {}",
+                                 e.position(section).str(), section, c.type, err.what()));
+  }
+  return nullptr;
+}
+
+void check_units(const Experiment& e, const char* key, const std::vector<int>& units, int n,
+                 std::vector<std::string>& errors) {
+  for (int u : units)
+    if (u < 0 || u >= n)
+      errors.push_back(fmt::format("{}: [network] {} holds unit {}, outside 0..{} (size = {})",
+                                   e.position("network", key).str(), key, u, n - 1, n));
+}
+
+void check_clamped_once(const Experiment& e, const NetworkOptions& net,
+                        std::vector<std::string>& errors) {
+  std::set<int> seen;
+  for (int u : net.clamped_units)
+    if (!seen.insert(u).second)
+      errors.push_back(fmt::format("{}: [network] clamped_units holds unit {} twice",
+                                   e.position("network", "clamped_units").str(), u));
+}
+
+// A lifetime holds several N x N matrices (W, its initial copy, the trace, the update); refuse a
+// network whose weights alone could never fit in this machine's memory, rather than failing with
+// an allocation error mid-run.
+void check_memory(const Experiment& e, const NetworkOptions& net,
+                  std::vector<std::string>& errors) {
+  constexpr double kMatrices = 4, kGiB = 1024.0 * 1024 * 1024;
+  const double need = kMatrices * double(net.size) * double(net.size) * sizeof(double);
+  const double have = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+  if (have > 0 && need > have)
+    errors.push_back(fmt::format(
+        "{}: [network] size = {} needs at least {:.3g} GiB for the weights of one lifetime; this "
+        "machine has {:.3g} GiB of memory",
+        e.position("network", "size").str(), net.size, need / kGiB, have / kGiB));
+}
+
+void check_options(const Experiment& e, const NetworkOptions& net, const sdk::TaskLayout& lay,
+                   const EligibilityOptions& el, const ExplorationOptions& ex,
+                   std::vector<std::string>& errors) {
+  check_units(e, "input_free_units", net.input_free_units, net.size, errors);
+  check_units(e, "clamped_units", net.clamped_units, net.size, errors);
+  check_clamped_once(e, net, errors);
+  check_memory(e, net, errors);
+  if (net.clamped_units.size() != net.clamped_values.size())
+    errors.push_back(fmt::format("{}: [network] clamped_values has {} values for {} clamped_units",
+                                 e.position("network", "clamped_values").str(),
+                                 net.clamped_values.size(), net.clamped_units.size()));
+  if (net.unit_readout) {
+    check_units(e, "readout_units", net.readout_units, net.size, errors);
+    if (static_cast<int>(net.readout_units.size()) != lay.outputs)
+      errors.push_back(
+          fmt::format("{}: [network] readout_units has {} units but task '{}' has {} output(s)",
+                      e.position("network", "readout_units").str(), net.readout_units.size(),
+                      e.plugin("task").type, lay.outputs));
+  }
+  if (el.start_step >= lay.steps)
+    errors.push_back(
+        fmt::format("{}: [eligibility] start_step = {} is not inside the trial ({} steps)",
+                    e.position("eligibility", "start_step").str(), el.start_step, lay.steps));
+  if (ex.start_step >= lay.steps && ex.probability > 0 && ex.amplitude > 0)
+    errors.push_back(
+        fmt::format("{}: [exploration] start_step = {} is not inside the trial ({} steps)",
+                    e.position("exploration", "start_step").str(), ex.start_step, lay.steps));
+  if (lay.steps < 1 || lay.outputs < 1)
+    errors.push_back(
+        fmt::format("{}: task '{}' lays out {} steps and {} outputs; it needs at least one of each",
+                    e.position("task").str(), e.plugin("task").type, lay.steps, lay.outputs));
+}
+
+}  // namespace
+
+template <class S>
+std::shared_ptr<sdk::PlasticityRule<S>> Setup<S>::make_rule() const {
+  return instantiate<sdk::PlasticityRule<S>, S>(*rule, rule_params);
+}
+
+template <class S>
+Setup<S> make_setup(const Experiment& e) {
+  std::vector<std::string> errors;
+  Setup<S> s;
+  s.network = network_options(e.section("network"));
+  s.exploration = exploration_options(e.section("exploration"));
+  s.eligibility = eligibility_options(e.section("eligibility"));
+  const auto& ex = e.section("experiment");
+  s.seed = static_cast<std::uint64_t>(ex.integer("seed"));
+  s.lifetimes = static_cast<int>(ex.integer("lifetimes"));
+  s.trials = ex.integer("trials");
+  s.neuron = create<sdk::NeuronModel<S>, S>(e, "neuron", errors);
+  s.trace = create<sdk::TracePolynomial<S>, S>(e, "trace", errors);
+  s.task = create<sdk::Task<S>, S>(e, "task", errors);
+  s.rule = e.plugin("rule").component;
+  s.rule_params = e.plugin("rule").params;
+  create<sdk::PlasticityRule<S>, S>(e, "rule", errors);  // constructs once to surface its errors
+  s.policy_reward = ex.text("reward") == "policy";
+  if (s.trace) {
+    const int K = s.trace->pre_terms(), L = s.trace->post_terms();
+    for (int k = 0; k < K; ++k)
+      for (int l = 0; l < L; ++l)
+        if (s.trace->learnable(k, l)) s.directions.emplace_back(k, l);
+  }
+  if (s.task && s.policy_reward && !s.task->has_policy())
+    errors.push_back(fmt::format("{}: [experiment] reward = \"policy\" but task '{}' has no policy",
+                                 e.position("experiment", "reward").str(), e.plugin("task").type));
+  if (s.task && s.neuron) {
+    try {
+      s.task->setup({s.neuron->dt()});
+      s.layout = s.task->layout();
+      check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
+    } catch (const sdk::ParameterError& err) {
+      errors.push_back(fmt::format("{}: task '{}': parameter '{}': {}",
+                                   e.position("task", err.parameter()).str(), e.plugin("task").type,
+                                   err.parameter(), err.what()));
+    }
+  }
+  if (!errors.empty()) throw ConfigError(errors);
+  return s;
+}
+
+template struct Setup<sdk::Real>;
+template struct Setup<sdk::Complex>;
+template Setup<sdk::Real> make_setup<sdk::Real>(const Experiment&);
+template Setup<sdk::Complex> make_setup<sdk::Complex>(const Experiment&);
+
+}  // namespace neohebb::core

@@ -1,0 +1,207 @@
+#include "core/meta/gradient_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/engine/lifetime.hpp"
+#include "core/engine/seeding.hpp"
+#include "core/meta/meta_learner.hpp"
+#include "core/support/errors.hpp"
+#include "core/support/parallel.hpp"
+
+namespace neohebb::core {
+namespace {
+
+constexpr double kComplexStep = 1e-30;
+
+// The differentiated per-trial quantity of a lifetime: R_h (pathwise) or log pi(a_h).
+template <class S>
+S trial_quantity(const Lifetime<S>& life, bool reinforce) {
+  return reinforce ? life.log_policy_value() : life.task_reward_value();
+}
+
+// Runs a lifetime and returns the per-trial quantity (for complex lifetimes, Im(q)/h).
+template <class S>
+std::vector<double> quantities(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
+                               bool reinforce, const std::vector<int>& actions) {
+  LifetimeOptions opt;
+  opt.forced_actions = &actions;
+  Lifetime<S> life(setup, seed, theta, opt);
+  std::vector<double> q;
+  for (std::int64_t h = 0; h < setup.trials; ++h) {
+    life.run_trial();
+    const S v = trial_quantity(life, reinforce);
+    if constexpr (sdk::is_complex_v<S>)
+      q.push_back(v.imag() / kComplexStep);
+    else
+      q.push_back(v);
+  }
+  return q;
+}
+
+}  // namespace
+
+double max_relative_error(const Eigen::MatrixXd& values, int column, int reference) {
+  const double scale = values.col(reference).cwiseAbs().maxCoeff();
+  if (scale == 0)
+    return (values.col(column) - values.col(reference)).cwiseAbs().maxCoeff() == 0 ? 0 : INFINITY;
+  return (values.col(column) - values.col(reference)).cwiseAbs().maxCoeff() / scale;
+}
+
+GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& options) {
+  Setup<sdk::Real> real = make_setup<sdk::Real>(e);
+  Setup<sdk::Complex> cplx = make_setup<sdk::Complex>(e);
+  if (options.trials > 0) real.trials = cplx.trials = options.trials;
+  const MetaOptions meta = meta_options(e.section("meta"));
+  const int P = static_cast<int>(real.directions.size());
+  validate_meta(e, real, meta);
+  const std::int64_t H = real.trials;
+  const std::uint64_t seed = lifetime_seed(real.seed, 0);
+  const Eigen::MatrixXd theta = real.trace->initial_coefficients();
+
+  GradientCheck out;
+  out.quantity = meta.reinforce ? "log pi(a_h) with the actions held fixed" : "the task reward R_h";
+  out.cumulative = meta.reinforce
+                       ? "sum_h G_h log pi(a_h), G_h the credit of the lifetime's rewards"
+                       : "the objective sum_h w_h R_h";
+  for (const auto& [k, l] : real.directions)
+    out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
+
+  // Forward mode, one lifetime with tangents.
+  LifetimeOptions fm_options;
+  fm_options.tangents = true;
+  Lifetime<sdk::Real> fm(real, seed, theta, fm_options);
+  std::vector<Eigen::VectorXd> fm_grad;
+  std::vector<int> actions;
+  std::vector<double> rewards;
+  for (std::int64_t h = 0; h < H; ++h) {
+    const TrialRecord rec = fm.run_trial();
+    fm_grad.push_back(meta.reinforce ? fm.log_policy_tangent() : fm.task_reward_tangent());
+    actions.push_back(rec.action);
+    rewards.push_back(meta.reinforce ? rec.reward : rec.task_reward);
+    out.tangent_norm.push_back(fm.tangent_norm());
+  }
+  const std::vector<double> w = objective_weights(meta, H);
+  const std::vector<double> weight = meta.reinforce ? credit(meta, w, rewards) : w;
+
+  // Complex step (one lifetime per direction) and finite differences (four per direction).
+  // Finite differences at five step scales, four runs each (+-h, +-h/2 for Richardson).
+  constexpr int kScales = 5;
+  const int fd_runs = options.finite_differences ? 4 * kScales : 0;
+  std::vector<std::vector<double>> cs(static_cast<std::size_t>(P)),
+      fd(static_cast<std::size_t>(P * fd_runs));
+  const double fd_offsets[] = {1.0, -1.0, 0.5, -0.5};
+  std::vector<double> fd_step(static_cast<std::size_t>(P));
+  rethrow_first(parallel_for(P * (1 + fd_runs), options.threads, [&](int job) {
+    const int p = job % P, kind = job / P;
+    const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
+    if (kind == 0) {
+      Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
+      tc(k, l) += sdk::Complex(0, kComplexStep);
+      cs[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, meta.reinforce, actions);
+      return;
+    }
+    const double step = 1e-2 * std::max(1.0, std::abs(theta(k, l)));
+    fd_step[static_cast<std::size_t>(p)] = step;
+    const int scale = (kind - 1) / 4, offset = (kind - 1) % 4;
+    Eigen::MatrixXd tr = theta;
+    tr(k, l) += fd_offsets[offset] * step * std::pow(0.1, scale);
+    fd[static_cast<std::size_t>(job - P)] = quantities(real, seed, tr, meta.reinforce, actions);
+  }));
+  // Richardson: D(h) = (f(+h) - f(-h)) / 2h; (4 D(h/2) - D(h)) / 3 cancels the h^2 error. The
+  // step is chosen per value: of the scales 1e-2 .. 1e-6 (relative), the one whose estimate
+  // agrees best with the next finer one (large steps lose to truncation, small ones to rounding).
+  auto fd_derivative = [&](int p, auto&& value) {
+    if (!fd_runs) return std::nan("");
+    double estimate[kScales];
+    for (int j = 0; j < kScales; ++j) {
+      const double s = fd_step[static_cast<std::size_t>(p)] * std::pow(0.1, j);
+      const auto run = [&](int i) {
+        return value(fd[static_cast<std::size_t>((4 * j + i) * P + p)]);
+      };
+      const double d1 = (run(0) - run(1)) / (2 * s), d2 = (run(2) - run(3)) / s;
+      estimate[j] = (4 * d2 - d1) / 3;
+    }
+    int best = 0;
+    for (int j = 1; j + 1 < kScales; ++j)
+      if (std::abs(estimate[j] - estimate[j + 1]) < std::abs(estimate[best] - estimate[best + 1]))
+        best = j;
+    return estimate[best];
+  };
+
+  // Trial 1 runs before any update, so its gradient is exactly zero; trial 2 is the first that
+  // depends on theta.
+  std::vector<std::int64_t> checked = {0};
+  if (H >= 3) checked.push_back(1);
+  if (H >= 6) checked.push_back(H / 2 - 1);
+  if (H >= 2) checked.push_back(H - 1);
+  for (std::int64_t h : checked) {
+    GradientTable t{fmt::format("trial {}", h + 1), Eigen::MatrixXd(P, 3)};
+    for (int p = 0; p < P; ++p)
+      t.values.row(p) << fm_grad[static_cast<std::size_t>(h)](p),
+          cs[static_cast<std::size_t>(p)][static_cast<std::size_t>(h)],
+          fd_derivative(
+              p, [&](const std::vector<double>& q) { return q[static_cast<std::size_t>(h)]; });
+    out.tables.push_back(std::move(t));
+  }
+  GradientTable cum{"cumulative", Eigen::MatrixXd::Zero(P, 3)};
+  const auto weighted = [&](const std::vector<double>& q) {
+    double s = 0;
+    for (std::size_t h = 0; h < q.size(); ++h) s += weight[h] * q[h];
+    return s;
+  };
+  for (int p = 0; p < P; ++p) {
+    double g = 0;
+    for (std::size_t h = 0; h < fm_grad.size(); ++h) g += weight[h] * fm_grad[h](p);
+    cum.values.row(p) << g, weighted(cs[static_cast<std::size_t>(p)]), fd_derivative(p, weighted);
+  }
+  out.tables.push_back(std::move(cum));
+  return out;
+}
+
+std::string gradient_check_report(const GradientCheck& c) {
+  std::string out =
+      fmt::format("differentiated per trial: {}; cumulative: {}\n", c.quantity, c.cumulative);
+  out += "relative error: max over coefficients of |x_p - ref_p|, divided by max_p |ref_p|\n\n";
+  out += fmt::format("{:<12} {:>14} {:>14}\n", "", "FM vs CS", "FM vs FD");
+  for (const auto& t : c.tables)
+    out += fmt::format("{:<12} {:>14.3e} {:>14.3e}\n", t.label, max_relative_error(t.values, 0, 1),
+                       max_relative_error(t.values, 0, 2));
+  const auto& cum = c.tables.back();
+  out += fmt::format("\n{} gradient per coefficient:\n{:<12} {:>22} {:>22} {:>22} {:>10} {:>10}\n",
+                     cum.label, "coefficient", "forward mode", "complex step", "finite diff.",
+                     "err CS", "err FD");
+  for (Eigen::Index p = 0; p < cum.values.rows(); ++p) {
+    const double fm = cum.values(p, 0), cs = cum.values(p, 1), fd = cum.values(p, 2);
+    out += fmt::format("{:<12} {:>22.15e} {:>22.15e} {:>22.15e} {:>10.2e} {:>10.2e}\n",
+                       c.coefficients[static_cast<std::size_t>(p)], fm, cs, fd,
+                       std::abs(fm - cs) / std::max(std::abs(cs), 1e-300),
+                       std::abs(fm - fd) / std::max(std::abs(fd), 1e-300));
+  }
+  const double first = c.tangent_norm.front(), last = c.tangent_norm.back();
+  out +=
+      fmt::format("\ntangent norm ||dW/dtheta||_F: {:.3e} after trial 1, {:.3e} after trial {}\n",
+                  first, last, c.tangent_norm.size());
+  return out;
+}
+
+std::string gradient_check_csv(const GradientCheck& c) {
+  std::string out = "table,coefficient,forward_mode,complex_step,finite_differences\n";
+  for (const auto& t : c.tables)
+    for (Eigen::Index p = 0; p < t.values.rows(); ++p)
+      out += fmt::format("{},{},{:.17g},{:.17g},{:.17g}\n", t.label,
+                         c.coefficients[static_cast<std::size_t>(p)], t.values(p, 0),
+                         t.values(p, 1), t.values(p, 2));
+  return out;
+}
+
+std::string tangent_norm_csv(const GradientCheck& c) {
+  std::string out = "trial,tangent_norm\n";
+  for (std::size_t h = 0; h < c.tangent_norm.size(); ++h)
+    out += fmt::format("{},{:.17g}\n", h + 1, c.tangent_norm[h]);
+  return out;
+}
+
+}  // namespace neohebb::core

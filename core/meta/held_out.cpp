@@ -1,0 +1,92 @@
+#include "core/meta/held_out.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/engine/lifetime.hpp"
+#include "core/engine/seeding.hpp"
+#include "core/support/errors.hpp"
+#include "core/support/parallel.hpp"
+
+namespace neohebb::core {
+
+namespace {
+
+HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const Eigen::MatrixXd& theta, int k) {
+  HeldOutLifetime out;
+  const std::int64_t H = setup.trials;
+  const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
+  double reward = 0, correct = 0;
+  try {
+    Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, k), theta);
+    for (std::int64_t h = 0; h < H; ++h) {
+      const TrialRecord r = life.run_trial();
+      reward += r.reward;
+      if (h >= late_from) correct += r.correct ? 1.0 : 0.0;
+    }
+  } catch (const DivergenceError& err) {
+    // A diverging held-out lifetime is a result about that theta, not a reason to lose the run;
+    // any other error is not a result and propagates.
+    out.divergence = err.what();
+    return out;
+  }
+  out.mean_reward = reward / double(H);
+  out.correct_late = correct / double(H - late_from);
+  return out;
+}
+
+nlohmann::json means(const std::vector<HeldOutLifetime>& v) {
+  double reward = 0, correct = 0;
+  int n = 0;
+  for (const auto& l : v) {
+    if (l.diverged()) continue;
+    reward += l.mean_reward;
+    correct += l.correct_late;
+    ++n;
+  }
+  return {{"lifetimes", v.size()},
+          {"diverged", v.size() - std::size_t(n)},
+          {"mean_reward", n ? nlohmann::json(reward / n) : nlohmann::json(nullptr)},
+          {"correct_late", n ? nlohmann::json(correct / n) : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
+HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
+                                   const Eigen::MatrixXd& theta_initial,
+                                   const Eigen::MatrixXd& theta_learned, int lifetimes, int threads,
+                                   const std::function<bool()>& keep_going) {
+  HeldOutComparison c;
+  c.initial.resize(std::size_t(lifetimes));
+  c.learned.resize(std::size_t(lifetimes));
+  rethrow_first(parallel_for(
+      2 * lifetimes, threads,
+      [&](int job) {
+        const int k = job % lifetimes;
+        const bool learned = job >= lifetimes;
+        (learned ? c.learned : c.initial)[std::size_t(k)] =
+            run_held_out(setup, learned ? theta_learned : theta_initial, k);
+      },
+      keep_going));
+  return c;
+}
+
+std::string held_out_csv(const HeldOutComparison& c) {
+  std::string out = "theta,lifetime,mean_reward,correct_late,diverged\n";
+  auto rows = [&](const char* name, const std::vector<HeldOutLifetime>& v) {
+    for (std::size_t k = 0; k < v.size(); ++k)
+      out += v[k].diverged() ? fmt::format("{},{},,,1\n", name, k)
+                             : fmt::format("{},{},{:.17g},{:.17g},0\n", name, k, v[k].mean_reward,
+                                           v[k].correct_late);
+  };
+  rows("initial", c.initial);
+  rows("learned", c.learned);
+  return out;
+}
+
+nlohmann::json held_out_summary(const HeldOutComparison& c) {
+  return {{"initial", means(c.initial)}, {"learned", means(c.learned)}};
+}
+
+}  // namespace neohebb::core

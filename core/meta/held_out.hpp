@@ -1,0 +1,41 @@
+#pragma once
+// After meta-learning: the initial and the learned coefficients learn the task from scratch in
+// the same held-out lifetimes, so the comparison is paired (same networks, trials and kicks).
+// The lifetimes are those of a plain run of the experiment (`lifetime_seed`), which meta-training
+// never draws (`meta_lifetime_seed`).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "core/engine/setup.hpp"
+
+namespace neohebb::core {
+
+struct HeldOutLifetime {
+  double mean_reward = 0;   // over every trial of the lifetime
+  double correct_late = 0;  // fraction correct over its last tenth of trials
+  std::string divergence;   // why it stopped early; empty if it did not
+  bool diverged() const { return !divergence.empty(); }
+};
+
+struct HeldOutComparison {
+  std::vector<HeldOutLifetime> initial, learned;
+};
+
+// `keep_going` is polled while lifetimes run; once it returns false no further lifetime starts
+// (the caller checks why and discards the comparison).
+HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
+                                   const Eigen::MatrixXd& theta_initial,
+                                   const Eigen::MatrixXd& theta_learned, int lifetimes, int threads,
+                                   const std::function<bool()>& keep_going = {});
+
+// One row per lifetime and theta: theta,lifetime,mean_reward,correct_late,diverged.
+std::string held_out_csv(const HeldOutComparison& c);
+
+// Means over the lifetimes that did not diverge, and how many did, for run.json.
+nlohmann::json held_out_summary(const HeldOutComparison& c);
+
+}  // namespace neohebb::core

@@ -1,0 +1,327 @@
+#include "core/meta/meta_learner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <new>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/engine/lifetime.hpp"
+#include "core/support/errors.hpp"
+#include "core/support/parallel.hpp"
+
+namespace neohebb::core {
+
+std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index) {
+  return sdk::derive_seed(experiment_seed, {0x3e7a1ea4ULL, static_cast<std::uint64_t>(step),
+                                            static_cast<std::uint64_t>(index)});
+}
+
+void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaOptions& o) {
+  if (e.section("experiment").text("on_divergence") != "stop")
+    throw ConfigError({fmt::format(
+        "{}: [experiment] on_divergence is for runs without meta-learning; with [meta] steps > 0 "
+        "set [meta] on_divergence",
+        e.position("experiment", "on_divergence").str())});
+  if (setup.directions.empty())
+    throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to meta-learn",
+                                   e.position("trace").str(), e.plugin("trace").type)});
+  if (o.reinforce != setup.policy_reward)
+    throw ConfigError(
+        {fmt::format("{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
+                     e.position("meta", "estimator").str(), o.reinforce ? "reinforce" : "pathwise",
+                     o.reinforce ? "policy" : "task")});
+}
+
+MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaOptions options)
+    : setup_(setup), options_(options), weights_(objective_weights(options, setup.trials)) {
+  for (const auto& [k, l] : setup.directions)
+    names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
+}
+
+MetaState MetaLearner::initial_state() const {
+  MetaState s;
+  s.theta = setup_.trace->initial_coefficients();
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
+  s.m = Eigen::VectorXd::Zero(P);
+  s.v = Eigen::VectorXd::Zero(P);
+  return s;
+}
+
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& theta, int step,
+                                                        int index, Progress* progress) const {
+  LifetimeOptions opt;
+  opt.tangents = true;
+  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index), theta, opt);
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
+  const std::size_t tenth = std::max<std::size_t>(1, H / 10);
+  LifetimeGradient out;
+  out.gradient = Eigen::VectorXd::Zero(P);
+  std::vector<double> rewards(H);
+  for (std::size_t h = 0; h < H; ++h) {
+    const TrialRecord rec = life.run_trial();
+    const double R = options_.reinforce ? rec.reward : rec.task_reward;
+    rewards[h] = R;
+    out.objective += weights_[h] * R;
+    if (h < tenth)
+      out.reward_early += R / double(tenth), out.correct_early += rec.correct / double(tenth);
+    if (h >= H - tenth)
+      out.reward_late += R / double(tenth), out.correct_late += rec.correct / double(tenth);
+    if (options_.reinforce)
+      out.score.push_back(life.log_policy_tangent());
+    else
+      out.gradient += weights_[h] * life.task_reward_tangent();
+    if (progress) progress->advance();
+  }
+  if (options_.reinforce) out.credit = credit(options_, weights_, rewards);
+  return out;
+}
+
+bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
+  const int B = options_.batch;
+  std::vector<LifetimeGradient> batch(static_cast<std::size_t>(B));
+  // With on_divergence = "skip" a diverged lifetime is caught in its own job, so that the
+  // others still run (an error stops the pool) and the batch does not depend on the threads.
+  std::vector<std::optional<SkippedLifetime>> diverged(static_cast<std::size_t>(B));
+  const auto errors = parallel_for(
+      B, threads,
+      [&](int k) {
+        try {
+          batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
+        } catch (const DivergenceError& e) {
+          if (!options_.skip) throw;
+          diverged[static_cast<std::size_t>(k)] = SkippedLifetime{k, e.trial(), e.what()};
+        }
+      },
+      [&] {
+        if (progress) progress->draw();
+        return true;
+      });
+  for (int k = 0; k < B; ++k)
+    if (errors[static_cast<std::size_t>(k)]) {
+      try {
+        std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
+      } catch (const DivergenceError& e) {  // a numerical fault of the lifetime
+        if (options_.backtrack && s.last_step.size() > 0 && s.step_scale > 1e-6) {
+          backtrack(s);
+          return false;
+        }
+        throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
+      } catch (const std::bad_alloc&) {
+        throw RunError(fmt::format("meta-step {}, lifetime {}: out of memory (try fewer --threads)",
+                                   s.step + 1, k));
+      } catch (const std::exception& e) {
+        throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
+      }
+    }
+  std::vector<SkippedLifetime> skipped;
+  std::vector<bool> kept(static_cast<std::size_t>(B), true);
+  for (std::size_t k = 0; k < diverged.size(); ++k)
+    if (diverged[k]) skipped.push_back(*diverged[k]), kept[k] = false;
+  if (static_cast<int>(skipped.size()) == B)
+    throw RunError(
+        fmt::format("meta-step {}: every lifetime of the batch diverged (lifetime 0: {})",
+                    s.step + 1, skipped.front().error));
+  // The means are over the lifetimes kept; a skipped one counts for nothing.
+  const double n = B - static_cast<double>(skipped.size());
+
+  // Reduction in lifetime order: the same numbers whatever the thread count.
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  if (options_.reinforce) {
+    std::vector<double> mean_credit(H, 0.0);
+    for (std::size_t k = 0; k < batch.size(); ++k)
+      for (std::size_t h = 0; h < H && kept[k]; ++h) mean_credit[h] += batch[k].credit[h] / n;
+    if (s.baseline.empty()) s.baseline = mean_credit;
+    for (std::size_t k = 0; k < batch.size(); ++k)
+      for (std::size_t h = 0; h < H && kept[k]; ++h)
+        batch[k].gradient += (batch[k].credit[h] - s.baseline[h]) * batch[k].score[h];
+    for (std::size_t h = 0; h < H; ++h)
+      s.baseline[h] =
+          options_.baseline_decay * s.baseline[h] + (1 - options_.baseline_decay) * mean_credit[h];
+  }
+  MetaStepRecord rec;
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
+  Eigen::VectorXd g = Eigen::VectorXd::Zero(P);
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    if (!kept[k]) continue;
+    const auto& lg = batch[k];
+    g += lg.gradient / n;
+    rec.objective += lg.objective / n;
+    rec.reward_early += lg.reward_early / n;
+    rec.reward_late += lg.reward_late / n;
+    rec.correct_early += lg.correct_early / n;
+    rec.correct_late += lg.correct_late / n;
+  }
+  rec.skipped = std::move(skipped);
+  rec.gradient_norm = g.norm();
+  // Ascent on objective - l1 |theta|_1.
+  for (Eigen::Index p = 0; p < P; ++p) {
+    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+    const double t = s.theta(k, l);
+    g(p) -= options_.l1 * (t > 0 ? 1.0 : t < 0 ? -1.0 : 0.0);
+  }
+  if (options_.clip_norm > 0 && g.norm() > options_.clip_norm) g *= options_.clip_norm / g.norm();
+  Eigen::VectorXd delta;
+  if (options_.adam) {
+    const int t = s.step + 1;
+    s.m = options_.beta1 * s.m + (1 - options_.beta1) * g;
+    s.v = options_.beta2 * s.v + (1 - options_.beta2) * g.cwiseProduct(g);
+    const Eigen::VectorXd m_hat = s.m / (1 - std::pow(options_.beta1, t));
+    const Eigen::VectorXd v_hat = s.v / (1 - std::pow(options_.beta2, t));
+    delta = options_.learning_rate *
+            m_hat.cwiseQuotient((v_hat.cwiseSqrt().array() + options_.epsilon).matrix());
+  } else {
+    delta = options_.learning_rate * g;
+  }
+  delta *= s.step_scale;
+  s.last_step = delta;
+  rec.step_scale = s.step_scale;
+  rec.theta.resize(P);
+  for (Eigen::Index p = 0; p < P; ++p) {
+    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+    s.theta(k, l) += delta(p);
+    rec.theta(p) = s.theta(k, l);
+  }
+  if (!s.theta.allFinite())
+    throw RunError(fmt::format(
+        "meta-step {}: theta is no longer finite (meta learning rate too large?)", s.step + 1));
+  rec.step = ++s.step;
+  s.history.push_back(std::move(rec));
+  return true;
+}
+
+// Undoes half of the last step and halves the learning rate from then on.
+void MetaLearner::backtrack(MetaState& s) const {
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p) {
+    const auto [k, l] = setup_.directions[p];
+    s.theta(k, l) -= 0.5 * s.last_step(static_cast<Eigen::Index>(p));
+  }
+  s.last_step *= 0.5;
+  s.step_scale *= 0.5;
+  ++s.backtracks;
+  if (s.history.empty()) return;
+  auto& last = s.history.back();
+  for (Eigen::Index p = 0; p < last.theta.size(); ++p) {
+    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+    last.theta(p) = s.theta(k, l);
+  }
+  last.step_scale = s.step_scale;
+}
+
+std::string meta_metrics_csv(const MetaState& s) {
+  std::string out =
+      "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm,"
+      "step_scale,skipped_lifetimes\n";
+  for (const auto& r : s.history)
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}\n", r.step,
+                       r.objective, r.reward_early, r.reward_late, r.correct_early, r.correct_late,
+                       r.gradient_norm, r.step_scale, r.skipped.size());
+  return out;
+}
+
+std::string theta_csv(const MetaState& s, const std::vector<std::string>& names) {
+  std::string out = "meta_step";
+  for (const auto& n : names) out += "," + n;
+  out += "\n";
+  for (const auto& r : s.history) {
+    out += std::to_string(r.step);
+    for (Eigen::Index p = 0; p < r.theta.size(); ++p) out += fmt::format(",{:.17g}", r.theta(p));
+    out += "\n";
+  }
+  return out;
+}
+
+namespace {
+nlohmann::json skipped_json(const std::vector<SkippedLifetime>& skipped) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& k : skipped)
+    out.push_back({{"lifetime", k.lifetime}, {"trial", k.trial}, {"error", k.error}});
+  return out;
+}
+std::vector<SkippedLifetime> parse_skipped(const nlohmann::json& history_entry) {
+  std::vector<SkippedLifetime> out;
+  if (!history_entry.contains("skipped")) return out;  // written before lifetimes could be skipped
+  for (const auto& k : history_entry.at("skipped"))
+    out.push_back({k.at("lifetime").get<int>(), k.at("trial").get<long long>(),
+                   k.at("error").get<std::string>()});
+  return out;
+}
+std::vector<double> to_vector(const Eigen::VectorXd& v) {
+  return {v.data(), v.data() + v.size()};
+}
+Eigen::VectorXd to_eigen(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+}  // namespace
+
+// Doubles are written with 17 significant digits, so a resumed run reads back the same bits.
+std::string checkpoint_json(const MetaState& s) {
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& r : s.history)
+    history.push_back({{"step", r.step},
+                       {"objective", r.objective},
+                       {"reward_early", r.reward_early},
+                       {"reward_late", r.reward_late},
+                       {"correct_early", r.correct_early},
+                       {"correct_late", r.correct_late},
+                       {"gradient_norm", r.gradient_norm},
+                       {"step_scale", r.step_scale},
+                       {"theta", to_vector(r.theta)},
+                       {"skipped", skipped_json(r.skipped)}});
+  const Eigen::MatrixXd& th = s.theta;
+  return nlohmann::json{{"format", 1},
+                        {"step", s.step},
+                        {"theta_rows", th.rows()},
+                        {"theta_cols", th.cols()},
+                        {"theta", std::vector<double>(th.data(), th.data() + th.size())},
+                        {"adam_m", to_vector(s.m)},
+                        {"adam_v", to_vector(s.v)},
+                        {"baseline", s.baseline},
+                        {"last_step", to_vector(s.last_step)},
+                        {"step_scale", s.step_scale},
+                        {"backtracks", s.backtracks},
+                        {"history", history}}
+             .dump(1) +
+         "\n";
+}
+
+MetaState parse_checkpoint(const std::string& text) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (j.at("format").get<int>() != 1) throw RunError("checkpoint: unknown format version");
+    MetaState s;
+    s.step = j.at("step").get<int>();
+    const auto theta = j.at("theta").get<std::vector<double>>();
+    s.theta =
+        Eigen::Map<const Eigen::MatrixXd>(theta.data(), j.at("theta_rows").get<Eigen::Index>(),
+                                          j.at("theta_cols").get<Eigen::Index>());
+    s.m = to_eigen(j.at("adam_m").get<std::vector<double>>());
+    s.v = to_eigen(j.at("adam_v").get<std::vector<double>>());
+    s.baseline = j.at("baseline").get<std::vector<double>>();
+    s.last_step = to_eigen(j.at("last_step").get<std::vector<double>>());
+    s.step_scale = j.at("step_scale").get<double>();
+    s.backtracks = j.at("backtracks").get<int>();
+    for (const auto& h : j.at("history")) {
+      MetaStepRecord r;
+      r.step = h.at("step").get<int>();
+      r.objective = h.at("objective").get<double>();
+      r.reward_early = h.at("reward_early").get<double>();
+      r.reward_late = h.at("reward_late").get<double>();
+      r.correct_early = h.at("correct_early").get<double>();
+      r.correct_late = h.at("correct_late").get<double>();
+      r.gradient_norm = h.at("gradient_norm").get<double>();
+      r.step_scale = h.at("step_scale").get<double>();
+      r.theta = to_eigen(h.at("theta").get<std::vector<double>>());
+      r.skipped = parse_skipped(h);
+      s.history.push_back(std::move(r));
+    }
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw RunError(fmt::format("checkpoint.json is not a valid checkpoint ({})", e.what()));
+  }
+}
+
+}  // namespace neohebb::core

@@ -1,0 +1,87 @@
+#pragma once
+// The outer loop: meta-steps of gradient ascent on the lifetime objective over the learnable
+// trace coefficients, each step averaging the forward-mode meta-gradients of a meta-batch of
+// independent lifetimes (pathwise or REINFORCE). Everything a resumed run needs is in MetaState,
+// which is checkpointed after every step.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "core/config/experiment.hpp"
+#include "core/engine/setup.hpp"
+#include "core/meta/objective.hpp"
+#include "core/support/progress.hpp"
+
+namespace neohebb::core {
+
+// A lifetime left out of a meta-step ([meta] on_divergence = "skip").
+struct SkippedLifetime {
+  int lifetime = 0;
+  long long trial = 0;
+  std::string error;
+};
+
+struct MetaStepRecord {
+  int step = 0;  // 1-based: the state after this many meta-steps
+  double objective = 0;
+  double reward_early = 0, reward_late = 0;  // first and last tenth of each lifetime
+  double correct_early = 0, correct_late = 0;
+  double gradient_norm = 0;  // before clipping
+  double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
+  Eigen::VectorXd theta;     // the learnable coefficients after the step
+  std::vector<SkippedLifetime> skipped;  // diverged lifetimes left out of this step's means
+};
+
+struct MetaState {
+  int step = 0;
+  Eigen::MatrixXd theta;         // K x L
+  Eigen::VectorXd m, v;          // Adam moments, one entry per direction
+  std::vector<double> baseline;  // REINFORCE b_h; empty before the first step
+  Eigen::VectorXd last_step;     // the change of the learnable coefficients in the last step
+  double step_scale = 1;         // learning-rate multiplier (on_divergence = "backtrack")
+  int backtracks = 0;
+  std::vector<MetaStepRecord> history;
+};
+
+class MetaLearner {
+ public:
+  MetaLearner(const Setup<sdk::Real>& setup, MetaOptions options);
+  MetaState initial_state() const;
+  // One meta-step: lifetimes on `threads` threads, reduced in a fixed order.
+  // Returns false when a lifetime diverged and the step was backtracked instead (retry it).
+  // With on_divergence = "skip" a diverged lifetime is left out of the means instead; a step in
+  // which every lifetime diverged throws.
+  bool step(MetaState& state, int threads, Progress* progress = nullptr) const;
+  const std::vector<std::string>& direction_names() const { return names_; }
+
+ private:
+  struct LifetimeGradient {
+    double objective = 0, reward_early = 0, reward_late = 0, correct_early = 0, correct_late = 0;
+    Eigen::VectorXd gradient;            // pathwise: complete; REINFORCE: filled after the baseline
+    std::vector<double> credit;          // REINFORCE G_h
+    std::vector<Eigen::VectorXd> score;  // REINFORCE d log pi(a_h)/dtheta
+  };
+  void backtrack(MetaState& s) const;
+  LifetimeGradient run_lifetime(const Eigen::MatrixXd& theta, int step, int index,
+                                Progress* progress) const;
+
+  const Setup<sdk::Real>& setup_;
+  MetaOptions options_;
+  std::vector<double> weights_;
+  std::vector<std::string> names_;
+};
+
+// Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator
+// that does not match what drives plasticity ([experiment] reward).
+void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaOptions& o);
+
+std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index);
+
+std::string meta_metrics_csv(const MetaState& s);
+std::string theta_csv(const MetaState& s, const std::vector<std::string>& names);
+std::string checkpoint_json(const MetaState& s);
+MetaState parse_checkpoint(const std::string& json);  // throws RunError on a bad file
+
+}  // namespace neohebb::core

@@ -1,0 +1,160 @@
+// `neohebb analyze RUN_DIR`: the run's networks read back, the analyses written into
+// RUN_DIR/analysis.partial, which replaces RUN_DIR/analysis only once it is complete.
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/analysis/analyses.hpp"
+#include "core/io/npy_reader.hpp"
+#include "core/io/run_directory.hpp"
+#include "core/support/errors.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+namespace {
+
+// networks/lifetime_XXX folders in index order.
+std::vector<fs::path> lifetime_folders(const fs::path& run_dir) {
+  const fs::path networks = run_dir / "networks";
+  std::error_code ec;
+  if (!fs::is_directory(networks, ec))
+    throw RunError(
+        fmt::format("{}: no trained networks here (no networks/ folder; a "
+                    "meta-learning run keeps theta, not networks)",
+                    run_dir.string()));
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(networks, ec))
+    if (entry.is_directory() && entry.path().filename().string().rfind("lifetime_", 0) == 0)
+      out.push_back(entry.path());
+  std::sort(out.begin(), out.end());
+  if (out.empty())
+    throw RunError(fmt::format("{}: no lifetime_XXX folders in networks/", run_dir.string()));
+  return out;
+}
+
+Eigen::MatrixXd read_shaped(const fs::path& file, Eigen::Index rows, Eigen::Index cols) {
+  Eigen::MatrixXd m = read_npy(file);
+  if (m.rows() != rows || m.cols() != cols)
+    throw RunError(fmt::format("{}: shape ({}, {}), but the run's experiment needs ({}, {})",
+                               file.string(), m.rows(), m.cols(), rows, cols));
+  return m;
+}
+
+std::vector<AnalysedNetwork> read_networks(const fs::path& run_dir, const Setup<sdk::Real>& setup) {
+  const Eigen::Index n = setup.network.size, in = setup.layout.inputs, out = setup.layout.outputs;
+  std::vector<AnalysedNetwork> networks;
+  for (const fs::path& dir : lifetime_folders(run_dir)) {
+    AnalysedNetwork net;
+    net.label = dir.filename().string();
+    try {  // the folder names the lifetime, and so the seed of its test trials
+      std::size_t used = 0;
+      const std::string digits = net.label.substr(std::string("lifetime_").size());
+      net.lifetime = std::stoll(digits, &used);
+      if (used != digits.size() || net.lifetime < 0) throw std::invalid_argument(digits);
+    } catch (const std::exception&) {
+      throw RunError(fmt::format("{}: not a lifetime_<number> folder", dir.string()));
+    }
+    std::error_code ec;
+    if (!fs::exists(dir / "W.npy", ec)) {
+      net.skipped = "no final weights W.npy (the lifetime diverged)";
+    } else {
+      net.weights.W = read_shaped(dir / "W.npy", n, n);
+      net.weights.W_in = read_shaped(dir / "W_in.npy", n, in);
+      net.weights.W_out = read_shaped(dir / "W_out.npy", out, n);
+      if (!net.weights.W.allFinite())
+        net.skipped = "its weights are not finite (the lifetime diverged)";
+    }
+    networks.push_back(std::move(net));
+  }
+  return networks;
+}
+
+// Moves `staged` into `target`; an existing `target` leaves only once the new one is in place.
+void swap_in(const fs::path& staged, const fs::path& target) {
+  std::error_code ec;
+  const fs::path old = target.string() + ".replaced";
+  fs::remove_all(old, ec);
+  if (fs::exists(target, ec)) {
+    fs::rename(target, old, ec);
+    if (ec)
+      throw RunError(fmt::format("{}: cannot move the old analysis aside ({})", target.string(),
+                                 ec.message()));
+  }
+  fs::rename(staged, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (fs::exists(old, ignored)) fs::rename(old, target, ignored);
+    throw RunError(fmt::format("{}: cannot move the new analysis into place ({})", target.string(),
+                               ec.message()));
+  }
+  fs::remove_all(old, ec);
+}
+
+void print_summary(const fs::path& dir) {
+  std::ifstream in(dir / "summary.json");
+  const auto summary = nlohmann::json::parse(in, nullptr, false);
+  if (summary.is_discarded())
+    throw RunError(fmt::format("{}: cannot read summary.json", dir.string()));
+  fmt::print("analysis written to {}\n", dir.string());
+  for (const auto& [label, entry] : summary["lifetimes"].items()) {
+    if (entry.contains("skipped")) {
+      fmt::print("{}: skipped, {}\n", label, entry["skipped"].get<std::string>());
+      continue;
+    }
+    if (!entry.contains("fixed_points")) continue;
+    const auto& fp = entry["fixed_points"];
+    fmt::print("{}: {} fixed points ({} stable), {} slow points, {:.1f} s\n", label,
+               fp.value("fixed_points", 0.0), fp.value("stable_fixed_points", 0.0),
+               fp.value("slow_points", 0.0), fp.value("seconds", 0.0));
+  }
+}
+
+}  // namespace
+
+void analyze_run_directory(const fs::path& run_dir, const std::vector<std::string>& only,
+                           PluginRegistry& registry, int threads, bool quiet) {
+  std::error_code ec;
+  if (!fs::exists(run_dir / "experiment.toml", ec))
+    throw RunError(fmt::format("{}: not a run directory (no experiment.toml)", run_dir.string()));
+  const Experiment e = load_experiment(run_dir / "experiment.toml", {}, registry);
+  const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
+  std::vector<std::string> names = only;
+  if (names.empty())
+    for (const auto& [name, c] : e.analysis.choices) names.push_back(name);
+  analysis_order(e, names);  // unknown names fail before any work
+  const auto networks = read_networks(run_dir, setup);
+
+  const fs::path target = run_dir / "analysis", staged = run_dir / "analysis.partial";
+  if (fs::exists(staged, ec))
+    throw RunError(
+        fmt::format("{}: an unfinished analysis is in the way (another `neohebb "
+                    "analyze` in progress, or an interrupted one); remove it to "
+                    "start again",
+                    staged.string()));
+  fs::create_directories(staged, ec);
+  if (ec) throw RunError(fmt::format("{}: cannot be created ({})", staged.string(), ec.message()));
+  std::mutex folders;
+  const FileWriter write = [&](const std::string& relative, const std::string& bytes) {
+    // Paths are analysis/...: they go below the staged folder instead.
+    const fs::path file = staged / fs::path(relative).lexically_relative("analysis");
+    {
+      std::lock_guard<std::mutex> lock(folders);
+      std::error_code mk;
+      fs::create_directories(file.parent_path(), mk);
+    }
+    write_file_atomically(file, bytes);
+  };
+  try {
+    run_analyses(e, setup, networks, names, write, threads, quiet);
+    swap_in(staged, target);
+  } catch (...) {
+    fs::remove_all(staged, ec);
+    throw;
+  }
+  print_summary(target);
+}
+
+}  // namespace neohebb::core
