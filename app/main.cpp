@@ -211,9 +211,8 @@ int main(int argc, char** argv) {
     const auto experiment = neohebb::core::load_experiment(experiment_file, overrides, registry);
     if (*validate) {
       const auto setup = neohebb::core::make_setup<neohebb::sdk::Real>(experiment);
-      if (experiment.section("meta").integer("steps") > 0)  // what `run` would refuse
-        neohebb::core::validate_meta(experiment, setup,
-                                     neohebb::core::meta_options(experiment.section("meta")));
+      if (experiment.meta.steps > 0)  // what `run` would refuse
+        neohebb::core::validate_meta(experiment, setup, experiment.meta);
       fmt::print("{}: ok (task {}, neuron {}, trace {}, rule {})\n", experiment_file,
                  experiment.plugin("task").type, experiment.plugin("neuron").type,
                  experiment.plugin("trace").type, experiment.plugin("rule").type);

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/analysis/analyses.hpp"
+#include "core/analysis/test_trials.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/npy_reader.hpp"
 #include "core/run/plain_run.hpp"
-#include "core/analysis/test_trials.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;
@@ -91,7 +91,7 @@ TEST(AnalysisSection, DefaultsRunNothing) {
   const auto e =
       core::load_experiment(dir.write("e.toml", test_support::small_experiment()), {}, registry);
   EXPECT_TRUE(e.analysis.run.empty());
-  EXPECT_EQ(e.analysis.options.integer("test_trials"), 10);
+  EXPECT_EQ(e.analysis.settings.test_trials, 10);
   ASSERT_TRUE(e.analysis.choices.count("fixed_points"));
   EXPECT_EQ(e.analysis.choices.at("fixed_points").params.integer("starts"), 200);
 }

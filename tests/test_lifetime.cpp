@@ -1,8 +1,8 @@
 #include <cmath>
 
 #include "core/engine/lifetime.hpp"
-#include "core/run/plain_run.hpp"
 #include "core/engine/seeding.hpp"
+#include "core/run/plain_run.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;
@@ -31,7 +31,7 @@ Eigen::MatrixXd reference_eligibility(const core::Setup<double>& s, const Eigen:
   z.resize(s.layout.outputs, T);
   for (int t = 0; t < T; ++t) {
     const Eigen::VectorXd xn = x + alpha * (-x + W * r + W_in * spec.input.col(t));
-    if (s.eligibility.deviation_before_average) {
+    if (s.eligibility.deviation == core::Deviation::BeforeAverage) {
       d = xbar - xn;
       xbar = beta * xbar + (1 - beta) * xn;
     } else {

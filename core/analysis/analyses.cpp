@@ -71,7 +71,7 @@ nlohmann::json analyse_one(const Experiment& e, const Setup<sdk::Real>& setup,
                            bool quiet, std::vector<std::string>& conditions) {
   if (!net.skipped.empty()) return {{"skipped", net.skipped}};
   const auto seed = sdk::derive_seed(lifetime_seed(setup.seed, net.lifetime), {0x7e577e57ULL});
-  const auto per_condition = static_cast<int>(e.analysis.options.integer("test_trials"));
+  const auto per_condition = e.analysis.settings.test_trials;
   sdk::Recording recording;
   try {
     recording = record_test_trials(setup, net.weights, per_condition, seed);

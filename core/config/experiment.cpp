@@ -27,10 +27,6 @@ SourcePosition Experiment::position(const std::string& section, const std::strin
   return {file.string(), 1, 1};
 }
 
-std::string Experiment::name() const {
-  return section("experiment").text("name");
-}
-
 namespace {
 
 // Collects every problem with its position; nothing is thrown until all sections are checked.
@@ -359,6 +355,29 @@ void validate_plugin_section(const toml::table& root, const PluginSection& ps, E
   e.plugins[ps.name] = std::move(choice);
 }
 
+// The typed values of a validated table; the defaults where the table had errors (which are
+// reported, so the values are never used).
+template <class Section>
+Section typed_section(const sdk::ParamSet& values, const Diagnostics& d,
+                      std::size_t errors_before = 0) {
+  if (d.messages().size() > errors_before) return Section{};
+  return sdk::read_params<Section>(values);
+}
+
+template <class Section>
+void validate_core_section(const toml::table& root, Section& section, Experiment& e,
+                           Diagnostics& d) {
+  const std::string name = Section::kName;
+  const toml::node* node = root.get(name);
+  const toml::table empty;
+  const toml::table* t = node && node->is_table() ? node->as_table() : &empty;
+  if (node && node->is_table()) e.positions[name] = d.where(node->source());
+  const std::size_t errors = d.messages().size();
+  section = typed_section<Section>(
+      validate_table(*t, name, sdk::schema_of<Section>(), "[" + name + "]", {}, d, e.positions), d,
+      errors);
+}
+
 // [analysis]: `run` names installed analyses, each [analysis.<name>] subtable is validated
 // against that analysis's declared parameters, the other keys against analysis_section().
 void validate_analysis_section(const toml::table& root, Experiment& e,
@@ -371,8 +390,10 @@ void validate_analysis_section(const toml::table& root, Experiment& e,
   std::set<std::string> reserved = {"run"};
   for (auto&& [key, value] : *t)
     if (value.is_table()) reserved.insert(std::string(key.str()));
-  e.analysis.options = validate_table(*t, "analysis", analysis_section().params, "[analysis]",
-                                      reserved, d, e.positions);
+  e.analysis.settings =
+      typed_section<AnalysisSection>(validate_table(*t, "analysis", analysis_section().params,
+                                                    "[analysis]", reserved, d, e.positions),
+                                     d);
   const auto unknown = [&](const toml::source_region& at, const std::string& name) {
     d.error(at, fmt::format("unknown analysis '{}'{}; available analyses: {}", name,
                             did_you_mean(name, available), list_names(available)));
@@ -486,16 +507,8 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
   load_plugin_paths(root, e, registry, d);
   registry.load_default_paths();
 
-  for (const auto& cs : core_sections()) {
-    const toml::node* node = root.get(cs.name);
-    const toml::table empty;
-    const toml::table* t = node && node->is_table() ? node->as_table() : &empty;
-    if (node && node->is_table()) e.positions[cs.name] = d.where(node->source());
-    e.core[cs.name] =
-        validate_table(*t, cs.name, cs.params, "[" + cs.name + "]", {}, d, e.positions);
-  }
-  if (e.core["experiment"].text("name").empty())
-    e.core["experiment"].set("name", file.stem().string());
+  e.for_each([&](auto& section) { validate_core_section(root, section, e, d); });
+  if (e.experiment.name.empty()) e.experiment.name = file.stem().string();
   for (const auto& ps : plugin_sections()) validate_plugin_section(root, ps, e, registry, d);
   validate_analysis_section(root, e, registry, d);
   if (!d.messages().empty()) throw ConfigError(d.messages());
@@ -548,10 +561,11 @@ std::string resolved_toml(const Experiment& e) {
       out += (i ? ", " : "") + toml_literal(e.plugin_paths[i].string());
     out += "]\n";
   }
-  for (const auto& cs : core_sections()) {
-    out += fmt::format("\n[{}]\n", cs.name);
-    write_params(cs.params, e.core.at(cs.name));
-  }
+  e.for_each([&](const auto& section) {
+    using Section = std::decay_t<decltype(section)>;
+    out += fmt::format("\n[{}]\n", Section::kName);
+    write_params(sdk::schema_of<Section>(), sdk::to_params(section));
+  });
   for (const auto& ps : plugin_sections()) {
     const PluginChoice& c = e.plugins.at(ps.name);
     out += fmt::format("\n[{}]\ntype = {}\n", ps.name, toml_literal(c.type));
@@ -561,7 +575,7 @@ std::string resolved_toml(const Experiment& e) {
   for (std::size_t i = 0; i < e.analysis.run.size(); ++i)
     out += (i ? ", " : "") + toml_literal(e.analysis.run[i]);
   out += "]\n";
-  write_params(analysis_section().params, e.analysis.options);
+  write_params(analysis_section().params, sdk::to_params(e.analysis.settings));
   for (const auto& [name, c] : e.analysis.choices) {
     if (!c.written) continue;
     out += fmt::format("\n[analysis.{}]\n", name);

@@ -9,6 +9,7 @@
 
 #include <neohebb/sdk/plugin.hpp>
 
+#include "core/config/sections.hpp"
 #include "core/loader/plugin_registry.hpp"
 
 namespace neohebb::core {
@@ -18,22 +19,6 @@ struct SourcePosition {
   int line = 0, column = 0;
   std::string str() const;  // "file:line:col"
 };
-
-// A section the core owns ([experiment], [network], ...), declared like a plugin's parameters.
-struct CoreSection {
-  std::string name;
-  std::string doc;
-  sdk::ParamSchema params;
-};
-const std::vector<CoreSection>& core_sections();
-
-// A section that names a plugin component: [neuron], [trace], [rule], [task].
-struct PluginSection {
-  std::string name;
-  sdk::Kind kind;
-  const char* default_type;  // nullptr: the section is required
-};
-const std::vector<PluginSection>& plugin_sections();
 
 struct PluginChoice {
   std::string type;
@@ -50,24 +35,22 @@ struct AnalysisChoice {
 };
 struct AnalysisConfig {
   std::vector<std::string> run;
-  sdk::ParamSet options;                          // the [analysis] keys other than `run`
+  AnalysisSection settings;                       // the [analysis] keys other than `run`
   std::map<std::string, AnalysisChoice> choices;  // every installed analysis, by name
 };
-const CoreSection& analysis_section();  // the [analysis] keys other than `run`
 
-struct Experiment {
+// The typed core sections (experiment, network, ...) are members: e.meta.steps.
+struct Experiment : CoreSections {
   std::filesystem::path file;
-  std::map<std::string, sdk::ParamSet> core;        // by core section name
   std::map<std::string, PluginChoice> plugins;      // by plugin section name
   std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
   AnalysisConfig analysis;
 
-  const sdk::ParamSet& section(const std::string& name) const { return core.at(name); }
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }
   // Where a key was written (or its section, or the file when it was a default).
   SourcePosition position(const std::string& section, const std::string& key = "") const;
-  std::string name() const;
+  const std::string& name() const { return experiment.name; }
 };
 
 // Parses and validates; applies `overrides` ("section.key=value", value in TOML syntax or a bare

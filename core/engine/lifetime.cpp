@@ -97,8 +97,9 @@ void Lifetime<S>::draw_kicks(sdk::Rng& rng) {
   const bool every = ex.probability >= 1;
   for (std::int64_t k = every ? 0 : gap(rng.engine()); k < slots;
        k += 1 + (every ? 0 : gap(rng.engine()))) {
-    const double v =
-        ex.normal ? ex.amplitude * rng.normal() : rng.uniform(-ex.amplitude, ex.amplitude);
+    const double v = ex.distribution == Distribution::Normal
+                         ? ex.amplitude * rng.normal()
+                         : rng.uniform(-ex.amplitude, ex.amplitude);
     kicks_.push_back({ex.start_step + static_cast<int>(k / N_), static_cast<int>(k % N_), v});
   }
 }
@@ -130,6 +131,7 @@ void Lifetime<S>::initial_state(sdk::Rng& rng) {
 template <class S>
 void Lifetime<S>::integrate() {
   const auto& el = setup_.eligibility;
+  const bool kick_post = el.postsynaptic == Postsynaptic::Perturbation;
   const double beta = el.average_beta;
   const auto& neuron = *setup_.neuron;
   const auto& trace = *setup_.trace;
@@ -139,17 +141,17 @@ void Lifetime<S>::integrate() {
   for (int t = 0; t < T_; ++t) {
     current_.noalias() = W_ * r_;
     current_ += drive_.col(t);
-    if (el.post_perturbation) kick_.setZero();
+    if (kick_post) kick_.setZero();
     for (; next_kick < kicks_.size() && kicks_[next_kick].step == t; ++next_kick) {
       current_(kicks_[next_kick].unit) += kicks_[next_kick].value;
-      if (el.post_perturbation) kick_(kicks_[next_kick].unit) = kicks_[next_kick].value;
+      if (kick_post) kick_(kicks_[next_kick].unit) = kicks_[next_kick].value;
     }
     neuron.step(x_, current_, x_next_);
     clamp(x_next_);
-    if (el.post_perturbation) {  // node perturbation: the trace's postsynaptic variable is the kick
+    if (kick_post) {  // node perturbation: the trace's postsynaptic variable is the kick
       d_ = kick_;
       xbar_ = beta * xbar_ + (1.0 - beta) * x_next_;
-    } else if (el.deviation_before_average) {
+    } else if (el.deviation == Deviation::BeforeAverage) {
       d_ = xbar_ - x_next_;
       xbar_ = beta * xbar_ + (1.0 - beta) * x_next_;
     } else {
@@ -212,10 +214,10 @@ void Lifetime<S>::propagate_tangents() {
     neuron.step_partials(xs_.col(t), currents_.col(t), Fx_, FI_);
     X_next_ = X_.array().colwise() * Fx_.array() + dI_.array().colwise() * FI_.array();
     for (int u : setup_.network.clamped_units) X_next_.row(u).setZero();
-    if (el.post_perturbation) {  // the kicks do not depend on theta
+    if (el.postsynaptic == Postsynaptic::Perturbation) {  // the kicks do not depend on theta
       Xbar_ = beta * Xbar_ + (1.0 - beta) * X_next_;
       D_.setZero();
-    } else if (el.deviation_before_average) {
+    } else if (el.deviation == Deviation::BeforeAverage) {
       D_ = Xbar_ - X_next_;
       Xbar_ = beta * Xbar_ + (1.0 - beta) * X_next_;
     } else {
@@ -293,7 +295,7 @@ TrialRecord Lifetime<S>::simulate_trial() {
   reward_ = task_reward_;
   action_ = -1;
   log_policy_ = S(0);
-  if (setup_.policy_reward) {
+  if (setup_.reward == RewardSource::Policy) {
     sdk::Rng policy_rng(stream_seed(seed_, Stream::Policy, trial_));
     const auto* forced = options_.forced_actions;
     action_ = forced && static_cast<std::size_t>(trial_) < forced->size()
@@ -323,7 +325,8 @@ TrialRecord Lifetime<S>::simulate_trial() {
   }
   // The reward that drives plasticity: the task's (its tangent is dR_task) or an action's (a
   // constant once the action is drawn).
-  const Eigen::VectorXd dR = setup_.policy_reward ? Eigen::VectorXd::Zero(P_) : dR_task_;
+  const Eigen::VectorXd dR =
+      setup_.reward == RewardSource::Policy ? Eigen::VectorXd::Zero(P_) : dR_task_;
   if (rec.plastic) {
     rule_->weight_update(outcome, e_, W_, mu_);
     for (int p = 0; p < P_; ++p) {

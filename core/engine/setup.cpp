@@ -38,7 +38,7 @@ void check_units(const Experiment& e, const char* key, const std::vector<int>& u
                                    e.position("network", key).str(), key, u, n - 1, n));
 }
 
-void check_clamped_once(const Experiment& e, const NetworkOptions& net,
+void check_clamped_once(const Experiment& e, const NetworkSection& net,
                         std::vector<std::string>& errors) {
   std::set<int> seen;
   for (int u : net.clamped_units)
@@ -50,7 +50,7 @@ void check_clamped_once(const Experiment& e, const NetworkOptions& net,
 // A lifetime holds several N x N matrices (W, its initial copy, the trace, the update); refuse a
 // network whose weights alone could never fit in this machine's memory, rather than failing with
 // an allocation error mid-run.
-void check_memory(const Experiment& e, const NetworkOptions& net,
+void check_memory(const Experiment& e, const NetworkSection& net,
                   std::vector<std::string>& errors) {
   constexpr double kMatrices = 4, kGiB = 1024.0 * 1024 * 1024;
   const double need = kMatrices * double(net.size) * double(net.size) * sizeof(double);
@@ -62,8 +62,8 @@ void check_memory(const Experiment& e, const NetworkOptions& net,
         e.position("network", "size").str(), net.size, need / kGiB, have / kGiB));
 }
 
-void check_options(const Experiment& e, const NetworkOptions& net, const sdk::TaskLayout& lay,
-                   const EligibilityOptions& el, const ExplorationOptions& ex,
+void check_options(const Experiment& e, const NetworkSection& net, const sdk::TaskLayout& lay,
+                   const EligibilitySection& el, const ExplorationSection& ex,
                    std::vector<std::string>& errors) {
   check_units(e, "input_free_units", net.input_free_units, net.size, errors);
   check_units(e, "clamped_units", net.clamped_units, net.size, errors);
@@ -73,7 +73,7 @@ void check_options(const Experiment& e, const NetworkOptions& net, const sdk::Ta
     errors.push_back(fmt::format("{}: [network] clamped_values has {} values for {} clamped_units",
                                  e.position("network", "clamped_values").str(),
                                  net.clamped_values.size(), net.clamped_units.size()));
-  if (net.unit_readout) {
+  if (net.readout == Readout::Unit) {
     check_units(e, "readout_units", net.readout_units, net.size, errors);
     if (static_cast<int>(net.readout_units.size()) != lay.outputs)
       errors.push_back(
@@ -106,27 +106,26 @@ template <class S>
 Setup<S> make_setup(const Experiment& e) {
   std::vector<std::string> errors;
   Setup<S> s;
-  s.network = network_options(e.section("network"));
-  s.exploration = exploration_options(e.section("exploration"));
-  s.eligibility = eligibility_options(e.section("eligibility"));
-  const auto& ex = e.section("experiment");
-  s.seed = static_cast<std::uint64_t>(ex.integer("seed"));
-  s.lifetimes = static_cast<int>(ex.integer("lifetimes"));
-  s.trials = ex.integer("trials");
+  s.network = e.network;
+  s.exploration = e.exploration;
+  s.eligibility = e.eligibility;
+  s.seed = static_cast<std::uint64_t>(e.experiment.seed);
+  s.lifetimes = e.experiment.lifetimes;
+  s.trials = e.experiment.trials;
   s.neuron = create<sdk::NeuronModel<S>, S>(e, "neuron", errors);
   s.trace = create<sdk::TracePolynomial<S>, S>(e, "trace", errors);
   s.task = create<sdk::Task<S>, S>(e, "task", errors);
   s.rule = e.plugin("rule").component;
   s.rule_params = e.plugin("rule").params;
   create<sdk::PlasticityRule<S>, S>(e, "rule", errors);  // constructs once to surface its errors
-  s.policy_reward = ex.text("reward") == "policy";
+  s.reward = e.experiment.reward;
   if (s.trace) {
     const int K = s.trace->pre_terms(), L = s.trace->post_terms();
     for (int k = 0; k < K; ++k)
       for (int l = 0; l < L; ++l)
         if (s.trace->learnable(k, l)) s.directions.emplace_back(k, l);
   }
-  if (s.task && s.policy_reward && !s.task->has_policy())
+  if (s.task && s.reward == RewardSource::Policy && !s.task->has_policy())
     errors.push_back(fmt::format("{}: [experiment] reward = \"policy\" but task '{}' has no policy",
                                  e.position("experiment", "reward").str(), e.plugin("task").type));
   if (s.task && s.neuron) {

@@ -14,9 +14,9 @@ namespace neohebb::core {
 
 template <class S>
 struct Setup {
-  NetworkOptions network;
-  ExplorationOptions exploration;
-  EligibilityOptions eligibility;
+  NetworkSection network;
+  ExplorationSection exploration;
+  EligibilitySection eligibility;
   std::shared_ptr<sdk::NeuronModel<S>> neuron;
   std::shared_ptr<sdk::TracePolynomial<S>> trace;
   std::shared_ptr<sdk::Task<S>> task;
@@ -26,7 +26,7 @@ struct Setup {
   std::uint64_t seed = 0;
   int lifetimes = 1;
   std::int64_t trials = 0;
-  bool policy_reward = false;  // [experiment] reward = "policy": a sampled action is rewarded
+  RewardSource reward = RewardSource::Task;  // Policy: a sampled action is rewarded
   // The trace coefficients (k, l) meta-learning may change: one tangent direction each.
   std::vector<std::pair<int, int>> directions;
 

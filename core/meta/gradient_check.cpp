@@ -54,7 +54,8 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   Setup<sdk::Real> real = make_setup<sdk::Real>(e);
   Setup<sdk::Complex> cplx = make_setup<sdk::Complex>(e);
   if (options.trials > 0) real.trials = cplx.trials = options.trials;
-  const MetaOptions meta = meta_options(e.section("meta"));
+  const MetaSection& meta = e.meta;
+  const bool reinforce = meta.estimator == Estimator::Reinforce;
   const int P = static_cast<int>(real.directions.size());
   validate_meta(e, real, meta);
   const std::int64_t H = real.trials;
@@ -62,10 +63,9 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   const Eigen::MatrixXd theta = real.trace->initial_coefficients();
 
   GradientCheck out;
-  out.quantity = meta.reinforce ? "log pi(a_h) with the actions held fixed" : "the task reward R_h";
-  out.cumulative = meta.reinforce
-                       ? "sum_h G_h log pi(a_h), G_h the credit of the lifetime's rewards"
-                       : "the objective sum_h w_h R_h";
+  out.quantity = reinforce ? "log pi(a_h) with the actions held fixed" : "the task reward R_h";
+  out.cumulative = reinforce ? "sum_h G_h log pi(a_h), G_h the credit of the lifetime's rewards"
+                             : "the objective sum_h w_h R_h";
   for (const auto& [k, l] : real.directions)
     out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
 
@@ -78,13 +78,13 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   std::vector<double> rewards;
   for (std::int64_t h = 0; h < H; ++h) {
     const TrialRecord rec = fm.run_trial();
-    fm_grad.push_back(meta.reinforce ? fm.log_policy_tangent() : fm.task_reward_tangent());
+    fm_grad.push_back(reinforce ? fm.log_policy_tangent() : fm.task_reward_tangent());
     actions.push_back(rec.action);
-    rewards.push_back(meta.reinforce ? rec.reward : rec.task_reward);
+    rewards.push_back(reinforce ? rec.reward : rec.task_reward);
     out.tangent_norm.push_back(fm.tangent_norm());
   }
   const std::vector<double> w = objective_weights(meta, H);
-  const std::vector<double> weight = meta.reinforce ? credit(meta, w, rewards) : w;
+  const std::vector<double> weight = reinforce ? credit(meta, w, rewards) : w;
 
   // Complex step (one lifetime per direction) and finite differences (four per direction).
   // Finite differences at five step scales, four runs each (+-h, +-h/2 for Richardson).
@@ -100,7 +100,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
     if (kind == 0) {
       Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
       tc(k, l) += sdk::Complex(0, kComplexStep);
-      cs[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, meta.reinforce, actions);
+      cs[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, reinforce, actions);
       return;
     }
     const double step = 1e-2 * std::max(1.0, std::abs(theta(k, l)));
@@ -108,7 +108,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
     const int scale = (kind - 1) / 4, offset = (kind - 1) % 4;
     Eigen::MatrixXd tr = theta;
     tr(k, l) += fd_offsets[offset] * step * std::pow(0.1, scale);
-    fd[static_cast<std::size_t>(job - P)] = quantities(real, seed, tr, meta.reinforce, actions);
+    fd[static_cast<std::size_t>(job - P)] = quantities(real, seed, tr, reinforce, actions);
   }));
   // Richardson: D(h) = (f(+h) - f(-h)) / 2h; (4 D(h/2) - D(h)) / 3 cancels the h^2 error. The
   // step is chosen per value: of the scales 1e-2 .. 1e-6 (relative), the one whose estimate

@@ -19,8 +19,8 @@ std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int in
                                             static_cast<std::uint64_t>(index)});
 }
 
-void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaOptions& o) {
-  if (e.section("experiment").text("on_divergence") != "stop")
+void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaSection& o) {
+  if (e.experiment.on_divergence != PlainDivergence::Stop)
     throw ConfigError({fmt::format(
         "{}: [experiment] on_divergence is for runs without meta-learning; with [meta] steps > 0 "
         "set [meta] on_divergence",
@@ -28,15 +28,19 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
   if (setup.directions.empty())
     throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to meta-learn",
                                    e.position("trace").str(), e.plugin("trace").type)});
-  if (o.reinforce != setup.policy_reward)
+  const bool reinforce = o.estimator == Estimator::Reinforce;
+  if (reinforce != (setup.reward == RewardSource::Policy))
     throw ConfigError(
         {fmt::format("{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
-                     e.position("meta", "estimator").str(), o.reinforce ? "reinforce" : "pathwise",
-                     o.reinforce ? "policy" : "task")});
+                     e.position("meta", "estimator").str(), sdk::choice_name(o.estimator),
+                     reinforce ? "policy" : "task")});
 }
 
-MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaOptions options)
-    : setup_(setup), options_(options), weights_(objective_weights(options, setup.trials)) {
+MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
+    : setup_(setup),
+      options_(options),
+      reinforce_(options.estimator == Estimator::Reinforce),
+      weights_(objective_weights(options, setup.trials)) {
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
 }
@@ -63,20 +67,20 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
   std::vector<double> rewards(H);
   for (std::size_t h = 0; h < H; ++h) {
     const TrialRecord rec = life.run_trial();
-    const double R = options_.reinforce ? rec.reward : rec.task_reward;
+    const double R = reinforce_ ? rec.reward : rec.task_reward;
     rewards[h] = R;
     out.objective += weights_[h] * R;
     if (h < tenth)
       out.reward_early += R / double(tenth), out.correct_early += rec.correct / double(tenth);
     if (h >= H - tenth)
       out.reward_late += R / double(tenth), out.correct_late += rec.correct / double(tenth);
-    if (options_.reinforce)
+    if (reinforce_)
       out.score.push_back(life.log_policy_tangent());
     else
       out.gradient += weights_[h] * life.task_reward_tangent();
     if (progress) progress->advance();
   }
-  if (options_.reinforce) out.credit = credit(options_, weights_, rewards);
+  if (reinforce_) out.credit = credit(options_, weights_, rewards);
   return out;
 }
 
@@ -92,7 +96,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
         try {
           batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
         } catch (const DivergenceError& e) {
-          if (!options_.skip) throw;
+          if (options_.on_divergence != MetaDivergence::Skip) throw;
           diverged[static_cast<std::size_t>(k)] = SkippedLifetime{k, e.trial(), e.what()};
         }
       },
@@ -105,7 +109,8 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
       try {
         std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
       } catch (const DivergenceError& e) {  // a numerical fault of the lifetime
-        if (options_.backtrack && s.last_step.size() > 0 && s.step_scale > 1e-6) {
+        if (options_.on_divergence == MetaDivergence::Backtrack && s.last_step.size() > 0 &&
+            s.step_scale > 1e-6) {
           backtrack(s);
           return false;
         }
@@ -130,7 +135,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
 
   // Reduction in lifetime order: the same numbers whatever the thread count.
   const auto H = static_cast<std::size_t>(setup_.trials);
-  if (options_.reinforce) {
+  if (reinforce_) {
     std::vector<double> mean_credit(H, 0.0);
     for (std::size_t k = 0; k < batch.size(); ++k)
       for (std::size_t h = 0; h < H && kept[k]; ++h) mean_credit[h] += batch[k].credit[h] / n;
@@ -165,7 +170,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   }
   if (options_.clip_norm > 0 && g.norm() > options_.clip_norm) g *= options_.clip_norm / g.norm();
   Eigen::VectorXd delta;
-  if (options_.adam) {
+  if (options_.optimizer == Optimizer::Adam) {
     const int t = s.step + 1;
     s.m = options_.beta1 * s.m + (1 - options_.beta1) * g;
     s.v = options_.beta2 * s.v + (1 - options_.beta2) * g.cwiseProduct(g);

@@ -47,7 +47,7 @@ struct MetaState {
 
 class MetaLearner {
  public:
-  MetaLearner(const Setup<sdk::Real>& setup, MetaOptions options);
+  MetaLearner(const Setup<sdk::Real>& setup, MetaSection options);
   MetaState initial_state() const;
   // One meta-step: lifetimes on `threads` threads, reduced in a fixed order.
   // Returns false when a lifetime diverged and the step was backtracked instead (retry it).
@@ -68,14 +68,15 @@ class MetaLearner {
                                 Progress* progress) const;
 
   const Setup<sdk::Real>& setup_;
-  MetaOptions options_;
+  MetaSection options_;
+  bool reinforce_;  // the REINFORCE estimator, else pathwise
   std::vector<double> weights_;
   std::vector<std::string> names_;
 };
 
 // Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator
 // that does not match what drives plasticity ([experiment] reward).
-void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaOptions& o);
+void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaSection& o);
 
 std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index);
 

@@ -58,7 +58,7 @@ void write_progress_files(const RunDirectory& run, const MetaState& s, const Met
 
 fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const fs::path& resume) {
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
-  const MetaOptions meta = meta_options(e.section("meta"));
+  const MetaSection& meta = e.meta;
   validate_meta(e, setup, meta);
   const MetaLearner learner(setup, meta);
 
@@ -142,7 +142,7 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
         {"meta_steps", meta.steps},
         {"meta_batch", meta.batch},
         {"trials", setup.trials},
-        {"estimator", meta.reinforce ? "reinforce" : "pathwise"},
+        {"estimator", sdk::choice_name(meta.estimator)},
         {"resumed", !resume.empty()},
         {"held_out", held_out},
         {"plugins", plugins_json(e)},
@@ -167,7 +167,7 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
   const auto& last = state.history.back();
   fmt::print("run directory: {}\n", run.final_path().string());
   fmt::print("meta-steps: {} of {} lifetimes x {} trials ({})\n", state.step, meta.batch,
-             setup.trials, meta.reinforce ? "REINFORCE" : "pathwise");
+             setup.trials, meta.estimator == Estimator::Reinforce ? "REINFORCE" : "pathwise");
   fmt::print("objective: {:.4f} at meta-step 1, {:.4f} at meta-step {}\n", first.objective,
              last.objective, last.step);
   fmt::print(

@@ -137,7 +137,7 @@ void report_divergences(const std::vector<LifetimeResult>& results, bool quiet) 
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
                                           int threads, bool quiet) {
   const int n = setup.lifetimes;
-  const bool skip_divergence = e.section("experiment").text("on_divergence") == "skip";
+  const bool skip_divergence = e.experiment.on_divergence == PlainDivergence::Skip;
   std::vector<LifetimeResult> results(static_cast<std::size_t>(n));
   std::atomic<bool> stop{false};  // also ends the lifetimes already running, trial by trial
   Progress progress(e.name(), std::int64_t(n) * setup.trials, quiet);
@@ -204,7 +204,7 @@ std::string host_name() {
 }
 
 fs::path run_experiment(const Experiment& e, const RunOptions& options) {
-  if (e.section("meta").integer("steps") > 0) return run_meta_learning(e, options);
+  if (e.meta.steps > 0) return run_meta_learning(e, options);
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
   const fs::path dir = options.out.empty()
                            ? fs::path("runs") / (e.name() + "-" + timestamp("%Y%m%d-%H%M%S"))
@@ -224,7 +224,7 @@ fs::path run_experiment(const Experiment& e, const RunOptions& options) {
       {"seed", setup.seed},
       {"lifetimes", setup.lifetimes},
       {"trials", setup.trials},
-      {"on_divergence", e.section("experiment").text("on_divergence")},
+      {"on_divergence", sdk::choice_name(e.experiment.on_divergence)},
       {"diverged_lifetimes", diverged_lifetimes(results)},
       {"plugins", plugins_json(e)},
       {"command", options.command_line},

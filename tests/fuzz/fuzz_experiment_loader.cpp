@@ -17,11 +17,11 @@
 #include <typeinfo>
 #include <vector>
 
-#include "core/support/errors.hpp"
 #include "core/config/experiment.hpp"
-#include "core/meta/meta_learner.hpp"
-#include "core/loader/plugin_registry.hpp"
 #include "core/engine/setup.hpp"
+#include "core/loader/plugin_registry.hpp"
+#include "core/meta/meta_learner.hpp"
+#include "core/support/errors.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -61,8 +61,7 @@ std::vector<std::string> split_lines(std::string_view text) {
 std::string validate(const fs::path& file, const std::vector<std::string>& overrides) {
   const core::Experiment e = core::load_experiment(file, overrides, registry());
   const auto setup = core::make_setup<sdk::Real>(e);
-  if (e.section("meta").integer("steps") > 0)
-    core::validate_meta(e, setup, core::meta_options(e.section("meta")));
+  if (e.meta.steps > 0) core::validate_meta(e, setup, e.meta);
   return core::resolved_toml(e);
 }
 
