@@ -14,8 +14,10 @@
 #include "core/analysis/analyses.hpp"
 #include "core/config/experiment.hpp"
 #include "core/config/parameter_listing.hpp"
+#include "core/config/resolved_experiment.hpp"
 #include "core/engine/setup.hpp"
 #include "core/io/run_directory.hpp"
+#include "core/loader/plugin_search.hpp"
 #include "core/meta/gradient_check.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/run/plain_run.hpp"
@@ -161,8 +163,9 @@ int main(int argc, char** argv) {
   try {
     if (*plugins) {
       for (const auto& p : plugin_paths) registry.load_path(p);
-      registry.load_default_paths();
-      for (const auto& [file, why] : registry.failures()) fmt::print(stderr, "warning: {}\n", why);
+      neohebb::core::load_default_plugins(registry);
+      for (const auto& f : registry.failures())
+        fmt::print(stderr, "{}: {}\n", f.duplicate ? "error" : "warning", f.message);
       if (markdown) {
         fmt::print("{}", neohebb::core::parameter_reference_markdown(registry));
         return 0;

@@ -7,6 +7,7 @@
 
 #include "core/analysis/analyses.hpp"
 #include "core/analysis/test_trials.hpp"
+#include "core/config/resolved_experiment.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/npy_reader.hpp"
 #include "core/run/plain_run.hpp"

@@ -1,3 +1,4 @@
+#include "core/config/resolved_experiment.hpp"
 #include "core/engine/setup.hpp"
 #include "test_support.hpp"
 

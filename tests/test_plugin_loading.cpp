@@ -108,3 +108,32 @@ TEST(PluginLoading, BrokenFilesInASearchFolderDoNotHideGoodOnes) {
   EXPECT_NE(registry.find(sdk::Kind::Task, "faulty_task"), nullptr);
   EXPECT_EQ(registry.failures().size(), 2u);  // bad_abi and no_entry
 }
+
+// Two files that register the same kind and name: the second is refused, naming both, so the
+// meaning of an experiment never depends on the search order.
+TEST(PluginLoading, TwoFilesRegisteringTheSameComponentAreAnErrorNamingBoth) {
+  test_support::TempDir dir;
+  const fs::path copy = dir.path() / "neohebb-dnms.so";
+  fs::copy_file(kPlugins / "neohebb-dnms.so", copy);
+  core::PluginRegistry registry;
+  registry.load(kPlugins / "neohebb-dnms.so");
+  try {
+    registry.load(copy);
+    FAIL() << "a second dnms was accepted";
+  } catch (const core::DuplicateComponentError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              copy.string() + ": registers task 'dnms', which " +
+                  fs::canonical(kPlugins / "neohebb-dnms.so").string() +
+                  " registers already; remove one of the two files from the plugin search path");
+  }
+  EXPECT_EQ(registry.find(sdk::Kind::Task, "dnms")->file,
+            fs::canonical(kPlugins / "neohebb-dnms.so"));
+
+  // In an experiment, the copy named by [plugins] path comes first; the build's own dnms is then
+  // the duplicate, and the experiment is refused.
+  const auto errs = test_support::config_errors(
+      dir, "[plugins]\npath = [\"" + copy.string() + "\"]\n" + test_support::small_experiment());
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_THAT(errs[0], ::testing::HasSubstr("registers task 'dnms', which " + copy.string() +
+                                            " registers already"));
+}

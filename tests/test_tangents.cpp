@@ -3,6 +3,7 @@
 // estimators, on a small network (N = 10, H = 20, 20 ms steps).
 #include <fmt/format.h>
 
+#include "core/loader/plugin_search.hpp"
 #include "core/meta/gradient_check.hpp"
 #include "test_support.hpp"
 
@@ -54,7 +55,7 @@ std::string experiment(const std::string& neuron, const std::string& trace, cons
 TEST(Tangents, ForwardModeMatchesComplexStepAndFiniteDifferencesForEveryCombination) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  registry.load_default_paths();
+  core::load_default_plugins(registry);
   int combinations = 0, fd_compared = 0;
   for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
     for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))

@@ -9,16 +9,12 @@
 
 #include <neohebb/sdk/plugin.hpp>
 
+#include "core/config/diagnostics.hpp"
+#include "core/config/document.hpp"
 #include "core/config/sections.hpp"
 #include "core/loader/plugin_registry.hpp"
 
 namespace neohebb::core {
-
-struct SourcePosition {
-  std::string file;
-  int line = 0, column = 0;
-  std::string str() const;  // "file:line:col"
-};
 
 struct PluginChoice {
   std::string type;
@@ -42,7 +38,8 @@ struct AnalysisConfig {
 // The typed core sections (experiment, network, ...) are members: e.meta.steps.
 struct Experiment : CoreSections {
   std::filesystem::path file;
-  std::map<std::string, PluginChoice> plugins;      // by plugin section name
+  std::vector<std::filesystem::path> files;     // the file and its base files, as they were read
+  std::map<std::string, PluginChoice> plugins;  // by plugin section name
   std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
   AnalysisConfig analysis;
@@ -53,16 +50,11 @@ struct Experiment : CoreSections {
   const std::string& name() const { return experiment.name; }
 };
 
-// Parses and validates; applies `overrides` ("section.key=value", value in TOML syntax or a bare
-// string) first; loads the plugin paths the file lists, then the default ones. Throws ConfigError
-// holding every problem found.
+// Reads the file with its base files and overrides (config/document.hpp), finds the plugins it
+// and the default paths name (loader/plugin_search.hpp), then validates every section. Throws
+// ConfigError holding every problem found, each at the position of the value that caused it.
+Experiment load_experiment(const ExperimentSource& source, PluginRegistry& registry);
 Experiment load_experiment(const std::filesystem::path& file,
                            const std::vector<std::string>& overrides, PluginRegistry& registry);
-
-// The experiment with every default filled in, as TOML.
-std::string resolved_toml(const Experiment& e);
-
-// One value as TOML text (shared by the resolved experiment and the docs' tables).
-std::string toml_literal(const sdk::ParamValue& v);
 
 }  // namespace neohebb::core

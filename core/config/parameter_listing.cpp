@@ -1,4 +1,5 @@
 #include "core/config/parameter_listing.hpp"
+#include "core/config/resolved_experiment.hpp"
 
 #include <fmt/format.h>
 

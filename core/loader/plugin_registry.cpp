@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <vector>  // before library_info et al.: Boost.DLL 1.74 with std::filesystem needs it
 
 #include <fmt/format.h>
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
 #include "core/support/errors.hpp"
@@ -102,10 +100,22 @@ void PluginRegistry::load(const fs::path& file_in) {
                           "not a neohebb plugin: it exports no 'neohebb_manifest' entry point");
   const sdk::Manifest& manifest = lib->get_alias<const sdk::Manifest&()>("neohebb_manifest")();
   check_manifest(file, manifest);
+  check_not_registered(file, manifest);
   loaded_files_.push_back(file);
   for (const auto& info : manifest.components)
     components_.try_emplace({info.kind, info.name},
                             LoadedComponent{&info, manifest.plugin, manifest.version, file, lib});
+}
+
+// Two libraries that register the same kind and name would make the experiment's meaning depend
+// on the search order: the second one is refused, naming both.
+void PluginRegistry::check_not_registered(const fs::path& file, const sdk::Manifest& m) const {
+  for (const auto& info : m.components)
+    if (const LoadedComponent* first = find(info.kind, info.name))
+      throw DuplicateComponentError(
+          file, fmt::format("registers {} '{}', which {} registers already; remove one of the two "
+                            "files from the plugin search path",
+                            kind_name(info.kind), info.name, first->file.string()));
 }
 
 void PluginRegistry::load_path(const fs::path& path) {
@@ -114,7 +124,7 @@ void PluginRegistry::load_path(const fs::path& path) {
     try {
       load(path);
     } catch (const PluginLoadError& e) {
-      failures_.emplace_back(path, e.what());
+      remember(path, e);
     }
     return;
   }
@@ -129,37 +139,14 @@ void PluginRegistry::load_path(const fs::path& path) {
     try {
       load(f);
     } catch (const PluginLoadError& e) {
-      failures_.emplace_back(f, e.what());
+      remember(f, e);
     }
   }
 }
 
-std::vector<fs::path> PluginRegistry::default_paths() {
-  std::vector<fs::path> out;
-  if (const char* env = std::getenv("NEOHEBB_PLUGIN_PATH")) {
-    std::string s = env;
-    for (std::size_t start = 0; start <= s.size();) {
-      const std::size_t end = std::min(s.find(':', start), s.size());
-      if (end > start) out.emplace_back(s.substr(start, end - start));
-      start = end + 1;
-    }
-  }
-  std::error_code ec;
-  const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
-  if (!ec) {
-    out.push_back(exe_dir / "plugins");                            // build tree
-    out.push_back(exe_dir.parent_path() / "lib/neohebb/plugins");  // installed prefix
-  }
-#ifdef NEOHEBB_BUILD_PLUGIN_DIR
-  out.emplace_back(NEOHEBB_BUILD_PLUGIN_DIR);
-#endif
-  return out;
-}
-
-void PluginRegistry::load_default_paths() {
-  std::error_code ec;
-  for (const auto& p : default_paths())
-    if (fs::exists(p, ec)) load_path(p);
+void PluginRegistry::remember(const fs::path& file, const PluginLoadError& e) {
+  failures_.push_back(
+      {file, e.what(), dynamic_cast<const DuplicateComponentError*>(&e) != nullptr});
 }
 
 const LoadedComponent* PluginRegistry::find(sdk::Kind kind, const std::string& name) const {

@@ -18,6 +18,8 @@ class shared_library;
 
 namespace neohebb::core {
 
+class PluginLoadError;
+
 struct LoadedComponent {
   const sdk::ComponentInfo* info = nullptr;
   std::string plugin;          // the library's declared plugin name
@@ -33,27 +35,30 @@ class PluginRegistry {
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
 
-  // Loads one plugin file; throws PluginLoadError naming the file and the reason. A component
-  // whose (kind, name) is already registered keeps its first registration (search order wins).
+  // Loads one plugin file; throws PluginLoadError naming the file and the reason, or
+  // DuplicateComponentError (naming both files) if it registers a (kind, name) that another file
+  // registered already.
   void load(const std::filesystem::path& file);
   // Loads every `neohebb-*.so` in a directory, or `path` itself if it is a file. Files that fail
   // are remembered (see failures()) rather than thrown, so one broken file does not hide others.
   void load_path(const std::filesystem::path& path);
-  // The build tree's plugin folder, $NEOHEBB_PLUGIN_PATH (':'-separated) and the install folder.
-  void load_default_paths();
-  static std::vector<std::filesystem::path> default_paths();
 
   const LoadedComponent* find(sdk::Kind kind, const std::string& name) const;
   std::vector<std::string> names(sdk::Kind kind) const;
   std::vector<const LoadedComponent*> components() const;
-  const std::vector<std::pair<std::filesystem::path, std::string>>& failures() const {
-    return failures_;
-  }
+  struct Failure {
+    std::filesystem::path file;
+    std::string message;  // names the file and the reason
+    bool duplicate;       // it registers what another file registers: always an error
+  };
+  const std::vector<Failure>& failures() const { return failures_; }
 
  private:
+  void check_not_registered(const std::filesystem::path& file, const sdk::Manifest& m) const;
+  void remember(const std::filesystem::path& file, const PluginLoadError& e);
   std::map<std::pair<sdk::Kind, std::string>, LoadedComponent> components_;
   std::vector<std::filesystem::path> loaded_files_;
-  std::vector<std::pair<std::filesystem::path, std::string>> failures_;
+  std::vector<Failure> failures_;
 };
 
 // Creates a component instance of interface I (e.g. sdk::Task<double>). The returned pointer's

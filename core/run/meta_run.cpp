@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/config/resolved_experiment.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/run_directory.hpp"
 #include "core/meta/held_out.hpp"

@@ -1,4 +1,5 @@
 #include "core/run/plain_run.hpp"
+#include "core/config/resolved_experiment.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -17,6 +17,12 @@ class PluginLoadError : public std::runtime_error {
   std::filesystem::path file_;
 };
 
+// A plugin file that registers a component (kind and name) that another file registers already.
+class DuplicateComponentError : public PluginLoadError {
+ public:
+  using PluginLoadError::PluginLoadError;
+};
+
 // Every problem found in an experiment, each formatted `file:line:col: message`.
 class ConfigError : public std::runtime_error {
  public:

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/config/experiment.hpp"
+#include "core/config/resolved_experiment.hpp"
 #include "core/engine/setup.hpp"
 #include "core/loader/plugin_registry.hpp"
 #include "core/meta/meta_learner.hpp"

@@ -1,0 +1,39 @@
+#pragma once
+// Where a value was written, and the problems found in an experiment, each with its position.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace neohebb::core {
+
+struct SourcePosition {
+  std::string file;
+  int line = 0, column = 0;
+  std::string str() const;  // "file:line:col"
+};
+
+// Collects every problem with its position; nothing is thrown until all sections are checked.
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::filesystem::path file) : file_(std::move(file)) {}
+  // The position of a node in the file (a base file or `--set ...`) that wrote it.
+  SourcePosition where(const toml::source_region& r) const;
+  void error(const toml::source_region& r, const std::string& msg) { error(where(r), msg); }
+  void error(const SourcePosition& p, const std::string& msg);
+  const std::vector<std::string>& messages() const { return messages_; }
+  // The plugin files that failed to load explain every unknown plugin alike: say it once.
+  bool first_unknown_plugin() {
+    return !unknown_plugin_reported_ && (unknown_plugin_reported_ = true);
+  }
+  // Throws ConfigError with every message, if there is any.
+  void throw_if_any() const;
+
+ private:
+  std::filesystem::path file_;
+  bool unknown_plugin_reported_ = false;
+  std::vector<std::string> messages_;
+};
+
+}  // namespace neohebb::core

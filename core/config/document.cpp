@@ -1,0 +1,213 @@
+#include "core/config/document.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/config/diagnostics.hpp"
+#include "core/config/validation.hpp"
+#include "core/support/errors.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The whole file, read here rather than by the TOML parser: a file that cannot be read gets its
+// own reason (not a parse error at 0:0), and files that report no size (/proc, pipes) still load.
+std::string read_experiment_file(const fs::path& file) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw ConfigError({fmt::format("{}: is a directory, not an experiment file", file.string())});
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  std::string text;
+  bool failed = !in.is_open();
+  try {
+    if (!failed) text.assign(std::istreambuf_iterator<char>(in), {});
+  } catch (const std::ios_base::failure&) {  // libstdc++ throws on a read error (EIO)
+    failed = true;
+  }
+  if (failed || in.bad()) {
+    const int err = errno;
+    throw ConfigError({fmt::format("{}: cannot be read ({})", file.string(),
+                                   err ? std::strerror(err) : "unknown error")});
+  }
+  return text;
+}
+
+toml::table parse_file(const fs::path& file) {
+  try {
+    return toml::parse(read_experiment_file(file), file.string());
+  } catch (const toml::parse_error& err) {
+    const auto& b = err.source().begin;
+    const std::string path = err.source().path ? std::string(*err.source().path) : file.string();
+    throw ConfigError({fmt::format("{}:{}:{}: {}", path, b.line, b.column, err.description())});
+  }
+}
+
+// Applies one "section.key=value" override to the parsed file. The argument is parsed as the
+// TOML line it is (a dotted key), so errors point into the argument itself; a value that is not
+// TOML (a bare word) is taken as a string.
+void apply_override(toml::table& root, const std::string& spec) {
+  const auto eq = spec.find('=');
+  const auto dot = spec.find('.');
+  const auto trim = [](std::string v) {
+    const auto b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+  };
+  const std::string section = dot == std::string::npos ? "" : trim(spec.substr(0, dot));
+  const std::string key = dot == std::string::npos || eq == std::string::npos || dot > eq
+                              ? ""
+                              : trim(spec.substr(dot + 1, eq - dot - 1));
+  if (section.empty() || key.empty() || key.find('.') != std::string::npos)
+    throw ConfigError({fmt::format("--set {}: expected section.key=value", spec)});
+  const std::string where = "--set " + spec;
+  toml::table parsed;
+  try {
+    parsed = toml::parse(std::string_view{spec}, std::string_view{where});
+  } catch (const toml::parse_error&) {
+    std::string quoted = spec.substr(0, eq) + "=\"";
+    for (char c : trim(spec.substr(eq + 1))) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c;
+    }
+    try {
+      parsed = toml::parse(std::string_view{quoted + "\""}, std::string_view{where});
+    } catch (const toml::parse_error& err) {  // not even as a string: the key or a character
+      throw ConfigError({fmt::format("{}:{}:{}: {}", where, err.source().begin.line,
+                                     err.source().begin.column, err.description())});
+    }
+  }
+  for (auto&& [section_key, section_node] : parsed) {
+    if (!root.contains(section_key.str())) root.insert(section_key, toml::table{});
+    toml::table* t = root[section_key.str()].as_table();
+    if (!t) throw ConfigError({fmt::format("{}: '{}' is not a section", where, section)});
+    for (auto&& [k, node] : *section_node.as_table())
+      node.visit([&, &k = k](auto&& n) { t->insert_or_assign(k, std::move(n)); });
+  }
+}
+
+struct BaseFile {
+  fs::path path;              // as written, joined to the folder of the file that wrote it
+  toml::source_region where;  // the entry in that file
+};
+
+// The `base` entries of a parsed file (a string or a list of strings), removed from it.
+std::vector<BaseFile> take_bases(toml::table& t, const fs::path& file, Diagnostics& d) {
+  std::vector<BaseFile> out;
+  const toml::node* node = t.get("base");
+  if (!node) return out;
+  const auto add = [&](const toml::node& entry) {
+    if (!entry.is_string())
+      return d.error(entry.source(), fmt::format("base must name experiment files (a file or a "
+                                                 "list of files), got {}",
+                                                 node_text(entry)));
+    const std::string written = *entry.value<std::string>();
+    if (written.empty()) return d.error(entry.source(), "base names an empty file name");
+    out.push_back({path_written_at(entry, written, file), entry.source()});
+  };
+  if (const toml::array* list = node->as_array())
+    for (const toml::node& entry : *list) add(entry);
+  else
+    add(*node);
+  t.erase("base");
+  return out;
+}
+
+// Composes `file` with its bases (or `bases_instead`), depth first. `chain_` holds the files
+// being composed, to refuse a cycle, `done_` those composed already; `files_` collects every
+// file read.
+class Composer {
+ public:
+  explicit Composer(std::vector<fs::path>& files) : files_(files) {}
+
+  toml::table compose(const fs::path& file, const std::vector<BaseFile>* bases_instead = nullptr) {
+    toml::table own = parse_file(file);
+    Diagnostics d(file);
+    std::vector<BaseFile> bases = take_bases(own, file, d);
+    d.throw_if_any();
+    if (bases_instead) bases = *bases_instead;
+    chain_.push_back(fs::weakly_canonical(file));
+    done_.push_back(chain_.back());
+    toml::table out;
+    for (const BaseFile& base : bases) merge_into(out, compose_base(base));
+    chain_.pop_back();
+    merge_into(out, std::move(own));
+    files_.push_back(file);
+    return out;
+  }
+
+ private:
+  toml::table compose_base(const BaseFile& base) {
+    Diagnostics d(base.path);
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(base.path, ec);
+    if (std::find(chain_.begin(), chain_.end(), canonical) != chain_.end()) {
+      std::string cycle;
+      for (auto it = std::find(chain_.begin(), chain_.end(), canonical); it != chain_.end(); ++it)
+        cycle += it->string() + " -> ";
+      d.error(base.where, "base files form a cycle: " + cycle + canonical.string());
+    } else if (!fs::exists(base.path, ec)) {
+      d.error(base.where, fmt::format("base file '{}' does not exist", base.path.string()));
+    }
+    d.throw_if_any();
+    // A file reached twice (a diamond) counts where it first came: composing it again would
+    // undo what the files in between set.
+    if (std::find(done_.begin(), done_.end(), canonical) != done_.end()) return {};
+    return compose(base.path);
+  }
+
+  std::vector<fs::path> chain_, done_;
+  std::vector<fs::path>& files_;
+};
+
+}  // namespace
+
+fs::path path_written_at(const toml::node& value, const std::string& text,
+                         const fs::path& fallback) {
+  fs::path p(text);
+  if (p.is_absolute()) return p;
+  const auto& written_in = value.source().path;
+  std::error_code ec;
+  const fs::path origin =
+      written_in && fs::is_regular_file(*written_in, ec) ? fs::path(*written_in) : fallback;
+  return (origin.parent_path() / p).lexically_normal();
+}
+
+void merge_into(toml::table& bottom, toml::table&& top) {
+  for (auto&& [key, node] : top) {
+    toml::table* below = bottom.get_as<toml::table>(key.str());
+    if (below && node.is_table()) {
+      merge_into(*below, std::move(*node.as_table()));
+      continue;
+    }
+    node.visit([&, &k = key](auto&& n) { bottom.insert_or_assign(k, std::move(n)); });
+  }
+}
+
+ExperimentDocument read_experiment(const ExperimentSource& source) {
+  ExperimentDocument doc;
+  doc.file = source.file;
+  // A layer's `base` replaces the file's bases: the last layer that has one decides.
+  std::vector<toml::table> layers = source.layers;
+  std::optional<std::vector<BaseFile>> bases;
+  for (toml::table& layer : layers) {
+    if (!layer.contains("base")) continue;
+    Diagnostics d(source.file);
+    bases = take_bases(layer, source.file, d);
+    d.throw_if_any();
+  }
+  Composer composer(doc.files);
+  doc.root = composer.compose(source.file, bases ? &*bases : nullptr);
+  for (toml::table& layer : layers) merge_into(doc.root, std::move(layer));
+  for (const auto& o : source.overrides) apply_override(doc.root, o);
+  return doc;
+}
+
+}  // namespace neohebb::core

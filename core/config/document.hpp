@@ -1,0 +1,41 @@
+#pragma once
+// An experiment file as one TOML document. A file may start from others (`base = "a.toml"` or a
+// list), resolved relative to it: its bases are composed first, in order, then the file itself
+// on top (tables merge key by key, later values win, an array replaces), then the `--set`
+// overrides. Every value keeps the position in the file that wrote it, so that the errors found
+// later point into that file.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace neohebb::core {
+
+struct ExperimentSource {
+  std::filesystem::path file;
+  // TOML fragments merged over the composed file, in order, before the overrides (the points of
+  // a sweep). A fragment's `base` replaces the file's own base files.
+  std::vector<toml::table> layers;
+  std::vector<std::string> overrides;  // "section.key=value", applied last
+};
+
+struct ExperimentDocument {
+  std::filesystem::path file;                // the file named by the source
+  toml::table root;                          // composed, `base` keys removed
+  std::vector<std::filesystem::path> files;  // every file read, each base before what uses it
+};
+
+// Reads, composes and overrides; throws ConfigError with positioned messages.
+ExperimentDocument read_experiment(const ExperimentSource& source);
+
+// Merges `top` over `bottom`: tables merge key by key; any other value, arrays included,
+// replaces the one below.
+void merge_into(toml::table& bottom, toml::table&& top);
+
+// A relative path written in a TOML value, resolved against the folder of the file that wrote it
+// (`fallback`'s folder when it was written elsewhere, e.g. on the command line).
+std::filesystem::path path_written_at(const toml::node& value, const std::string& text,
+                                      const std::filesystem::path& fallback);
+
+}  // namespace neohebb::core

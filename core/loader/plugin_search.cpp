@@ -1,0 +1,60 @@
+#include "core/loader/plugin_search.hpp"
+
+#include <cstdlib>
+#include <string>
+#include <vector>  // before runtime_symbol_info: Boost.DLL 1.74 with std::filesystem needs it
+
+#include <boost/dll/runtime_symbol_info.hpp>
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> environment_paths() {
+  std::vector<fs::path> out;
+  const char* env = std::getenv("NEOHEBB_PLUGIN_PATH");
+  if (!env) return out;
+  const std::string s = env;
+  for (std::size_t start = 0; start <= s.size();) {
+    const std::size_t end = std::min(s.find(':', start), s.size());
+    if (end > start) out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<fs::path> host_folder_candidates() {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
+  if (!ec) {
+    out.push_back(exe_dir / "plugins");                            // build tree
+    out.push_back(exe_dir.parent_path() / "lib/neohebb/plugins");  // installed prefix
+  }
+#ifdef NEOHEBB_BUILD_PLUGIN_DIR
+  out.emplace_back(NEOHEBB_BUILD_PLUGIN_DIR);
+#endif
+  return out;
+}
+
+}  // namespace
+
+std::vector<fs::path> default_plugin_paths() {
+  std::vector<fs::path> out = environment_paths();
+  std::error_code ec;
+  for (const fs::path& p : host_folder_candidates())
+    if (fs::is_directory(p, ec)) {
+      out.push_back(p);
+      break;
+    }
+  return out;
+}
+
+void load_default_plugins(PluginRegistry& registry) {
+  std::error_code ec;
+  for (const auto& p : default_plugin_paths())
+    if (fs::exists(p, ec)) registry.load_path(p);
+}
+
+}  // namespace neohebb::core

@@ -1,0 +1,19 @@
+#pragma once
+// Where the host looks for plugin libraries beyond an experiment's own [plugins] path:
+// $NEOHEBB_PLUGIN_PATH (':'-separated folders or files, in order), then the host's own plugin
+// folder, the first that exists of <exe dir>/plugins (a build tree), <exe dir>/../lib/neohebb/
+// plugins (an installed prefix) and the build tree this host was built in. Only one host folder
+// is searched, so that an installed host never also loads its build tree's copies.
+#include <filesystem>
+#include <vector>
+
+#include "core/loader/plugin_registry.hpp"
+
+namespace neohebb::core {
+
+std::vector<std::filesystem::path> default_plugin_paths();
+
+// Loads every plugin under the default paths; what fails is kept in registry.failures().
+void load_default_plugins(PluginRegistry& registry);
+
+}  // namespace neohebb::core
