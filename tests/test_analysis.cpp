@@ -10,7 +10,8 @@
 #include "core/config/resolved_experiment.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/npy_reader.hpp"
-#include "core/run/plain_run.hpp"
+#include "core/run/analyze_run.hpp"
+#include "core/run/run_experiment.hpp"
 #include "test_support.hpp"
 
 using namespace neohebb;
@@ -185,9 +186,8 @@ fs::path small_run(const test_support::TempDir& dir, core::PluginRegistry& regis
       dir.write("e.toml", test_support::small_experiment(analysis)), {}, registry);
   core::RunOptions o;
   o.out = dir.path() / "run";
-  o.quiet = true;
   o.threads = 1;
-  return core::run_experiment(e, o);
+  return core::run_experiment(e, o, core::silent_reporter()).directory;
 }
 
 nlohmann::json summary_of(const fs::path& run) {
@@ -227,7 +227,7 @@ TEST(Analyze, ReplacesTheAnalysisFolderAsAWhole) {
                                  "\n[analysis]\nrun = [\"non_normality\"]\ntest_trials = 1\n"
                                  "[analysis.fixed_points]\nstarts = 4\n");
   ASSERT_TRUE(fs::exists(run / "analysis/lifetime_000/non_normality/henrici.npy"));
-  core::analyze_run_directory(run, {"trajectory_pca"}, registry, 1, true);
+  core::analyze_run_directory(run, {"trajectory_pca"}, registry, 1, core::silent_reporter());
   EXPECT_FALSE(fs::exists(run / "analysis/lifetime_000/non_normality"));
   EXPECT_TRUE(fs::exists(run / "analysis/lifetime_000/trajectory_pca/components.npy"));
   EXPECT_FALSE(fs::exists(run / "analysis.partial"));
@@ -236,8 +236,9 @@ TEST(Analyze, ReplacesTheAnalysisFolderAsAWhole) {
   // An analysis that fails leaves the previous results as they were.
   fs::copy_file(run / "networks/lifetime_000/W.npy", dir.path() / "W.npy");
   std::ofstream(run / "networks/lifetime_001/W.npy") << "garbage";
-  EXPECT_THAT(error_of([&] { core::analyze_run_directory(run, {}, registry, 1, true); }),
-              HasSubstr("lifetime_001/W.npy: not a .npy file"));
+  EXPECT_THAT(
+      error_of([&] { core::analyze_run_directory(run, {}, registry, 1, core::silent_reporter()); }),
+      HasSubstr("lifetime_001/W.npy: not a .npy file"));
   EXPECT_TRUE(fs::exists(run / "analysis/lifetime_000/trajectory_pca/components.npy"));
   EXPECT_FALSE(fs::exists(run / "analysis.partial"));
 
@@ -245,8 +246,9 @@ TEST(Analyze, ReplacesTheAnalysisFolderAsAWhole) {
   fs::copy_file(dir.path() / "W.npy", run / "networks/lifetime_001/W.npy",
                 fs::copy_options::overwrite_existing);
   fs::create_directories(run / "analysis.partial");
-  EXPECT_THAT(error_of([&] { core::analyze_run_directory(run, {}, registry, 1, true); }),
-              HasSubstr("an unfinished analysis is in the way"));
+  EXPECT_THAT(
+      error_of([&] { core::analyze_run_directory(run, {}, registry, 1, core::silent_reporter()); }),
+      HasSubstr("an unfinished analysis is in the way"));
 }
 
 TEST(Analyze, ALifetimeWithoutWeightsIsSkippedAndSaidSo) {
@@ -255,7 +257,7 @@ TEST(Analyze, ALifetimeWithoutWeightsIsSkippedAndSaidSo) {
   const fs::path run = small_run(dir, registry, "");
   EXPECT_FALSE(fs::exists(run / "analysis"));
   fs::remove(run / "networks/lifetime_001/W.npy");
-  core::analyze_run_directory(run, {"fixed_points"}, registry, 1, true);
+  core::analyze_run_directory(run, {"fixed_points"}, registry, 1, core::silent_reporter());
   const auto s = summary_of(run);
   EXPECT_THAT(s["lifetimes"]["lifetime_001"]["skipped"].get<std::string>(),
               HasSubstr("no final weights"));
@@ -265,13 +267,18 @@ TEST(Analyze, ALifetimeWithoutWeightsIsSkippedAndSaidSo) {
 TEST(Analyze, RefusesWhatIsNotARun) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  EXPECT_THAT(error_of([&] { core::analyze_run_directory(dir.path(), {}, registry, 1, true); }),
+  EXPECT_THAT(error_of([&] {
+                core::analyze_run_directory(dir.path(), {}, registry, 1, core::silent_reporter());
+              }),
               HasSubstr("not a run directory (no experiment.toml)"));
   const fs::path run = small_run(dir, registry, "");
-  EXPECT_THAT(
-      error_of([&] { core::analyze_run_directory(run, {"fixed_pints"}, registry, 1, true); }),
-      HasSubstr("unknown analysis 'fixed_pints' (did you mean 'fixed_points'?)"));
+  EXPECT_THAT(error_of([&] {
+                core::analyze_run_directory(run, {"fixed_pints"}, registry, 1,
+                                            core::silent_reporter());
+              }),
+              HasSubstr("unknown analysis 'fixed_pints' (did you mean 'fixed_points'?)"));
   fs::remove_all(run / "networks");
-  EXPECT_THAT(error_of([&] { core::analyze_run_directory(run, {}, registry, 1, true); }),
-              HasSubstr("no trained networks here"));
+  EXPECT_THAT(
+      error_of([&] { core::analyze_run_directory(run, {}, registry, 1, core::silent_reporter()); }),
+      HasSubstr("no trained networks here"));
 }

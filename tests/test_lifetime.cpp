@@ -96,8 +96,8 @@ TEST(Lifetime, SameSeedGivesBitIdenticalResultsWhateverTheThreadCount) {
   TempDir dir;
   const auto e = load(dir, small_experiment(), {"experiment.lifetimes=3", "experiment.trials=8"});
   const auto setup = core::make_setup<double>(e);
-  const auto one = core::run_lifetimes(e, setup, 1, true);
-  const auto two = core::run_lifetimes(e, setup, 2, true);
+  const auto one = core::run_lifetimes(e, setup, 1, core::silent_reporter());
+  const auto two = core::run_lifetimes(e, setup, 2, core::silent_reporter());
   EXPECT_EQ(core::learning_curve_csv(one), core::learning_curve_csv(two));
   for (std::size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(one[k].final_W == two[k].final_W) << k;
   // Different lifetimes do differ.

@@ -39,7 +39,7 @@ TEST(HeldOut, UsesThePlainRunsLifetimes) {
   Fixture f;
   const Eigen::MatrixXd theta = f.setup.trace->initial_coefficients();
   const auto c = core::compare_held_out(f.setup, theta, 2.0 * theta, 2, 1);
-  const auto plain = core::run_lifetimes(f.e, f.setup, 1, true);
+  const auto plain = core::run_lifetimes(f.e, f.setup, 1, core::silent_reporter());
   for (std::size_t k = 0; k < 2; ++k) {
     double sum = 0;
     for (const auto& t : plain[k].trials) sum += t.reward;

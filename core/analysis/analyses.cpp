@@ -68,7 +68,7 @@ sdk::TrainedNetwork trained_network(const Setup<sdk::Real>& setup, const Network
 nlohmann::json analyse_one(const Experiment& e, const Setup<sdk::Real>& setup,
                            const AnalysedNetwork& net, const std::vector<std::string>& order,
                            const std::vector<AnalysisPtr>& analyses, const FileWriter& write,
-                           bool quiet, std::vector<std::string>& conditions) {
+                           Reporter& reporter, std::vector<std::string>& conditions) {
   if (!net.skipped.empty()) return {{"skipped", net.skipped}};
   const auto seed = sdk::derive_seed(lifetime_seed(setup.seed, net.lifetime), {0x7e577e57ULL});
   const auto per_condition = e.analysis.settings.test_trials;
@@ -99,9 +99,9 @@ nlohmann::json analyse_one(const Experiment& e, const Setup<sdk::Real>& setup,
       write(fmt::format("analysis/{}/{}/{}.npy", net.label, order[i], name), npy_bytes(a));
     summary[order[i]] = sink.scalars;
     earlier[order[i]] = std::move(sink.arrays);
-    if (!quiet)
-      fmt::print(stderr, "analysis {} {}: {:.1f} s\n", net.label, order[i],
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    reporter.note(
+        fmt::format("analysis {} {}: {:.1f} s", net.label, order[i],
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
   }
   return summary;
 }
@@ -146,7 +146,7 @@ std::vector<std::string> analysis_order(const Experiment& e,
 void run_analyses(const Experiment& e, const Setup<sdk::Real>& setup,
                   const std::vector<AnalysedNetwork>& networks,
                   const std::vector<std::string>& names, const FileWriter& write, int threads,
-                  bool quiet) {
+                  Reporter& reporter) {
   const auto order = analysis_order(e, names);
   std::vector<AnalysisPtr> analyses;
   for (const auto& n : order) analyses.push_back(instantiate_analysis(e, n));
@@ -159,7 +159,7 @@ void run_analyses(const Experiment& e, const Setup<sdk::Real>& setup,
       [&](int k) {
         const auto i = static_cast<std::size_t>(k);
         entries[i] =
-            analyse_one(e, setup, networks[i], order, analyses, write, quiet, conditions[i]);
+            analyse_one(e, setup, networks[i], order, analyses, write, reporter, conditions[i]);
       },
       [] { return !interrupted(); });  // Ctrl-C: no further network starts
   rethrow_first(errors);

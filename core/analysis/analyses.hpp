@@ -12,6 +12,7 @@
 #include "core/config/experiment.hpp"
 #include "core/engine/network.hpp"
 #include "core/engine/setup.hpp"
+#include "core/support/progress.hpp"
 
 namespace neohebb::core {
 
@@ -33,21 +34,14 @@ struct AnalysedNetwork {
 
 // Records test trials of every network and runs `names` (in analysis_order) on it, networks on
 // up to `threads` threads (0: one per core); writes the arrays and summary.json under analysis/
-// through `write`, which must accept calls from several threads. Progress lines go to stderr.
+// through `write`, which must accept calls from several threads. Each analysis's time is told
+// to `reporter`.
 void run_analyses(const Experiment& e, const Setup<sdk::Real>& setup,
                   const std::vector<AnalysedNetwork>& networks,
                   const std::vector<std::string>& names, const FileWriter& write, int threads,
-                  bool quiet);
+                  Reporter& reporter);
 
 // The final networks of a run's lifetimes (a lifetime whose weights are not finite is skipped).
 std::vector<AnalysedNetwork> analysed_networks(const std::vector<NetworkWeights>& finals);
-
-// `neohebb analyze`: loads RUN_DIR's resolved experiment and the final weights of each lifetime,
-// runs `only` (empty: every installed analysis) and replaces RUN_DIR/analysis as a whole: the new
-// results are written into analysis.partial and swapped in only when complete. Prints a summary
-// to stdout.
-void analyze_run_directory(const std::filesystem::path& run_dir,
-                           const std::vector<std::string>& only, PluginRegistry& registry,
-                           int threads, bool quiet);
 
 }  // namespace neohebb::core

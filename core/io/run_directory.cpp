@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kTempMarker = ".tmp";  // NAME.tmpPID: a file being written
+constexpr const char* kPartialSuffix = ".partial";
 
 bool is_temporary_file(const fs::path& p) {
   const std::string name = p.filename().string();
@@ -74,8 +75,18 @@ void write_file_atomically(const fs::path& file, const std::string& bytes) {
   }
 }
 
+RunPaths RunPaths::of(const fs::path& either) {
+  std::string base = either.string();
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  const std::string suffix = kPartialSuffix;
+  if (base.size() > suffix.size() &&
+      base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+    base.resize(base.size() - suffix.size());
+  return {base, base + suffix};
+}
+
 RunDirectory::RunDirectory(fs::path dir, bool overwrite)
-    : dir_(std::move(dir)), partial_(dir_.string() + ".partial"), overwrite_(overwrite) {
+    : dir_(std::move(dir)), partial_(dir_.string() + kPartialSuffix), overwrite_(overwrite) {
   std::error_code ec;
   if (fs::exists(dir_, ec) && !overwrite_)
     throw RunError(
@@ -112,12 +123,9 @@ RunDirectory::RunDirectory(RunDirectory&& o) noexcept
 
 RunDirectory RunDirectory::reopen(const fs::path& dir) {
   RunDirectory r;
-  const std::string s = dir.string();
-  const std::string suffix = ".partial";
-  const bool is_partial =
-      s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-  r.dir_ = is_partial ? fs::path(s.substr(0, s.size() - suffix.size())) : dir;
-  r.partial_ = r.dir_.string() + suffix;
+  const RunPaths paths = RunPaths::of(dir);
+  r.dir_ = paths.run;
+  r.partial_ = paths.partial;
   r.overwrite_ = false;
   r.kept_ = true;  // an interrupted run stays resumable if this attempt fails too
   std::error_code ec;

@@ -7,6 +7,13 @@
 
 namespace neohebb::core {
 
+// A run directory and the partial directory it is assembled in (`<dir>.partial`), from either
+// path (a trailing slash or `.partial` suffix is dropped).
+struct RunPaths {
+  std::filesystem::path run, partial;
+  static RunPaths of(const std::filesystem::path& either);
+};
+
 class RunDirectory {
  public:
   // Throws RunError if `dir` exists and `overwrite` is false, or if it cannot be created.

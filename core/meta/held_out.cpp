@@ -36,21 +36,6 @@ HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const Eigen::MatrixX
   return out;
 }
 
-nlohmann::json means(const std::vector<HeldOutLifetime>& v) {
-  double reward = 0, correct = 0;
-  int n = 0;
-  for (const auto& l : v) {
-    if (l.diverged()) continue;
-    reward += l.mean_reward;
-    correct += l.correct_late;
-    ++n;
-  }
-  return {{"lifetimes", v.size()},
-          {"diverged", v.size() - std::size_t(n)},
-          {"mean_reward", n ? nlohmann::json(reward / n) : nlohmann::json(nullptr)},
-          {"correct_late", n ? nlohmann::json(correct / n) : nlohmann::json(nullptr)}};
-}
-
 }  // namespace
 
 HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
@@ -85,8 +70,32 @@ std::string held_out_csv(const HeldOutComparison& c) {
   return out;
 }
 
+HeldOutMeans held_out_means(const std::vector<HeldOutLifetime>& v) {
+  double reward = 0, correct = 0;
+  int n = 0;
+  for (const auto& l : v) {
+    if (l.diverged()) continue;
+    reward += l.mean_reward;
+    correct += l.correct_late;
+    ++n;
+  }
+  HeldOutMeans out{static_cast<int>(v.size()), static_cast<int>(v.size()) - n, {}, {}};
+  if (n > 0) out.mean_reward = reward / n, out.correct_late = correct / n;
+  return out;
+}
+
 nlohmann::json held_out_summary(const HeldOutComparison& c) {
-  return {{"initial", means(c.initial)}, {"learned", means(c.learned)}};
+  const auto json = [](const HeldOutMeans& m) {
+    const auto value = [](const std::optional<double>& x) {
+      return x ? nlohmann::json(*x) : nlohmann::json(nullptr);
+    };
+    return nlohmann::json{{"lifetimes", m.lifetimes},
+                          {"diverged", m.diverged},
+                          {"mean_reward", value(m.mean_reward)},
+                          {"correct_late", value(m.correct_late)}};
+  };
+  return {{"initial", json(held_out_means(c.initial))},
+          {"learned", json(held_out_means(c.learned))}};
 }
 
 }  // namespace neohebb::core

@@ -4,6 +4,7 @@
 // The lifetimes are those of a plain run of the experiment (`lifetime_seed`), which meta-training
 // never draws (`meta_lifetime_seed`).
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,14 @@ HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
 // One row per lifetime and theta: theta,lifetime,mean_reward,correct_late,diverged.
 std::string held_out_csv(const HeldOutComparison& c);
 
-// Means over the lifetimes that did not diverge, and how many did, for run.json.
+// Means over the lifetimes of one theta that did not diverge, and how many did.
+struct HeldOutMeans {
+  int lifetimes = 0, diverged = 0;
+  std::optional<double> mean_reward, correct_late;  // none when every lifetime diverged
+};
+HeldOutMeans held_out_means(const std::vector<HeldOutLifetime>& v);
+
+// {"initial": means, "learned": means} for run.json (a mean is null when it has no lifetime).
 nlohmann::json held_out_summary(const HeldOutComparison& c);
 
 }  // namespace neohebb::core

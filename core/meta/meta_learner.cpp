@@ -101,7 +101,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
         }
       },
       [&] {
-        if (progress) progress->draw();
+        if (progress) progress->report();
         return true;
       });
   for (int k = 0; k < B; ++k)

@@ -1,5 +1,7 @@
 // `neohebb analyze RUN_DIR`: the run's networks read back, the analyses written into
 // RUN_DIR/analysis.partial, which replaces RUN_DIR/analysis only once it is complete.
+#include "core/run/analyze_run.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <mutex>
@@ -93,29 +95,19 @@ void swap_in(const fs::path& staged, const fs::path& target) {
   fs::remove_all(old, ec);
 }
 
-void print_summary(const fs::path& dir) {
+// The summary the analyses wrote, read back.
+nlohmann::json read_summary(const fs::path& dir) {
   std::ifstream in(dir / "summary.json");
   const auto summary = nlohmann::json::parse(in, nullptr, false);
   if (summary.is_discarded())
     throw RunError(fmt::format("{}: cannot read summary.json", dir.string()));
-  fmt::print("analysis written to {}\n", dir.string());
-  for (const auto& [label, entry] : summary["lifetimes"].items()) {
-    if (entry.contains("skipped")) {
-      fmt::print("{}: skipped, {}\n", label, entry["skipped"].get<std::string>());
-      continue;
-    }
-    if (!entry.contains("fixed_points")) continue;
-    const auto& fp = entry["fixed_points"];
-    fmt::print("{}: {} fixed points ({} stable), {} slow points, {:.1f} s\n", label,
-               fp.value("fixed_points", 0.0), fp.value("stable_fixed_points", 0.0),
-               fp.value("slow_points", 0.0), fp.value("seconds", 0.0));
-  }
+  return summary;
 }
 
 }  // namespace
 
-void analyze_run_directory(const fs::path& run_dir, const std::vector<std::string>& only,
-                           PluginRegistry& registry, int threads, bool quiet) {
+AnalyzeOutcome analyze_run_directory(const fs::path& run_dir, const std::vector<std::string>& only,
+                                     PluginRegistry& registry, int threads, Reporter& reporter) {
   std::error_code ec;
   if (!fs::exists(run_dir / "experiment.toml", ec))
     throw RunError(fmt::format("{}: not a run directory (no experiment.toml)", run_dir.string()));
@@ -148,13 +140,13 @@ void analyze_run_directory(const fs::path& run_dir, const std::vector<std::strin
     write_file_atomically(file, bytes);
   };
   try {
-    run_analyses(e, setup, networks, names, write, threads, quiet);
+    run_analyses(e, setup, networks, names, write, threads, reporter);
     swap_in(staged, target);
   } catch (...) {
     fs::remove_all(staged, ec);
     throw;
   }
-  print_summary(target);
+  return {target, read_summary(target)};
 }
 
 }  // namespace neohebb::core

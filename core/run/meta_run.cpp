@@ -1,7 +1,4 @@
-// `neohebb run` for meta-learning experiments: meta-steps with a checkpoint after each, written
-// atomically into the run's partial directory, so an interrupted run resumes where it stopped
-// and ends with the same numbers as an uninterrupted one.
-#include <chrono>
+#include "core/run/meta_run.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,12 +6,11 @@
 #include "core/config/resolved_experiment.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/run_directory.hpp"
+#include "core/io/run_info.hpp"
 #include "core/meta/held_out.hpp"
 #include "core/meta/meta_learner.hpp"
-#include "core/run/plain_run.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
-#include "core/support/version.hpp"
 
 namespace neohebb::core {
 namespace fs = std::filesystem;
@@ -33,129 +29,131 @@ std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta
   return out;
 }
 
-void print_held_out(const nlohmann::json& h) {
-  auto value = [](const nlohmann::json& v) {
-    return v.is_null() ? std::string("-") : fmt::format("{:.4f}", v.get<double>());
-  };
-  const auto& i = h["initial"];
-  const auto& l = h["learned"];
-  fmt::print(
-      "held-out lifetimes ({}, seeds of a plain run): mean reward {} initial, {} learned; "
-      "fraction correct, last tenth: {} initial, {} learned\n",
-      i["lifetimes"].get<int>(), value(i["mean_reward"]), value(l["mean_reward"]),
-      value(i["correct_late"]), value(l["correct_late"]));
-  if (i["diverged"].get<int>() + l["diverged"].get<int>() > 0)
-    fmt::print("held-out lifetimes that diverged: {} initial, {} learned (held_out.csv)\n",
-               i["diverged"].get<int>(), l["diverged"].get<int>());
-}
-
 void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner) {
   run.write("meta_metrics.csv", meta_metrics_csv(s));
   run.write("theta.csv", theta_csv(s, learner.direction_names()));
   run.write("checkpoint.json", checkpoint_json(s));  // last: the other files match it or precede it
 }
 
+// The state to continue from: the start of a new run (checkpointed at once, so that it is
+// resumable from the very start) or the checkpoint of an interrupted one.
+MetaState first_state(const Experiment& e, const MetaLearner& learner, const RunDirectory& run,
+                      bool resumed) {
+  if (!resumed) {
+    run.write("experiment.toml", resolved_toml(e));
+    const MetaState s = learner.initial_state();
+    run.write("checkpoint.json", checkpoint_json(s));
+    return s;
+  }
+  if (run.has("checkpoint.json")) return parse_checkpoint(run.read("checkpoint.json"));
+  return learner.initial_state();  // killed between experiment.toml and the first checkpoint
+}
+
+// One meta-step, checkpointed; what happened in it is told to the reporter.
+void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
+               const RunOptions& options, Progress& progress) {
+  try {
+    if (!learner.step(state, options.threads, &progress))
+      progress.reporter().note(fmt::format(
+          "meta-step {}: a lifetime diverged; backtracked to half the last step, learning rate "
+          "now x{}",
+          state.step + 1, state.step_scale));
+  } catch (const std::exception& err) {
+    // Keep what was done: the checkpoint of the last completed meta-step stays resumable.
+    run.keep();
+    throw RunError(fmt::format(
+        "{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
+        "continue with: neohebb run --resume {} [--set ...]",
+        err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
+  }
+  progress.report();
+  for (const auto& k : state.history.back().skipped)
+    progress.reporter().note(fmt::format("meta-step {}: lifetime {} diverged and is left out: {}",
+                                         state.step, k.lifetime, k.error));
+  write_progress_files(run, state, learner);
+}
+
+MetaRunSummary summary_of(const MetaState& state, const Setup<sdk::Real>& setup,
+                          const MetaSection& meta) {
+  MetaRunSummary out;
+  out.steps_done = state.step;
+  out.steps = meta.steps;
+  out.batch = meta.batch;
+  out.trials = setup.trials;
+  out.estimator = meta.estimator;
+  if (!state.history.empty()) {
+    out.objective_first = state.history.front().objective;
+    out.objective_last = state.history.back().objective;
+    out.correct_late_first = state.history.front().correct_late;
+    out.correct_late_last = state.history.back().correct_late;
+  }
+  return out;
+}
+
+// After the last meta-step: the held-out comparison, the final files, the commit. Returns false
+// when interrupted during the comparison (the run stays resumable).
+bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearner& learner,
+            const MetaState& state, RunDirectory& run, const RunOptions& options,
+            const RunClock& clock, bool resumed, MetaRunSummary& summary) {
+  nlohmann::json held_out;  // null unless [meta] evaluate > 0
+  if (e.meta.evaluate > 0) {
+    const HeldOutComparison c =
+        compare_held_out(setup, learner.initial_state().theta, state.theta, e.meta.evaluate,
+                         options.threads, [] { return !interrupted(); });
+    if (interrupted()) return false;
+    run.write("held_out.csv", held_out_csv(c));
+    held_out = held_out_summary(c);
+    summary.held_out_initial = held_out_means(c.initial);
+    summary.held_out_learned = held_out_means(c.learned);
+  }
+  run.write("theta.npy", npy_bytes(state.theta));
+  run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
+  run.write("run.json", run_json(e, clock, options.command_line,
+                                 {{"meta_steps", e.meta.steps},
+                                  {"meta_batch", e.meta.batch},
+                                  {"trials", setup.trials},
+                                  {"estimator", sdk::choice_name(e.meta.estimator)},
+                                  {"resumed", resumed},
+                                  {"held_out", held_out}})
+                                .dump(2) +
+                            "\n");
+  run.commit();
+  return true;
+}
+
 }  // namespace
 
-fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const fs::path& resume) {
+RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& reporter,
+                    const fs::path& resume) {
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
-  const MetaSection& meta = e.meta;
-  validate_meta(e, setup, meta);
-  const MetaLearner learner(setup, meta);
-
-  const fs::path dir = options.out.empty()
-                           ? fs::path("runs") / (e.name() + "-" + timestamp("%Y%m%d-%H%M%S"))
-                           : options.out;
+  validate_meta(e, setup, e.meta);
+  const MetaLearner learner(setup, e.meta);
+  const bool resumed = !resume.empty();
   RunDirectory run =
-      resume.empty() ? RunDirectory(dir, options.overwrite) : RunDirectory::reopen(resume);
-  MetaState state;
-  if (resume.empty()) {
-    run.write("experiment.toml", resolved_toml(e));
-    state = learner.initial_state();
-    run.write("checkpoint.json", checkpoint_json(state));  // resumable from the very start
-  } else if (run.has("checkpoint.json")) {
-    state = parse_checkpoint(run.read("checkpoint.json"));
-  } else {
-    state = learner.initial_state();  // killed between experiment.toml and the first checkpoint
-  }
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::string started = timestamp("%Y-%m-%dT%H:%M:%S%z");
-  Progress progress(e.name(), std::int64_t(meta.steps - state.step) * meta.batch * setup.trials,
-                    options.quiet);
-  while (state.step < meta.steps) {
-    try {
-      if (!learner.step(state, options.threads, &progress) && !options.quiet)
-        fmt::print(stderr,
-                   "\nmeta-step {}: a lifetime diverged; backtracked to half the last step, "
-                   "learning rate now x{}\n",
-                   state.step + 1, state.step_scale);
-    } catch (const std::exception& err) {
-      // Keep what was done: the checkpoint of the last completed meta-step stays resumable.
+      resumed ? RunDirectory::reopen(resume)
+              : RunDirectory(options.out.empty() ? default_run_directory(e.name()) : options.out,
+                             options.overwrite);
+  MetaState state = first_state(e, learner, run, resumed);
+  const RunClock clock;
+  RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
+  Progress progress(reporter, e.name(),
+                    std::int64_t(e.meta.steps - state.step) * e.meta.batch * setup.trials);
+  while (state.step < e.meta.steps) {
+    meta_step(state, learner, run, options, progress);
+    const bool stop = interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
+    if (stop && state.step < e.meta.steps) {
       run.keep();
-      throw RunError(fmt::format(
-          "{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
-          "continue with: neohebb run --resume {} [--set ...]",
-          err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
-    }
-    progress.draw();
-    if (!options.quiet)
-      for (const auto& k : state.history.back().skipped)
-        fmt::print(stderr, "\nmeta-step {}: lifetime {} diverged and is left out: {}\n", state.step,
-                   k.lifetime, k.error);
-    write_progress_files(run, state, learner);
-    const bool stop_requested =
-        interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
-    if (stop_requested && state.step < meta.steps) {
-      run.keep();
-      fmt::print("stopped after meta-step {}; continue with: neohebb run --resume {}\n", state.step,
-                 run.partial_path().string());
-      return run.partial_path();
+      out.meta = summary_of(state, setup, e.meta);
+      return out;
     }
   }
   progress.finish();
 
   // Every meta-step is done and checkpointed: nothing that fails from here on may delete them.
   run.keep();
-  nlohmann::json held_out;  // null unless [meta] evaluate > 0
+  out.meta = summary_of(state, setup, e.meta);
   try {
-    if (meta.evaluate > 0) {
-      const HeldOutComparison c =
-          compare_held_out(setup, learner.initial_state().theta, state.theta, meta.evaluate,
-                           options.threads, [] { return !interrupted(); });
-      if (interrupted()) {
-        fmt::print(
-            "stopped during the held-out evaluation, after all {} meta-steps; finish with: "
-            "neohebb run --resume {}\n",
-            state.step, run.partial_path().string());
-        return run.partial_path();
-      }
-      run.write("held_out.csv", held_out_csv(c));
-      held_out = held_out_summary(c);
-    }
-    run.write("theta.npy", npy_bytes(state.theta));
-    run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
-    const nlohmann::json info = {
-        {"neohebb_version", kVersion},
-        {"sdk_abi_version", sdk::kAbiVersion},
-        {"experiment", fs::absolute(e.file).string()},
-        {"name", e.name()},
-        {"seed", setup.seed},
-        {"meta_steps", meta.steps},
-        {"meta_batch", meta.batch},
-        {"trials", setup.trials},
-        {"estimator", sdk::choice_name(meta.estimator)},
-        {"resumed", !resume.empty()},
-        {"held_out", held_out},
-        {"plugins", plugins_json(e)},
-        {"command", options.command_line},
-        {"host", host_name()},
-        {"started", started},
-        {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
-        {"wall_seconds",
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
-    };
-    run.write("run.json", info.dump(2) + "\n");
-    run.commit();
+    out.complete = finish(e, setup, learner, state, run, options, clock, resumed, *out.meta);
   } catch (const std::exception& err) {
     run.keep();  // a failed commit() must not drop the partial directory either
     throw RunError(fmt::format(
@@ -163,20 +161,9 @@ fs::path run_meta_learning(const Experiment& e, const RunOptions& options, const
         "neohebb run --resume {}",
         err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
   }
-
-  const auto& first = state.history.front();
-  const auto& last = state.history.back();
-  fmt::print("run directory: {}\n", run.final_path().string());
-  fmt::print("meta-steps: {} of {} lifetimes x {} trials ({})\n", state.step, meta.batch,
-             setup.trials, meta.estimator == Estimator::Reinforce ? "REINFORCE" : "pathwise");
-  fmt::print("objective: {:.4f} at meta-step 1, {:.4f} at meta-step {}\n", first.objective,
-             last.objective, last.step);
-  fmt::print(
-      "fraction correct, last tenth of trials: {:.3f} at meta-step 1, {:.3f} at meta-step {}\n",
-      first.correct_late, last.correct_late, last.step);
-  if (!held_out.is_null()) print_held_out(held_out);
-  fmt::print("learned coefficients: {}\n", (run.final_path() / "learned_trace.toml").string());
-  return run.final_path();
+  out.stopped_in_evaluation = !out.complete;
+  if (out.complete) out.directory = run.final_path();
+  return out;
 }
 
 }  // namespace neohebb::core

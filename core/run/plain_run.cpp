@@ -1,39 +1,26 @@
 #include "core/run/plain_run.hpp"
-#include "core/config/resolved_experiment.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <ctime>
+#include <cmath>
 #include <exception>
-#include <mutex>
 #include <new>
 
 #include <fmt/format.h>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "core/analysis/analyses.hpp"
+#include "core/config/resolved_experiment.hpp"
 #include "core/engine/seeding.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/run_directory.hpp"
+#include "core/io/run_info.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
 #include "core/support/parallel.hpp"
-#include "core/support/progress.hpp"
-#include "core/support/version.hpp"
 
 namespace neohebb::core {
 namespace fs = std::filesystem;
-
-std::string timestamp(const char* format) {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
 
 namespace {
 
@@ -100,48 +87,60 @@ nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
   return {{"lifetimes", lifetimes}, {"diverged_lifetimes", diverged_lifetimes(results)}};
 }
 
-void print_summary(const fs::path& dir, const std::vector<LifetimeResult>& results) {
-  double r0 = 0, r1 = 0, c1 = 0;
+PlainRunSummary plain_summary(const std::vector<LifetimeResult>& results) {
+  PlainRunSummary out;
+  out.lifetimes = static_cast<int>(results.size());
+  std::vector<double> correct;
   const auto s = summary_json(results);
   for (const auto& l : s["lifetimes"]) {
     if (l["diverged"].get<bool>()) continue;
-    r0 += l["reward_first_tenth"].get<double>();
-    r1 += l["reward_last_tenth"].get<double>();
-    c1 += l["correct_last_tenth"].get<double>();
+    out.reward_first_tenth += l["reward_first_tenth"].get<double>();
+    out.reward_last_tenth += l["reward_last_tenth"].get<double>();
+    correct.push_back(l["correct_last_tenth"].get<double>());
   }
-  const std::size_t skipped = s["diverged_lifetimes"].size();
-  std::size_t trials_each = 0;  // of the lifetimes that did not diverge
-  for (const auto& r : results) trials_each = std::max(trials_each, r.trials.size());
-  const double n = static_cast<double>(results.size() - skipped);
-  fmt::print("run directory: {}\n", dir.string());
-  fmt::print("lifetimes: {}{}, trials each: {}\n", results.size(),
-             skipped ? fmt::format(" ({} diverged, left out of the means)", skipped) : "",
-             trials_each);
-  fmt::print("mean reward, first tenth of trials: {:.4f}; last tenth: {:.4f}\n", r0 / n, r1 / n);
-  fmt::print("fraction correct, last tenth of trials: {:.3f}\n", c1 / n);
+  out.diverged = static_cast<int>(s["diverged_lifetimes"].size());
+  for (const auto& r : results)
+    out.trials_each = std::max(out.trials_each, static_cast<std::int64_t>(r.trials.size()));
+  const double n = static_cast<double>(correct.size());
+  out.reward_first_tenth /= n;
+  out.reward_last_tenth /= n;
+  for (double c : correct) out.correct_last_tenth += c / n;
+  double ss = 0;
+  for (double c : correct) ss += (c - out.correct_last_tenth) * (c - out.correct_last_tenth);
+  out.correct_last_tenth_sd = correct.size() > 1 ? std::sqrt(ss / (n - 1)) : 0.0;
+  return out;
 }
 
-// Skipped lifetimes are said on stderr; when none is left there is no result to keep.
-void report_divergences(const std::vector<LifetimeResult>& results, bool quiet) {
+// Skipped lifetimes are told; when none is left there is no result to keep.
+void report_divergences(const std::vector<LifetimeResult>& results, Reporter& reporter) {
   const auto skipped = diverged_lifetimes(results);
   if (!skipped.empty() && skipped.size() == results.size())
     throw RunError(fmt::format("every lifetime diverged (lifetime 0: {}); nothing to keep",
                                results[0].divergence));
-  if (quiet) return;
   for (std::size_t k : skipped)
-    fmt::print(stderr, "lifetime {} diverged and is left out (on_divergence = \"skip\"): {}\n", k,
-               results[k].divergence);
+    reporter.note(fmt::format("lifetime {} diverged and is left out (on_divergence = \"skip\"): {}",
+                              k, results[k].divergence));
+}
+
+void write_networks(const RunDirectory& run, const std::vector<LifetimeResult>& results) {
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const std::string sub = fmt::format("networks/lifetime_{:03}/", k);
+    if (!results[k].diverged()) run.write(sub + "W.npy", npy_bytes(results[k].final_W));
+    run.write(sub + "W_initial.npy", npy_bytes(results[k].initial.W));
+    run.write(sub + "W_in.npy", npy_bytes(results[k].initial.W_in));
+    run.write(sub + "W_out.npy", npy_bytes(results[k].initial.W_out));
+  }
 }
 
 }  // namespace
 
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
-                                          int threads, bool quiet) {
+                                          int threads, Reporter& reporter) {
   const int n = setup.lifetimes;
   const bool skip_divergence = e.experiment.on_divergence == PlainDivergence::Skip;
   std::vector<LifetimeResult> results(static_cast<std::size_t>(n));
   std::atomic<bool> stop{false};  // also ends the lifetimes already running, trial by trial
-  Progress progress(e.name(), std::int64_t(n) * setup.trials, quiet);
+  Progress progress(reporter, e.name(), std::int64_t(n) * setup.trials);
   const auto errors = parallel_for(
       n, threads,
       [&](int k) {
@@ -154,7 +153,7 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
       },
       [&] {
         if (interrupted()) stop = true;
-        progress.draw();
+        progress.report();
         return !stop.load();
       });
   if (interrupted())
@@ -170,7 +169,7 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
     }
   }
   progress.finish();
-  report_divergences(results, quiet);
+  report_divergences(results, reporter);
   return results;
 }
 
@@ -185,77 +184,35 @@ std::string learning_curve_csv(const std::vector<LifetimeResult>& results) {
   return out;
 }
 
-nlohmann::json plugins_json(const Experiment& e) {
-  nlohmann::json plugins = nlohmann::json::array();
-  for (const auto& ps : plugin_sections()) {
-    const PluginChoice& c = e.plugin(ps.name);
-    plugins.push_back({{"section", ps.name},
-                       {"type", c.type},
-                       {"plugin", c.component->plugin},
-                       {"version", c.component->plugin_version},
-                       {"file", c.component->file.string()}});
-  }
-  return plugins;
-}
-
-std::string host_name() {
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  return host;
-}
-
-fs::path run_experiment(const Experiment& e, const RunOptions& options) {
-  if (e.meta.steps > 0) return run_meta_learning(e, options);
+RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter) {
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
-  const fs::path dir = options.out.empty()
-                           ? fs::path("runs") / (e.name() + "-" + timestamp("%Y%m%d-%H%M%S"))
-                           : options.out;
-  RunDirectory run(dir, options.overwrite);
+  RunDirectory run(options.out.empty() ? default_run_directory(e.name()) : options.out,
+                   options.overwrite);
   run.write("experiment.toml", resolved_toml(e));
-  const std::string started = timestamp("%Y-%m-%dT%H:%M:%S%z");
-  const auto t0 = std::chrono::steady_clock::now();
+  const RunClock clock;
 
-  const auto results = run_lifetimes(e, setup, options.threads, options.quiet);
+  const auto results = run_lifetimes(e, setup, options.threads, reporter);
 
-  const nlohmann::json info = {
-      {"neohebb_version", kVersion},
-      {"sdk_abi_version", sdk::kAbiVersion},
-      {"experiment", fs::absolute(e.file).string()},
-      {"name", e.name()},
-      {"seed", setup.seed},
-      {"lifetimes", setup.lifetimes},
-      {"trials", setup.trials},
-      {"on_divergence", sdk::choice_name(e.experiment.on_divergence)},
-      {"diverged_lifetimes", diverged_lifetimes(results)},
-      {"plugins", plugins_json(e)},
-      {"command", options.command_line},
-      {"host", host_name()},
-      {"started", started},
-      {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
-      {"wall_seconds",
-       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
-  };
-  run.write("run.json", info.dump(2) + "\n");
+  run.write("run.json", run_json(e, clock, options.command_line,
+                                 {{"lifetimes", setup.lifetimes},
+                                  {"trials", setup.trials},
+                                  {"on_divergence", sdk::choice_name(e.experiment.on_divergence)},
+                                  {"diverged_lifetimes", diverged_lifetimes(results)}})
+                                .dump(2) +
+                            "\n");
   run.write("learning_curve.csv", learning_curve_csv(results));
   run.write("summary.json", summary_json(results).dump(2) + "\n");
-  for (std::size_t k = 0; k < results.size(); ++k) {
-    const std::string sub = fmt::format("networks/lifetime_{:03}/", k);
-    if (!results[k].diverged()) run.write(sub + "W.npy", npy_bytes(results[k].final_W));
-    run.write(sub + "W_initial.npy", npy_bytes(results[k].initial.W));
-    run.write(sub + "W_in.npy", npy_bytes(results[k].initial.W_in));
-    run.write(sub + "W_out.npy", npy_bytes(results[k].initial.W_out));
-  }
+  write_networks(run, results);
   if (!e.analysis.run.empty()) {  // [analysis] run = [...]: part of the run, committed with it
     std::vector<NetworkWeights> finals;
     for (const auto& r : results) finals.push_back({r.final_W, r.initial.W_in, r.initial.W_out});
     run_analyses(
         e, setup, analysed_networks(finals), e.analysis.run,
         [&](const std::string& file, const std::string& bytes) { run.write(file, bytes); },
-        options.threads, options.quiet);
+        options.threads, reporter);
   }
   run.commit();
-  print_summary(run.final_path(), results);
-  return run.final_path();
+  return {run.final_path(), true, false, plain_summary(results), std::nullopt};
 }
 
 }  // namespace neohebb::core

@@ -1,26 +1,17 @@
 #pragma once
-// `neohebb run`: the lifetimes of an experiment on a pool of threads (each lifetime is
+// A run without meta-learning: the lifetimes of an experiment on a pool of threads (each is
 // independent and seeded from the experiment seed, so the thread count never changes a number),
 // and everything they leave in the run directory.
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/config/experiment.hpp"
 #include "core/engine/lifetime.hpp"
+#include "core/run/run_options.hpp"
+#include "core/run/run_outcome.hpp"
+#include "core/support/progress.hpp"
 
 namespace neohebb::core {
-
-struct RunOptions {
-  std::filesystem::path out;  // run directory; empty: runs/<name>-<date>-<time>
-  bool overwrite = false;
-  int threads = 0;  // 0: one per core, at most one per lifetime
-  bool quiet = false;
-  std::string command_line;
-  int stop_after = 0;  // meta-learning: stop (resumable) after this many meta-steps; 0 = never
-};
 
 struct LifetimeResult {
   std::vector<TrialRecord> trials;
@@ -35,22 +26,10 @@ struct LifetimeResult {
 
 // Runs every lifetime of the experiment (no files written).
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
-                                          int threads, bool quiet);
+                                          int threads, Reporter& reporter);
 
-// Runs and writes the run directory; returns its path. Prints a short summary to stdout.
-// Meta-learning experiments ([meta] steps > 0) go to run_meta_learning.
-std::filesystem::path run_experiment(const Experiment& e, const RunOptions& options);
-
-// Meta-learning, new or resumed (`resume`: the interrupted run's directory, else empty).
-std::filesystem::path run_meta_learning(const Experiment& e, const RunOptions& options,
-                                        const std::filesystem::path& resume = {});
-
-// run.json's description of the plugins the experiment uses.
-nlohmann::json plugins_json(const Experiment& e);
-std::string host_name();
-
-// Local time formatted with strftime, for default directory names.
-std::string timestamp(const char* format);
+// Runs the lifetimes and writes the run directory.
+RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter);
 
 // The learning curve as CSV (lifetime,trial,condition,reward,correct,baseline,plastic), without
 // the lifetimes that diverged.

@@ -1,0 +1,70 @@
+#include "core/io/run_info.hpp"
+
+#include <ctime>
+
+#include <unistd.h>
+
+#include "core/support/version.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+namespace {
+std::string host_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+}  // namespace
+
+std::string timestamp(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+fs::path default_run_directory(const std::string& name, const std::string& kind) {
+  return fs::path("runs") /
+         (name + (kind.empty() ? "" : "-" + kind) + "-" + timestamp("%Y%m%d-%H%M%S"));
+}
+
+nlohmann::json plugins_json(const Experiment& e) {
+  nlohmann::json plugins = nlohmann::json::array();
+  for (const auto& ps : plugin_sections()) {
+    const PluginChoice& c = e.plugin(ps.name);
+    plugins.push_back({{"section", ps.name},
+                       {"type", c.type},
+                       {"plugin", c.component->plugin},
+                       {"version", c.component->plugin_version},
+                       {"file", c.component->file.string()}});
+  }
+  return plugins;
+}
+
+nlohmann::json run_json(const Experiment& e, const RunClock& clock, const std::string& command,
+                        const nlohmann::json& fields) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : e.files) files.push_back(fs::absolute(f).string());
+  nlohmann::json info = {
+      {"neohebb_version", kVersion},
+      {"sdk_abi_version", sdk::kAbiVersion},
+      {"experiment", fs::absolute(e.file).string()},
+      {"experiment_files", files},
+      {"name", e.name()},
+      {"seed", e.experiment.seed},
+      {"plugins", plugins_json(e)},
+      {"command", command},
+      {"host", host_name()},
+      {"started", clock.started},
+      {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
+      {"wall_seconds",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - clock.start).count()},
+  };
+  info.update(fields);
+  return info;
+}
+
+}  // namespace neohebb::core

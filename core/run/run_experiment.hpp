@@ -1,0 +1,27 @@
+#pragma once
+// `neohebb run`: a run without meta-learning or a meta-learning run, as the experiment says, and
+// the continuation of an interrupted one.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/config/experiment.hpp"
+#include "core/run/run_options.hpp"
+#include "core/run/run_outcome.hpp"
+#include "core/support/progress.hpp"
+
+namespace neohebb::core {
+
+RunOutcome run_experiment(const Experiment& e, const RunOptions& options, Reporter& reporter);
+
+// The experiment of the interrupted run in `dir` (its run or partial path): the resolved
+// experiment.toml in its partial directory, with `overrides` applied.
+Experiment interrupted_experiment(const std::filesystem::path& dir,
+                                  const std::vector<std::string>& overrides,
+                                  PluginRegistry& registry);
+
+// Continues the interrupted meta-learning run in `dir`; `e` is interrupted_experiment(dir, ...).
+RunOutcome resume_experiment(const Experiment& e, const std::filesystem::path& dir,
+                             const RunOptions& options, Reporter& reporter);
+
+}  // namespace neohebb::core
