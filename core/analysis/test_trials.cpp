@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/network_stepper.hpp"
 #include "core/engine/seeding.hpp"
 #include "core/support/errors.hpp"
 
@@ -14,23 +15,15 @@ namespace {
 Eigen::MatrixXd run_trial(const Setup<sdk::Real>& setup, const NetworkWeights& w,
                           const sdk::TrialSpec& spec, sdk::Rng& init_rng) {
   const int n = setup.network.size, T = setup.layout.steps;
-  const auto& net = setup.network;
-  const auto clamp = [&](Eigen::VectorXd& x) {
-    for (std::size_t i = 0; i < net.clamped_units.size(); ++i)
-      x(net.clamped_units[i]) = net.clamped_values[i];
-  };
+  const NetworkStepper<sdk::Real> stepper(*setup.neuron, setup.network);
   Eigen::VectorXd x(n), r(n), current(n), next(n);
-  const double a = net.initial_state;
-  for (int i = 0; i < n; ++i) x(i) = a > 0 ? init_rng.uniform(-a, a) : 0.0;
-  clamp(x);
+  stepper.initial_state(init_rng, x);
   const Eigen::MatrixXd drive = w.W_in * spec.input;
   Eigen::MatrixXd states(n, T);
   for (int t = 0; t < T; ++t) {
     setup.neuron->rate(x, r);
-    current.noalias() = w.W * r;
-    current += drive.col(t);
-    setup.neuron->step(x, current, next);
-    clamp(next);
+    stepper.input_current(w.W, r, drive.col(t), current);
+    stepper.advance(x, current, next);
     x.swap(next);
     if (!x.allFinite())
       throw RunError(fmt::format("a test trial diverged at step {} (non-finite state)", t));

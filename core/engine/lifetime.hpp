@@ -6,13 +6,15 @@
 // e_T = sum_t w_t (B_t theta^T) A_t^T = [.. w_t B_t theta^T ..] [.. A_t ..]^T, never per synapse.
 // Tangents run after the primal trial over its stored trajectory, all directions together:
 // U_p r_t for every p and t is one product, W (r' * X_p) one N x N x P product per step, and
-// E_p = sum_t dP_t,p A_t^T + P_t dA_t,p^T two tall products per chunk of steps.
+// E_p = sum_t dP_t,p A_t^T + P_t dA_t,p^T two tall products per chunk of steps
+// (lifetime_tangents.cpp; the equations are in docs/meta-learning.md).
 #include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include "core/engine/network.hpp"
+#include "core/engine/network_stepper.hpp"
 #include "core/engine/setup.hpp"
 
 namespace neohebb::core {
@@ -35,6 +37,54 @@ struct LifetimeOptions {
   const std::vector<int>* forced_actions = nullptr;
 };
 
+// What the lifetime carries from one trial to the next, and the last trial's outcome.
+template <class S>
+struct PrimalState {
+  std::int64_t trial = 0;
+  sdk::Mat<S> W, W_in, W_out;  // W plastic; the others fixed
+  sdk::Vec<S> xbar;            // the running average (carried over with reset_average = false)
+  std::shared_ptr<sdk::PlasticityRule<S>> rule;  // and its state (baselines)
+  S reward{}, task_reward{}, log_policy{};
+  int action = -1;
+};
+
+// The tangents the lifetime carries, one direction p per learnable coefficient, and the last
+// trial's derivatives.
+template <class S>
+struct TangentState {
+  int P = 0;
+  sdk::Mat<S> U;     // dW/dtheta_p stacked: rows p*N .. p*N+N-1
+  sdk::Mat<S> Xbar;  // d xbar/dtheta_p, N x P
+  Eigen::VectorXd dR_task, dlogpi;
+};
+
+// One perturbation of the exploration: a kick to a unit's input current at a step.
+struct Kick {
+  int step, unit;
+  double value;
+};
+
+// Buffers of one trial, sized once per lifetime so that the hot loops allocate nothing.
+template <class S>
+struct Workspace {
+  sdk::TrialSpec spec;
+  std::vector<Kick> kicks;
+  sdk::Vec<S> x, x_next, r, d, current, kick;
+  sdk::Mat<S> drive;                  // W_in u_t, one column a step
+  sdk::Mat<S> pre_stack, post_stack;  // [A_t] and [w_t B_t theta^T] side by side
+  sdk::Mat<S> post_basis, e, mu, z, dR_dz, dlogpi_dz;
+  sdk::Mat<S> xs, currents, rates, deviations;  // the trajectory, stored for the tangents
+};
+
+// Buffers of the tangent pass over one trial.
+template <class S>
+struct TangentWorkspace {
+  sdk::Mat<S> X, X_next, D, Rr, dI, G, E1, E2, L1_chunk, dA_chunk, Ep, dmu, Z, NL;
+  sdk::Mat<S> post_derivative, pre_derivative;
+  sdk::Vec<S> Fx, FI, rate_slope;
+  int chunk_steps = 0;  // steps per flush of the eligibility tangents
+};
+
 template <class S>
 class Lifetime {
  public:
@@ -43,56 +93,47 @@ class Lifetime {
            LifetimeOptions options = {});
 
   TrialRecord run_trial();
-  std::int64_t trials_done() const { return trial_; }
-  const sdk::Mat<S>& weights() const { return W_; }
+  std::int64_t trials_done() const { return state_.trial; }
+  const sdk::Mat<S>& weights() const { return state_.W; }
   const NetworkWeights& initial() const { return initial_; }
 
   // The last trial's values in the lifetime's scalar type (complex-step derivatives read them).
-  const S& reward_value() const { return reward_; }
-  const S& task_reward_value() const { return task_reward_; }
-  const S& log_policy_value() const { return log_policy_; }
+  const S& reward_value() const { return state_.reward; }
+  const S& task_reward_value() const { return state_.task_reward; }
+  const S& log_policy_value() const { return state_.log_policy; }
   // With tangents: derivatives of the last trial's task reward and log pi(action) per direction.
-  const Eigen::VectorXd& task_reward_tangent() const { return dR_task_; }
-  const Eigen::VectorXd& log_policy_tangent() const { return dlogpi_; }
-  double tangent_norm() const { return U_.norm(); }  // ||dW/dtheta||_F over all directions
+  const Eigen::VectorXd& task_reward_tangent() const { return tangents_.dR_task; }
+  const Eigen::VectorXd& log_policy_tangent() const { return tangents_.dlogpi; }
+  double tangent_norm() const { return tangents_.U.norm(); }  // ||dW/dtheta||_F
 
  private:
   TrialRecord simulate_trial();
-  struct Kick {
-    int step, unit;
-    double value;
-  };
+  void allocate_workspace();
+  void allocate_tangents();
   void draw_kicks(sdk::Rng& rng);
-  void initial_state(sdk::Rng& rng);
-  template <class V>
-  void clamp(V&& x) const;
+  void start_trial(sdk::Rng& init_rng);
   void integrate();
+  void score(TrialRecord& rec);
+  void update_weights(const TrialRecord& rec);
+  // lifetime_tangents.cpp
   void propagate_tangents();
+  void tangent_step(int t, int& chunk_first, int& in_chunk);
+  void eligibility_tangents(int t, int column);
   void flush_eligibility_tangents(int first_step, int steps);
+  void update_tangents(const sdk::TrialOutcome<S>& outcome, const Eigen::VectorXd& dR);
 
   const Setup<S>& setup_;
   std::uint64_t seed_;
   LifetimeOptions options_;
-  std::int64_t trial_ = 0;
-  int N_, T_, K_, P_, first_trace_step_;
+  NetworkStepper<S> stepper_;
+  int N_, T_, K_, first_trace_step_;
   NetworkWeights initial_;
-  sdk::Mat<S> W_, W_in_, W_out_, theta_t_;
-  std::shared_ptr<sdk::PlasticityRule<S>> rule_;
-  sdk::TrialSpec spec_;
-  std::vector<Kick> kicks_;
+  sdk::Mat<S> theta_t_;
   std::vector<double> trace_weight_;  // w_t = c lambda_e^(T-1-t)
-  S reward_{}, task_reward_{}, log_policy_{};
-  int action_ = -1;
-  // Buffers sized once per lifetime: the hot loops allocate nothing.
-  sdk::Vec<S> x_, x_next_, xbar_, r_, d_, current_, kick_;
-  sdk::Mat<S> drive_, pre_stack_, post_stack_, post_basis_, e_, mu_, z_, dR_dz_, dlogpi_dz_;
-  // Tangent state (P directions). U_ stacks dW/dtheta_p as rows p*N .. p*N+N-1.
-  sdk::Mat<S> U_, X_, X_next_, Xbar_, D_, Rr_, dI_, G_, E1_, E2_, L1_chunk_, dA_chunk_, Ep_, dmu_,
-      Z_, NL_, post_derivative_, pre_derivative_;
-  sdk::Mat<S> xs_, currents_, rates_, deviations_;  // the primal trajectory, one column a step
-  sdk::Vec<S> Fx_, FI_, rate_slope_;
-  int chunk_steps_ = 0;
-  Eigen::VectorXd dR_task_, dlogpi_;
+  PrimalState<S> state_;
+  TangentState<S> tangents_;
+  Workspace<S> work_;
+  TangentWorkspace<S> tangent_work_;
 };
 
 }  // namespace neohebb::core
