@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/config/diagnostics.hpp"
+#include "core/config/sweep_grid.hpp"
 #include "core/config/validation.hpp"
 #include "core/support/errors.hpp"
 
@@ -120,19 +121,14 @@ std::vector<BaseFile> take_bases(toml::table& t, const fs::path& file, Diagnosti
   return out;
 }
 
-// Composes `file` with its bases (or `bases_instead`), depth first. `chain_` holds the files
-// being composed, to refuse a cycle, `done_` those composed already; `files_` collects every
-// file read.
+// Composes files with their bases, depth first. `chain_` holds the files being composed, to
+// refuse a cycle, `done_` those composed already; `files_` collects every file read.
 class Composer {
  public:
   explicit Composer(std::vector<fs::path>& files) : files_(files) {}
 
-  toml::table compose(const fs::path& file, const std::vector<BaseFile>* bases_instead = nullptr) {
-    toml::table own = parse_file(file);
-    Diagnostics d(file);
-    std::vector<BaseFile> bases = take_bases(own, file, d);
-    d.throw_if_any();
-    if (bases_instead) bases = *bases_instead;
+  // The bases of `file`, then its own table `own` on top.
+  toml::table compose(const fs::path& file, toml::table own, const std::vector<BaseFile>& bases) {
     chain_.push_back(fs::weakly_canonical(file));
     done_.push_back(chain_.back());
     toml::table out;
@@ -160,12 +156,34 @@ class Composer {
     // A file reached twice (a diamond) counts where it first came: composing it again would
     // undo what the files in between set.
     if (std::find(done_.begin(), done_.end(), canonical) != done_.end()) return {};
-    return compose(base.path);
+    toml::table own = parse_file(base.path);
+    Diagnostics own_d(base.path);
+    const std::vector<BaseFile> bases = take_bases(own, base.path, own_d);
+    own_d.throw_if_any();
+    return compose(base.path, std::move(own), bases);
   }
 
   std::vector<fs::path> chain_, done_;
   std::vector<fs::path>& files_;
 };
+
+// The values of one point of the sweep that `own` describes, each a layer; the [sweep] table
+// leaves `own`.
+std::vector<toml::table> point_layers(toml::table& own, const ExperimentSource& source,
+                                      Diagnostics& d) {
+  std::vector<SweepAxis> axes;
+  if (toml::node* sweep = own.get("sweep")) axes = sweep_axes(*sweep, d);
+  own.erase("sweep");
+  d.throw_if_any();
+  for (const auto& spec : source.grid) axes.push_back(grid_axis(spec));
+  if (axes.size() != source.point.size())
+    throw RunError(fmt::format("{}: a point of {} axes for a grid of {}", source.file.string(),
+                               source.point.size(), axes.size()));
+  std::vector<toml::table> layers;
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    layers.push_back(std::move(axes[a].values.at(source.point[a]).layer));
+  return layers;
+}
 
 }  // namespace
 
@@ -180,10 +198,20 @@ fs::path path_written_at(const toml::node& value, const std::string& text,
   return (origin.parent_path() / p).lexically_normal();
 }
 
+namespace {
+// A plugin section that names another `type` than the one below: the parameters below belong to
+// that other component, so the section replaces the one below instead of merging with it.
+bool changes_type(const toml::table& below, const toml::table& top) {
+  const toml::node* a = below.get("type");
+  const toml::node* b = top.get("type");
+  return a && b && a->value<std::string>() != b->value<std::string>();
+}
+}  // namespace
+
 void merge_into(toml::table& bottom, toml::table&& top) {
   for (auto&& [key, node] : top) {
     toml::table* below = bottom.get_as<toml::table>(key.str());
-    if (below && node.is_table()) {
+    if (below && node.is_table() && !changes_type(*below, *node.as_table())) {
       merge_into(*below, std::move(*node.as_table()));
       continue;
     }
@@ -194,17 +222,16 @@ void merge_into(toml::table& bottom, toml::table&& top) {
 ExperimentDocument read_experiment(const ExperimentSource& source) {
   ExperimentDocument doc;
   doc.file = source.file;
-  // A layer's `base` replaces the file's bases: the last layer that has one decides.
-  std::vector<toml::table> layers = source.layers;
-  std::optional<std::vector<BaseFile>> bases;
-  for (toml::table& layer : layers) {
-    if (!layer.contains("base")) continue;
-    Diagnostics d(source.file);
-    bases = take_bases(layer, source.file, d);
-    d.throw_if_any();
-  }
+  toml::table own = parse_file(source.file);
+  Diagnostics d(source.file);
+  std::vector<BaseFile> bases = take_bases(own, source.file, d);
+  std::vector<toml::table> layers;
+  if (!source.point.empty()) layers = point_layers(own, source, d);
+  for (toml::table& layer : layers)  // a point's `base` replaces the file's bases
+    if (layer.contains("base")) bases = take_bases(layer, source.file, d);
+  d.throw_if_any();
   Composer composer(doc.files);
-  doc.root = composer.compose(source.file, bases ? &*bases : nullptr);
+  doc.root = composer.compose(source.file, std::move(own), bases);
   for (toml::table& layer : layers) merge_into(doc.root, std::move(layer));
   for (const auto& o : source.overrides) apply_override(doc.root, o);
   return doc;

@@ -1,9 +1,9 @@
 #pragma once
 // An experiment file as one TOML document. A file may start from others (`base = "a.toml"` or a
 // list), resolved relative to it: its bases are composed first, in order, then the file itself
-// on top (tables merge key by key, later values win, an array replaces), then the `--set`
-// overrides. Every value keeps the position in the file that wrote it, so that the errors found
-// later point into that file.
+// on top (tables merge key by key, later values win, an array replaces, a plugin section with
+// another `type` replaces), then the `--set` overrides. Every value keeps the position in the file
+// that wrote it, so that the errors found later point into that file.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,10 +14,13 @@ namespace neohebb::core {
 
 struct ExperimentSource {
   std::filesystem::path file;
-  // TOML fragments merged over the composed file, in order, before the overrides (the points of
-  // a sweep). A fragment's `base` replaces the file's own base files.
-  std::vector<toml::table> layers;
   std::vector<std::string> overrides;  // "section.key=value", applied last
+  // Extra axes of the sweep the file describes (`--grid key=v1,v2`, config/sweep_grid.hpp).
+  std::vector<std::string> grid;
+  // One point of that sweep: a value index on each axis of the file's [sweep] table, then on
+  // each of `grid`. Its values are merged over the file, before the overrides; a `base` value
+  // replaces the file's own base files. Empty: the file as it stands, [sweep] table included.
+  std::vector<std::size_t> point;
 };
 
 struct ExperimentDocument {
@@ -30,7 +33,9 @@ struct ExperimentDocument {
 ExperimentDocument read_experiment(const ExperimentSource& source);
 
 // Merges `top` over `bottom`: tables merge key by key; any other value, arrays included,
-// replaces the one below.
+// replaces the one below. A table that names another `type` than the one below (a plugin
+// section swapping its component) replaces it whole: the parameters below belong to the other
+// component.
 void merge_into(toml::table& bottom, toml::table&& top);
 
 // A relative path written in a TOML value, resolved against the folder of the file that wrote it

@@ -8,6 +8,7 @@
 
 #include "core/config/diagnostics.hpp"
 #include "core/config/document.hpp"
+#include "core/config/sweep_grid.hpp"
 #include "core/config/validation.hpp"
 #include "core/loader/plugin_search.hpp"
 #include "core/support/errors.hpp"
@@ -26,7 +27,7 @@ SourcePosition Experiment::position(const std::string& section, const std::strin
 namespace {
 
 std::vector<std::string> section_names() {
-  std::vector<std::string> names = {"plugins", "analysis"};
+  std::vector<std::string> names = {"plugins", "analysis", "sweep"};
   for (const auto& s : core_sections()) names.push_back(s.name);
   for (const auto& s : plugin_sections()) names.push_back(s.name);
   return names;
@@ -73,6 +74,22 @@ void check_sections(const toml::table& root, Diagnostics& d) {
       d.error(key.source(),
               fmt::format("unknown top-level key '{}'; every setting belongs in a section", k));
   }
+}
+
+// The grid of the sweep the file describes ([sweep] and --grid), for `neohebb sweep`; the
+// [sweep] table must be the file's own, since a point replaces the file's base files.
+void read_sweep(toml::table& root, const ExperimentSource& source, Experiment& e, Diagnostics& d) {
+  if (toml::node* sweep = root.get("sweep")) {
+    const auto& written_in = sweep->source().path;
+    if (written_in && *written_in != source.file.string())
+      d.error(sweep->source(), fmt::format("[sweep] belongs in the file given to `neohebb sweep` "
+                                           "({}), not in one of its base files",
+                                           source.file.string()));
+    else
+      e.sweep = sweep_axes(*sweep, d);
+    e.positions["sweep"] = d.where(sweep->source());
+  }
+  for (const auto& spec : source.grid) e.sweep.push_back(grid_axis(spec));
 }
 
 // A [plugins] path entry: where the experiment asks for plugins, and where it said so.
@@ -276,13 +293,14 @@ void validate_analysis_section(const toml::table& root, Experiment& e,
 }  // namespace
 
 Experiment load_experiment(const ExperimentSource& source, PluginRegistry& registry) {
-  const ExperimentDocument doc = read_experiment(source);
-  const toml::table& root = doc.root;
+  ExperimentDocument doc = read_experiment(source);
+  toml::table& root = doc.root;
   Experiment e;
   e.file = source.file;
   e.files = doc.files;
   Diagnostics d(source.file);
   check_sections(root, d);
+  read_sweep(root, source, e, d);
   discover_plugins(plugin_path_entries(root, source.file, d), e, registry, d);
   e.for_each([&](auto& section) { validate_core_section(root, section, e, d); });
   if (e.experiment.name.empty()) e.experiment.name = source.file.stem().string();
@@ -294,7 +312,7 @@ Experiment load_experiment(const ExperimentSource& source, PluginRegistry& regis
 
 Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
                            PluginRegistry& registry) {
-  return load_experiment(ExperimentSource{file, {}, overrides}, registry);
+  return load_experiment(ExperimentSource{file, overrides, {}, {}}, registry);
 }
 
 }  // namespace neohebb::core

@@ -12,6 +12,7 @@
 #include "core/config/diagnostics.hpp"
 #include "core/config/document.hpp"
 #include "core/config/sections.hpp"
+#include "core/config/sweep_grid.hpp"
 #include "core/loader/plugin_registry.hpp"
 
 namespace neohebb::core {
@@ -43,6 +44,7 @@ struct Experiment : CoreSections {
   std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
   AnalysisConfig analysis;
+  std::vector<SweepAxis> sweep;  // [sweep] and --grid: the axes of `neohebb sweep` (else none)
 
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }
   // Where a key was written (or its section, or the file when it was a default).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <exception>
 #include <new>
 
@@ -85,30 +84,6 @@ nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
                          {"diverged", false}});
   }
   return {{"lifetimes", lifetimes}, {"diverged_lifetimes", diverged_lifetimes(results)}};
-}
-
-PlainRunSummary plain_summary(const std::vector<LifetimeResult>& results) {
-  PlainRunSummary out;
-  out.lifetimes = static_cast<int>(results.size());
-  std::vector<double> correct;
-  const auto s = summary_json(results);
-  for (const auto& l : s["lifetimes"]) {
-    if (l["diverged"].get<bool>()) continue;
-    out.reward_first_tenth += l["reward_first_tenth"].get<double>();
-    out.reward_last_tenth += l["reward_last_tenth"].get<double>();
-    correct.push_back(l["correct_last_tenth"].get<double>());
-  }
-  out.diverged = static_cast<int>(s["diverged_lifetimes"].size());
-  for (const auto& r : results)
-    out.trials_each = std::max(out.trials_each, static_cast<std::int64_t>(r.trials.size()));
-  const double n = static_cast<double>(correct.size());
-  out.reward_first_tenth /= n;
-  out.reward_last_tenth /= n;
-  for (double c : correct) out.correct_last_tenth += c / n;
-  double ss = 0;
-  for (double c : correct) ss += (c - out.correct_last_tenth) * (c - out.correct_last_tenth);
-  out.correct_last_tenth_sd = correct.size() > 1 ? std::sqrt(ss / (n - 1)) : 0.0;
-  return out;
 }
 
 // Skipped lifetimes are told; when none is left there is no result to keep.
@@ -212,7 +187,8 @@ RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& r
         options.threads, reporter);
   }
   run.commit();
-  return {run.final_path(), true, false, plain_summary(results), std::nullopt};
+  return {run.final_path(), true, false, plain_summary(summary_json(results), setup.trials),
+          std::nullopt};
 }
 
 }  // namespace neohebb::core

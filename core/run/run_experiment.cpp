@@ -11,6 +11,11 @@ namespace neohebb::core {
 namespace fs = std::filesystem;
 
 RunOutcome run_experiment(const Experiment& e, const RunOptions& options, Reporter& reporter) {
+  if (!e.sweep.empty())
+    throw ConfigError(
+        {fmt::format("{}: this file describes a sweep ([sweep]); run it with "
+                     "`neohebb sweep {}`",
+                     e.position("sweep").str(), e.file.string())});
   return e.meta.steps > 0 ? run_meta(e, options, reporter) : run_plain(e, options, reporter);
 }
 

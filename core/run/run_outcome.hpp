@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "core/config/sections.hpp"
 #include "core/meta/held_out.hpp"
 
@@ -36,5 +38,14 @@ struct RunOutcome {
   std::optional<PlainRunSummary> plain;
   std::optional<MetaRunSummary> meta;
 };
+
+// The figures of a run without meta-learning, from its summary.json (per lifetime) and the
+// trials of each lifetime.
+PlainRunSummary plain_summary(const nlohmann::json& summary, std::int64_t trials);
+
+// The outcome of the complete run in `dir`, read back from its files (run.json, summary.json or
+// checkpoint.json): what run_experiment returned when it wrote them. Throws RunError when a
+// file is missing or unreadable.
+RunOutcome read_run_outcome(const std::filesystem::path& dir);
 
 }  // namespace neohebb::core

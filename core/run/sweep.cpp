@@ -1,0 +1,356 @@
+#include "core/run/sweep.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/config/resolved_experiment.hpp"
+#include "core/engine/setup.hpp"
+#include "core/io/run_directory.hpp"
+#include "core/io/run_info.hpp"
+#include "core/meta/meta_learner.hpp"
+#include "core/run/meta_run.hpp"
+#include "core/run/run_experiment.hpp"
+#include "core/support/errors.hpp"
+#include "core/support/interrupt.hpp"
+#include "core/support/parallel.hpp"
+
+namespace neohebb::core {
+namespace fs = std::filesystem;
+
+int SweepOutcome::count(SweepPoint::Status s) const {
+  return static_cast<int>(
+      std::count_if(points.begin(), points.end(), [&](const auto& p) { return p.status == s; }));
+}
+
+namespace {
+
+using Status = SweepPoint::Status;
+
+struct PlannedPoint {
+  SweepPoint point;
+  Experiment experiment;
+  std::int64_t work = 0;  // trials it runs in all: the unit of the sweep's progress
+};
+
+std::int64_t work_of(const Experiment& e) {
+  if (e.meta.steps > 0)
+    return (std::int64_t(e.meta.steps) * e.meta.batch + 2 * std::int64_t(e.meta.evaluate)) *
+           e.experiment.trials;
+  return std::int64_t(e.experiment.lifetimes) * e.experiment.trials;
+}
+
+// "point_003 (rule.eta = 0.1, base = a.toml)": how messages name a point.
+std::string describe(const SweepPoint& p, const std::vector<SweepAxis>& axes) {
+  std::string values;
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    values += fmt::format("{}{} = {}", a ? ", " : "", axes[a].name, p.values[a]);
+  return fmt::format("{} ({})", p.name, values);
+}
+
+// Every point loaded and checked as `neohebb validate` would, before anything runs.
+std::vector<PlannedPoint> plan(const ExperimentSource& source, const Experiment& e,
+                               PluginRegistry& registry) {
+  std::vector<PlannedPoint> out;
+  std::vector<std::string> errors;
+  const auto points = grid_points(e.sweep);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    SweepPoint p{fmt::format("point_{:03}", i), {}, Status::Pending, "", std::nullopt};
+    for (std::size_t a = 0; a < e.sweep.size(); ++a)
+      p.values.push_back(e.sweep[a].values[points[i][a]].label);
+    ExperimentSource point_source = source;
+    point_source.point = points[i];
+    try {
+      Experiment pe = load_experiment(point_source, registry);
+      const auto setup = make_setup<sdk::Real>(pe);
+      if (pe.meta.steps > 0) validate_meta(pe, setup, pe.meta);
+      const std::int64_t work = work_of(pe);
+      out.push_back({std::move(p), std::move(pe), work});
+    } catch (const ConfigError& err) {
+      for (const auto& m : err.messages())
+        errors.push_back(fmt::format("{}: {}", describe(p, e.sweep), m));
+    }
+  }
+  if (!errors.empty()) throw ConfigError(errors);
+  return out;
+}
+
+nlohmann::json definition(const ExperimentSource& source, const Experiment& e) {
+  nlohmann::json axes = nlohmann::json::array();
+  for (const auto& axis : e.sweep) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const auto& v : axis.values) values.push_back(v.label);
+    axes.push_back({{"name", axis.name}, {"values", values}});
+  }
+  return {{"format", 1},
+          {"experiment", fs::absolute(source.file).lexically_normal().string()},
+          {"overrides", source.overrides},
+          {"grid", source.grid},
+          {"axes", axes}};
+}
+
+// The sweep directory: created with its sweep.json, or found holding this very sweep.
+void open_sweep_directory(const fs::path& dir, const nlohmann::json& def) {
+  std::error_code ec;
+  const fs::path file = dir / "sweep.json";
+  if (fs::exists(dir, ec)) {
+    std::ifstream in(file);
+    const auto found = nlohmann::json::parse(in, nullptr, false);
+    if (!in || found.is_discarded())
+      throw RunError(
+          fmt::format("{}: exists and is not a sweep directory (no sweep.json); choose "
+                      "another --out",
+                      dir.string()));
+    if (found != def)
+      throw RunError(fmt::format(
+          "{}: holds another sweep (its sweep.json names another experiment, overrides or "
+          "grid); choose another --out, or remove it to start again",
+          dir.string()));
+    return;
+  }
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw RunError(
+        fmt::format("{}: cannot create the sweep directory ({})", dir.string(), ec.message()));
+  write_file_atomically(file, def.dump(2) + "\n");
+}
+
+// Whether `resolved_file` (a run's experiment.toml) resolves `e`, its first line (the comment
+// naming the file) aside.
+bool same_experiment(const fs::path& resolved_file, const Experiment& e) {
+  std::ifstream in(resolved_file, std::ios::binary);
+  if (!in) return false;
+  const std::string written(std::istreambuf_iterator<char>(in), {});
+  const std::string now = resolved_toml(e);
+  const auto body = [](const std::string& s) { return s.substr(std::min(s.find('\n'), s.size())); };
+  return body(written) == body(now);
+}
+
+// A point's complete run directory, read back; refused if it ran another experiment.
+void take_complete_point(PlannedPoint& p, const fs::path& run_dir) {
+  if (!same_experiment(run_dir / "experiment.toml", p.experiment))
+    throw RunError(fmt::format(
+        "{}: was run with another experiment than this sweep's point (experiment.toml differs: "
+        "did a file of the experiment change?); remove it to run the point again",
+        run_dir.string()));
+  p.point.outcome = read_run_outcome(run_dir);
+  p.point.status = Status::Done;
+}
+
+// Progress of the whole sweep, in trials: the points done and what the running ones report.
+class SweepProgress {
+ public:
+  SweepProgress(Reporter& reporter, std::string label, const std::vector<PlannedPoint>& points)
+      : reporter_(reporter), label_(std::move(label)) {
+    for (const auto& p : points) {
+      total_ += p.work;
+      if (p.point.status == Status::Done) done_ += p.work;
+    }
+  }
+  void running(std::size_t i, std::int64_t done, std::int64_t work) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_[i] = std::min(done, work);
+    report_locked(false);
+  }
+  void finished(std::size_t i, std::int64_t work) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.erase(i);
+    done_ += work;
+  }
+  void report(bool finished) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    report_locked(finished);
+  }
+  Reporter& reporter() { return reporter_; }
+
+ private:
+  void report_locked(bool finished) {
+    std::int64_t done = done_;
+    for (const auto& [i, d] : running_) done += d;
+    reporter_.progress({label_, done, std::max<std::int64_t>(total_, 1), finished});
+  }
+  Reporter& reporter_;
+  std::string label_;
+  std::mutex mutex_;
+  std::int64_t total_ = 0, done_ = 0;
+  std::map<std::size_t, std::int64_t> running_;
+};
+
+// What one point's run reports: its progress into the sweep's, its events named after it.
+class PointReporter final : public Reporter {
+ public:
+  PointReporter(SweepProgress& sweep, std::size_t index, const PlannedPoint& p)
+      : sweep_(sweep), index_(index), point_(p) {}
+  void progress(const ProgressUpdate& u) override {
+    if (!u.finished) sweep_.running(index_, u.done, point_.work);
+  }
+  void note(const std::string& message) override {
+    sweep_.reporter().note(point_.point.name + ": " + message);
+  }
+
+ private:
+  SweepProgress& sweep_;
+  std::size_t index_;
+  const PlannedPoint& point_;
+};
+
+// Runs a point into `run_dir`: an interrupted meta-learning run of the same experiment resumes
+// from its checkpoint; anything else unfinished is removed and run again.
+RunOutcome run_point(const PlannedPoint& p, const fs::path& run_dir, const RunOptions& options,
+                     Reporter& reporter) {
+  const RunPaths paths = RunPaths::of(run_dir);
+  std::error_code ec;
+  if (fs::exists(paths.partial, ec)) {
+    if (p.experiment.meta.steps > 0 &&
+        same_experiment(paths.partial / "experiment.toml", p.experiment))
+      return run_meta(p.experiment, options, reporter, paths.run);
+    fs::remove_all(paths.partial, ec);
+    if (ec)
+      throw RunError(fmt::format("{}: cannot remove the unfinished run ({})",
+                                 paths.partial.string(), ec.message()));
+  }
+  return run_experiment(p.experiment, options, reporter);
+}
+
+SweepOutcome outcome_of(const fs::path& dir, const Experiment& e,
+                        const std::vector<PlannedPoint>& planned) {
+  SweepOutcome out{dir, {}, {}};
+  for (const auto& axis : e.sweep) out.axes.push_back(axis.name);
+  for (const auto& p : planned) out.points.push_back(p.point);
+  return out;
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const ExperimentSource& source, const Experiment& e,
+                       PluginRegistry& registry, const SweepOptions& options, Reporter& reporter) {
+  if (e.sweep.empty())
+    throw ConfigError(
+        {fmt::format("{}: no grid to sweep: give --grid section.key=v1,v2,... or "
+                     "write a [sweep.grid] table",
+                     source.file.string())});
+  std::vector<PlannedPoint> planned = plan(source, e, registry);
+  const fs::path dir = options.out.empty() ? default_run_directory(e.name(), "sweep") : options.out;
+  open_sweep_directory(dir, definition(source, e));
+  std::vector<std::size_t> pending;
+  std::error_code ec;
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    const fs::path run_dir = dir / planned[i].point.name;
+    if (fs::exists(run_dir, ec))
+      take_complete_point(planned[i], run_dir);
+    else
+      pending.push_back(i);
+  }
+
+  const int budget = options.threads > 0
+                         ? options.threads
+                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int side_by_side = std::max(1, std::min<int>(budget, static_cast<int>(pending.size())));
+  RunOptions point_options;
+  point_options.threads = std::max(1, budget / side_by_side);
+  point_options.command_line = options.command_line;
+  SweepProgress progress(reporter, "sweep " + e.name(), planned);
+  std::mutex table;
+  const auto write_table = [&] {
+    std::lock_guard<std::mutex> lock(table);
+    write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, e, planned)));
+  };
+  write_table();
+  const auto errors = parallel_for(
+      static_cast<int>(pending.size()), side_by_side,
+      [&](int job) {
+        PlannedPoint& p = planned[pending[static_cast<std::size_t>(job)]];
+        PointReporter point_reporter(progress, pending[static_cast<std::size_t>(job)], p);
+        RunOptions o = point_options;
+        o.out = dir / p.point.name;
+        try {
+          RunOutcome r = run_point(p, o.out, o, point_reporter);
+          if (r.complete) p.point.status = Status::Done, p.point.outcome = std::move(r);
+        } catch (const std::exception& err) {
+          if (!interrupted()) p.point.status = Status::Failed, p.point.error = err.what();
+        }
+        if (p.point.status == Status::Failed)
+          reporter.note(fmt::format("{} failed: {}", p.point.name, p.point.error));
+        progress.finished(pending[static_cast<std::size_t>(job)], p.work);
+        write_table();
+      },
+      [&] { return !interrupted(); });
+  rethrow_first(errors);
+  progress.report(true);
+  return outcome_of(dir, e, planned);
+}
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string number(double v) {
+  return fmt::format("{:.17g}", v);
+}
+std::string number(const std::optional<double>& v) {
+  return v ? number(*v) : "";
+}
+
+constexpr const char* kFigures =
+    "lifetimes,diverged,reward_first_tenth,reward_last_tenth,correct_last_tenth,"
+    "correct_last_tenth_sd,meta_steps,objective_first,objective_last,correct_late_first,"
+    "correct_late_last,held_out_initial_reward,held_out_learned_reward,"
+    "held_out_initial_correct,held_out_learned_correct";
+
+std::string figures(const std::optional<RunOutcome>& o) {
+  if (o && o->plain) {
+    const auto& s = *o->plain;
+    return fmt::format("{},{},{},{},{},{},,,,,,,,,", s.lifetimes, s.diverged,
+                       number(s.reward_first_tenth), number(s.reward_last_tenth),
+                       number(s.correct_last_tenth), number(s.correct_last_tenth_sd));
+  }
+  if (o && o->meta) {
+    const auto& s = *o->meta;
+    const HeldOutMeans none;
+    const HeldOutMeans& i = s.held_out_initial ? *s.held_out_initial : none;
+    const HeldOutMeans& l = s.held_out_learned ? *s.held_out_learned : none;
+    return fmt::format(",,,,,,{},{},{},{},{},{},{},{},{}", s.steps_done, number(s.objective_first),
+                       number(s.objective_last), number(s.correct_late_first),
+                       number(s.correct_late_last), number(i.mean_reward), number(l.mean_reward),
+                       number(i.correct_late), number(l.correct_late));
+  }
+  return ",,,,,,,,,,,,,,";
+}
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::Done:
+      return "done";
+    case Status::Failed:
+      return "failed";
+    case Status::Pending:
+      return "pending";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string sweep_csv(const SweepOutcome& s) {
+  std::string out = "point,status";
+  for (const auto& a : s.axes) out += "," + csv_field(a);
+  out += fmt::format(",{},error\n", kFigures);
+  for (const auto& p : s.points) {
+    out += p.name + "," + status_name(p.status);
+    for (const auto& v : p.values) out += "," + csv_field(v);
+    out += "," + figures(p.outcome) + "," + csv_field(p.error) + "\n";
+  }
+  return out;
+}
+
+}  // namespace neohebb::core
