@@ -178,3 +178,15 @@ TEST_F(Composition, TheResolvedExperimentIsExpandedAndLoadsToTheSameResult) {
   const std::string twice = core::resolved_toml(again);
   EXPECT_EQ(twice.substr(twice.find('\n')), resolved.substr(resolved.find('\n')));
 }
+
+// A plugin section that swaps its component starts afresh: the parameters below it belong to the
+// other component (merged, they would be unknown parameters of the new one).
+TEST_F(Composition, APluginSectionWithAnotherTypeReplacesTheOneBelow) {
+  dir.write("base.toml", small_experiment());  // [trace] monomial with degree and coefficients
+  dir.write("exp.toml", "base = \"base.toml\"\n[trace]\ntype = \"hebbian\"\n[rule]\neta = 0.2\n");
+  const auto e = load("exp.toml");
+  EXPECT_EQ(e.plugin("trace").type, "hebbian");
+  EXPECT_FALSE(e.plugin("trace").params.contains("degree"));
+  EXPECT_EQ(e.plugin("rule").params.text("baseline"), "per_condition");  // same type: merged
+  EXPECT_EQ(e.plugin("rule").params.real("eta"), 0.2);
+}
