@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include <neohebb/sdk/task.hpp>
 #include <neohebb/sdk/trial_periods.hpp>
 
 using namespace neohebb;
@@ -55,6 +56,13 @@ TEST(TrialPeriods, RefusesDurationsWithoutAStepCount) {
   EXPECT_THROW(sdk::duration_steps(1e10, 1.0), sdk::Error);  // more steps than an int holds
   EXPECT_THROW(sdk::duration_steps(1.0, 0.0), sdk::Error);
   EXPECT_EQ(sdk::duration_steps(2147483646.0, 1.0), 2147483646);
+}
+
+// sdk::steps, kept for plugins that call it, follows the same rule.
+TEST(TrialPeriods, StepsForwardsToTheRule) {
+  for (double ms : {0.0, 0.2, 1.0, 2.5, 3.0, 12.5, 199.0, 200.0, 1e6})
+    EXPECT_EQ(sdk::steps(ms, 5.0), sdk::duration_steps(ms, 5.0)) << ms;
+  EXPECT_EQ(sdk::steps(1.0, 5.0), 1);
 }
 
 TEST(TrialPeriods, LaysOutTheSequenceBackToBack) {
