@@ -1,9 +1,11 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include <neohebb/sdk/parameters.hpp>
 #include <neohebb/sdk/scalar.hpp>
 #include <neohebb/sdk/task.hpp>
+#include <neohebb/sdk/trial_periods.hpp>
 
 namespace example {
 
@@ -15,48 +17,38 @@ using namespace neohebb;
 template <class S>
 class CueMemory final : public sdk::Task<S> {
  public:
+  // The trial's periods, declared once: their schema entries, reading and layout in steps of dt
+  // come from this (see neohebb/sdk/trial_periods.hpp).
+  static constexpr sdk::TrialPeriods kPeriods{
+      sdk::required_period("cue", 100.0, "duration of the cue"),
+      sdk::period("delay", 200.0, "delay between cue and response"),
+      sdk::required_period("response", 100.0, "response window (the scored steps)"),
+  };
+
   static sdk::ParamSchema schema() {
     using sdk::ParamSpec;
-    return {
-        ParamSpec::real("cue", 100.0, "duration of the cue").with_unit("ms").above(0),
-        ParamSpec::real("delay", 200.0, "delay between cue and response")
-            .with_unit("ms")
-            .at_least(0),
-        ParamSpec::real("response", 100.0, "response window (the scored steps)")
-            .with_unit("ms")
-            .above(0),
+    return kPeriods.schema({
         ParamSpec::real("amplitude", 1.0, "absolute value of the cue input"),
         ParamSpec::real("target", 1.0, "|target| of the output").above(0),
-    };
+    });
   }
 
   explicit CueMemory(const sdk::ParamSet& p)
-      : cue_ms_(p.real("cue")),
-        delay_ms_(p.real("delay")),
-        response_ms_(p.real("response")),
-        amplitude_(p.real("amplitude")),
-        target_(p.real("target")) {}
+      : ms_(kPeriods.read(p)), amplitude_(p.real("amplitude")), target_(p.real("target")) {}
 
-  void setup(const sdk::TaskSetup& s) override {
-    cue_ = static_cast<int>(cue_ms_ / s.dt + 0.5);
-    delay_ = static_cast<int>(delay_ms_ / s.dt + 0.5);
-    response_ = static_cast<int>(response_ms_ / s.dt + 0.5);
-    if (cue_ < 1) throw sdk::ParameterError("cue", "the cue must last at least one step dt");
-    if (response_ < 1)
-      throw sdk::ParameterError("response", "the response window must last at least one step dt");
-  }
+  void setup(const sdk::TaskSetup& s) override { steps_ = ms_.lay_out(s.dt); }
 
-  sdk::TaskLayout layout() const override { return {1, 1, cue_ + delay_ + response_, 2}; }
+  sdk::TaskLayout layout() const override { return {1, 1, steps_.total(), 2}; }
 
   void make_trial(std::int64_t, sdk::Rng& rng, sdk::TrialSpec& out) const override {
     const int T = layout().steps;
     out.condition = static_cast<int>(rng.below(2));
     const double sign = out.condition == 1 ? 1.0 : -1.0;
     out.input.setZero(1, T);
-    out.input.leftCols(cue_).setConstant(sign * amplitude_);
+    out.input.middleCols(steps_[kCue].begin, steps_[kCue].length).setConstant(sign * amplitude_);
     out.target.setConstant(1, T, sign * target_);
-    out.response_begin = T - response_;
-    out.response_end = T;
+    out.response_begin = steps_[kResponse].begin;
+    out.response_end = steps_[kResponse].end;
   }
 
   // Reward: minus the mean absolute error over the response window (abs_cs keeps it
@@ -81,8 +73,11 @@ class CueMemory final : public sdk::Task<S> {
   }
 
  private:
-  double cue_ms_, delay_ms_, response_ms_, amplitude_, target_;
-  int cue_ = 0, delay_ = 0, response_ = 0;
+  static constexpr std::size_t kCue = kPeriods.index("cue"), kResponse = kPeriods.index("response");
+
+  sdk::PeriodDurations<kPeriods.size()> ms_;
+  sdk::PeriodLayout<kPeriods.size()> steps_;
+  double amplitude_, target_;
 };
 
 }  // namespace example

@@ -1,10 +1,11 @@
 #pragma once
-#include <array>
 #include <cmath>
+#include <cstddef>
 #include <string>
 
 #include <neohebb/sdk/binary_choice_task.hpp>
 #include <neohebb/sdk/parameters.hpp>
+#include <neohebb/sdk/trial_periods.hpp>
 
 namespace neohebb::plugins {
 
@@ -18,17 +19,18 @@ class DelayedMatchToSample final : public sdk::BinaryChoiceTask<S> {
   using Base = sdk::BinaryChoiceTask<S>;
 
  public:
+  static constexpr sdk::TrialPeriods kPeriods{
+      sdk::period("fixation", 300.0, "fixation only, before the sample"),
+      sdk::required_period("sample", 500.0, "noisy sample on the stimulus channels"),
+      sdk::period("delay", 1000.0, "delay between sample and test"),
+      sdk::required_period("test", 500.0, "noisy test stimulus"),
+      sdk::required_period("decision", 900.0,
+                           "decision window (fixation off): the only scored steps"),
+  };
+
   static sdk::ParamSchema schema() {
     using sdk::ParamSpec;
-    auto period = [](const char* name, double ms, const char* doc) {
-      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
-    };
-    return {
-        period("fixation", 300.0, "fixation only, before the sample"),
-        period("sample", 500.0, "noisy sample on the stimulus channels"),
-        period("delay", 1000.0, "delay between sample and test"),
-        period("test", 500.0, "noisy test stimulus"),
-        period("decision", 900.0, "decision window (fixation off): the only scored steps"),
+    return kPeriods.schema({
         ParamSpec::real("sigma", std::sqrt(2 * 100 * 0.01),
                         "stimulus noise; per-step sd = sigma / sqrt(dt / ms) (neurogym: sqrt(2))")
             .at_least(0),
@@ -40,32 +42,22 @@ class DelayedMatchToSample final : public sdk::BinaryChoiceTask<S> {
         Base::correct_below_param("decision"),
         Base::policy_gain_param(
             "REINFORCE policy: P(match) = sigmoid(gain * mean z over the decision)"),
-    };
+    });
   }
 
   explicit DelayedMatchToSample(const sdk::ParamSet& p)
       : Base(p.real("correct_below"), p.real("policy_gain")),
+        ms_(kPeriods.read(p)),
         sigma_(p.real("sigma")),
         target_(p.real("target")),
-        random_order_(p.text("order") == "random") {
-    const char* names[] = {"fixation", "sample", "delay", "test", "decision"};
-    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
-  }
+        random_order_(p.text("order") == "random") {}
 
   void setup(const sdk::TaskSetup& s) override {
-    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
-    if (steps_[kDecision] < 1)
-      throw sdk::ParameterError("decision", "the decision window is shorter than one step dt");
-    if (steps_[kSample] < 1 || steps_[kTest] < 1)
-      throw sdk::ParameterError("sample", "sample and test must each last at least one step dt");
+    steps_ = ms_.lay_out(s.dt);
     noise_sd_ = sigma_ / std::sqrt(s.dt);
   }
 
-  sdk::TaskLayout layout() const override {
-    int T = 0;
-    for (int n : steps_) T += n;
-    return {3, 1, T, 4};
-  }
+  sdk::TaskLayout layout() const override { return {3, 1, steps_.total(), 4}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
     const sdk::TaskLayout lay = layout();
@@ -73,15 +65,13 @@ class DelayedMatchToSample final : public sdk::BinaryChoiceTask<S> {
     const int sample = out.condition / 2;
     const bool match = out.condition % 2 == 0;
     const int test = match ? sample : 1 - sample;
-    const int fix_end = lay.steps - steps_[kDecision];
+    const sdk::PeriodSteps& decision = steps_[kDecision];
     out.input.setZero(3, lay.steps);
-    out.input.block(0, 0, 1, fix_end).setConstant(1.0);  // fixation channel
-    const int sample_begin = steps_[kFixation];
-    const int test_begin = sample_begin + steps_[kSample] + steps_[kDelay];
-    stimulus(sample, sample_begin, steps_[kSample], rng, out);
-    stimulus(test, test_begin, steps_[kTest], rng, out);
-    out.response_end = lay.steps;
-    out.response_begin = fix_end;
+    out.input.block(0, 0, 1, decision.begin).setConstant(1.0);  // fixation channel
+    stimulus(sample, steps_[kSample], rng, out);
+    stimulus(test, steps_[kTest], rng, out);
+    out.response_begin = decision.begin;
+    out.response_end = decision.end;
     out.target.setConstant(1, lay.steps, match ? target_ : -target_);
   }
 
@@ -91,18 +81,19 @@ class DelayedMatchToSample final : public sdk::BinaryChoiceTask<S> {
     return Base::action_of_target_sign(t);
   }
 
-  enum { kFixation, kSample, kDelay, kTest, kDecision };
+  static constexpr std::size_t kSample = kPeriods.index("sample"), kTest = kPeriods.index("test"),
+                               kDecision = kPeriods.index("decision");
 
   // Stimulus index 0 (s = 0) is (1, 0) and index 1 (s = 0.5) is (0, 1): (cos(pi s), sin(pi s))
-  // written exactly, plus independent noise on both channels.
-  void stimulus(int index, int begin, int length, sdk::Rng& rng, sdk::TrialSpec& out) const {
-    for (int s = begin; s < begin + length; ++s)
+  // written exactly, plus independent noise on both channels, during the period `when`.
+  void stimulus(int index, const sdk::PeriodSteps& when, sdk::Rng& rng, sdk::TrialSpec& out) const {
+    for (int s = when.begin; s < when.end; ++s)
       for (int k = 0; k < 2; ++k)
         out.input(1 + k, s) = (k == index ? 1.0 : 0.0) + noise_sd_ * rng.normal();
   }
 
-  std::array<double, 5> ms_{};
-  std::array<int, 5> steps_{};
+  sdk::PeriodDurations<kPeriods.size()> ms_;
+  sdk::PeriodLayout<kPeriods.size()> steps_;
   double sigma_, target_;
   bool random_order_;
   double noise_sd_ = 0;

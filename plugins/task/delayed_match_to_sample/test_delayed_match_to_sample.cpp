@@ -5,19 +5,13 @@
 #include <string>
 
 #include <neohebb/sdk/testing/derivative_check.hpp>
+#include <neohebb/sdk/testing/task_testing.hpp>
 
 #include "delayed_match_to_sample.hpp"
 
 using namespace neohebb;
 using Task = plugins::DelayedMatchToSample<double>;
-
-namespace {
-Task make_task(const sdk::ParamSet& overrides = {}, double dt = 1.0) {
-  Task task(sdk::defaults_of(Task::schema(), overrides));
-  task.setup({dt});
-  return task;
-}
-}  // namespace
+using sdk::testing::make_task;
 
 TEST(DelayedMatchToSample, DerivativesMatchComplexStep) {
   const auto report = sdk::testing::check_derivatives<plugins::DelayedMatchToSample>(
@@ -31,7 +25,7 @@ TEST(DelayedMatchToSample, TrialStructure) {
   sdk::ParamSet p;
   p.set("sigma", 0.0);
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::DelayedMatchToSample>(p);
   const auto lay = task.layout();
   EXPECT_EQ(lay.inputs, 3);
   EXPECT_EQ(lay.outputs, 1);
@@ -65,7 +59,8 @@ TEST(DelayedMatchToSample, TrialStructure) {
 TEST(DelayedMatchToSample, NoiseIsSeededAndOnlyDuringStimuli) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p, 10.0);  // 30, 50, 100, 50, 90 steps; sd sqrt(2) / sqrt(10)
+  const auto task = make_task<plugins::DelayedMatchToSample>(
+      p, 10.0);  // 30, 50, 100, 50, 90 steps; sd sqrt(2) / sqrt(10)
   sdk::TrialSpec a, b;
   sdk::Rng r1(3), r2(3);
   task.make_trial(0, r1, a);
@@ -85,7 +80,7 @@ TEST(DelayedMatchToSample, NoiseIsSeededAndOnlyDuringStimuli) {
 }
 
 TEST(DelayedMatchToSample, RandomOrderCoversEveryCondition) {
-  const auto task = make_task();
+  const auto task = make_task<plugins::DelayedMatchToSample>();
   std::set<int> seen;
   for (int trial = 0; trial < 64; ++trial) {
     sdk::Rng rng(trial);
@@ -101,7 +96,7 @@ TEST(DelayedMatchToSample, RandomOrderCoversEveryCondition) {
 TEST(DelayedMatchToSample, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::DelayedMatchToSample>(p);
   sdk::Rng rng(1);
   sdk::TrialSpec t;
   task.make_trial(2, rng, t);                                   // s 0.5 match: target +1
@@ -115,9 +110,29 @@ TEST(DelayedMatchToSample, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   EXPECT_DOUBLE_EQ(task.action_reward(t, 0), 0.0);
 }
 
-TEST(DelayedMatchToSample, RejectsShortDecisionWindow) {
+// At dt = 10 ms a 3 ms sample and a 3 ms test last one step each (lround would drop them).
+TEST(DelayedMatchToSample, NoPeriodVanishesAtACoarseStep) {
   sdk::ParamSet p;
-  p.set("decision", 0.2);
-  Task task(sdk::defaults_of(Task::schema(), p));
-  EXPECT_THROW(task.setup({1.0}), sdk::ParameterError);
+  p.set("order", std::string("cyclic"));
+  p.set("sigma", 0.0);
+  p.set("sample", 3.0);
+  p.set("test", 3.0);
+  const auto task = make_task<plugins::DelayedMatchToSample>(p, 10.0);
+  EXPECT_EQ(task.layout().steps, 30 + 1 + 100 + 1 + 90);
+  sdk::Rng rng(0);
+  sdk::TrialSpec t;
+  task.make_trial(0, rng, t);  // sample 0, match: (1, 0) at the sample and at the test
+  EXPECT_EQ(t.input(1, 30), 1.0);
+  EXPECT_EQ(t.input(1, 131), 1.0);
+  EXPECT_DOUBLE_EQ(t.input.row(1).sum(), 2.0);
+  EXPECT_DOUBLE_EQ(t.input.row(2).sum(), 0.0);
+  EXPECT_DOUBLE_EQ(t.input.row(0).sum(), 132.0);
+  EXPECT_EQ(t.response_begin, 132);
+  EXPECT_EQ(t.response_end, 222);
+}
+
+TEST(DelayedMatchToSample, RejectsAZeroDecisionWindow) {
+  sdk::ParamSet p;
+  p.set("decision", 0.0);  // a required period (the host refuses it first: must be > 0)
+  EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), p)), sdk::ParameterError);
 }

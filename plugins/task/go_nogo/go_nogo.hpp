@@ -1,9 +1,10 @@
 #pragma once
-#include <array>
+#include <cstddef>
 #include <string>
 
 #include <neohebb/sdk/binary_choice_task.hpp>
 #include <neohebb/sdk/parameters.hpp>
+#include <neohebb/sdk/trial_periods.hpp>
 
 namespace neohebb::plugins {
 
@@ -15,16 +16,17 @@ class GoNogo final : public sdk::BinaryChoiceTask<S> {
   using Base = sdk::BinaryChoiceTask<S>;
 
  public:
+  static constexpr sdk::TrialPeriods kPeriods{
+      sdk::period("fixation", 0.0, "fixation only, before the cue"),
+      sdk::required_period("stimulus", 500.0, "go or nogo cue"),
+      sdk::period("delay", 500.0, "delay between the cue and the decision"),
+      sdk::required_period("decision", 500.0,
+                           "decision window (fixation off): the only scored steps"),
+  };
+
   static sdk::ParamSchema schema() {
     using sdk::ParamSpec;
-    auto period = [](const char* name, double ms, const char* doc) {
-      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
-    };
-    return {
-        period("fixation", 0.0, "fixation only, before the cue"),
-        period("stimulus", 500.0, "go or nogo cue"),
-        period("delay", 500.0, "delay between the cue and the decision"),
-        period("decision", 500.0, "decision window (fixation off): the only scored steps"),
+    return kPeriods.schema({
         ParamSpec::real("stimulus_amplitude", 1.0, "value of the active cue channel"),
         ParamSpec::real("target", 1.0, "output target after a go cue").above(0),
         ParamSpec::real("nogo_target", -1.0,
@@ -35,7 +37,7 @@ class GoNogo final : public sdk::BinaryChoiceTask<S> {
         Base::correct_below_param("decision"),
         Base::policy_gain_param(
             "REINFORCE policy: P(go) = sigmoid(gain * (mean z - midpoint of targets))"),
-    };
+    });
   }
 
   // The policy is centred between the two targets, so that with nogo_target = 0 a silent output
@@ -43,40 +45,29 @@ class GoNogo final : public sdk::BinaryChoiceTask<S> {
   explicit GoNogo(const sdk::ParamSet& p)
       : Base(p.real("correct_below"), p.real("policy_gain"),
              0.5 * (p.real("target") + p.real("nogo_target"))),
+        ms_(kPeriods.read(p)),
         amplitude_(p.real("stimulus_amplitude")),
         target_(p.real("target")),
         nogo_target_(p.real("nogo_target")),
         random_order_(p.text("order") == "random") {
-    const char* names[] = {"fixation", "stimulus", "delay", "decision"};
-    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
     if (!(nogo_target_ < target_))
       throw sdk::ParameterError("nogo_target", "nogo_target must be below target");
   }
 
-  void setup(const sdk::TaskSetup& s) override {
-    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
-    if (steps_[kDecision] < 1)
-      throw sdk::ParameterError("decision", "the decision window is shorter than one step dt");
-    if (steps_[kStimulus] < 1)
-      throw sdk::ParameterError("stimulus", "the cue must last at least one step dt");
-  }
+  void setup(const sdk::TaskSetup& s) override { steps_ = ms_.lay_out(s.dt); }
 
-  sdk::TaskLayout layout() const override {
-    int T = 0;
-    for (int n : steps_) T += n;
-    return {3, 1, T, 2};
-  }
+  sdk::TaskLayout layout() const override { return {3, 1, steps_.total(), 2}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
     const sdk::TaskLayout lay = layout();
     out.condition = random_order_ ? static_cast<int>(rng.below(2)) : static_cast<int>(trial % 2);
-    const int fix_end = lay.steps - steps_[kDecision];
+    const sdk::PeriodSteps &cue = steps_[kStimulus], &decision = steps_[kDecision];
     out.input.setZero(3, lay.steps);
-    out.input.block(0, 0, 1, fix_end).setConstant(1.0);  // fixation channel
-    out.input.block(1 + out.condition, steps_[kFixation], 1, steps_[kStimulus])
+    out.input.block(0, 0, 1, decision.begin).setConstant(1.0);  // fixation channel
+    out.input.block(1 + out.condition, cue.begin, 1, cue.length)
         .setConstant(amplitude_);  // channel 1 = nogo, 2 = go
-    out.response_end = lay.steps;
-    out.response_begin = fix_end;
+    out.response_begin = decision.begin;
+    out.response_end = decision.end;
     out.target.setConstant(1, lay.steps, out.condition == kGo ? target_ : nogo_target_);
   }
 
@@ -84,11 +75,12 @@ class GoNogo final : public sdk::BinaryChoiceTask<S> {
   // The rewarded action: "go" (1) on go trials, "nogo" (0) on nogo trials.
   int correct_action(const sdk::TrialSpec& t) const override { return t.condition == kGo ? 1 : 0; }
 
-  enum { kFixation, kStimulus, kDelay, kDecision };
+  static constexpr std::size_t kStimulus = kPeriods.index("stimulus"),
+                               kDecision = kPeriods.index("decision");
   static constexpr int kGo = 1;
 
-  std::array<double, 4> ms_{};
-  std::array<int, 4> steps_{};
+  sdk::PeriodDurations<kPeriods.size()> ms_;
+  sdk::PeriodLayout<kPeriods.size()> steps_;
   double amplitude_, target_, nogo_target_;
   bool random_order_;
 };

@@ -5,19 +5,13 @@
 #include <string>
 
 #include <neohebb/sdk/testing/derivative_check.hpp>
+#include <neohebb/sdk/testing/task_testing.hpp>
 
 #include "go_nogo.hpp"
 
 using namespace neohebb;
 using Task = plugins::GoNogo<double>;
-
-namespace {
-Task make_task(const sdk::ParamSet& overrides = {}, double dt = 1.0) {
-  Task task(sdk::defaults_of(Task::schema(), overrides));
-  task.setup({dt});
-  return task;
-}
-}  // namespace
+using sdk::testing::make_task;
 
 TEST(GoNogo, DerivativesMatchComplexStep) {
   const auto report =
@@ -35,7 +29,7 @@ TEST(GoNogo, DerivativesMatchComplexStep) {
 TEST(GoNogo, TrialStructure) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::GoNogo>(p);
   const auto lay = task.layout();
   EXPECT_EQ(lay.inputs, 3);
   EXPECT_EQ(lay.outputs, 1);
@@ -62,7 +56,7 @@ TEST(GoNogo, TrialStructure) {
   sdk::ParamSet q;
   q.set("order", std::string("cyclic"));
   q.set("fixation", 100.0);
-  const auto shifted = make_task(q);
+  const auto shifted = make_task<plugins::GoNogo>(q);
   sdk::Rng rng(0);
   sdk::TrialSpec t;
   shifted.make_trial(1, rng, t);
@@ -75,7 +69,7 @@ TEST(GoNogo, TrialStructure) {
 }
 
 TEST(GoNogo, RandomOrderCoversBothConditions) {
-  const auto task = make_task();
+  const auto task = make_task<plugins::GoNogo>();
   std::set<int> seen;
   for (int trial = 0; trial < 32; ++trial) {
     sdk::Rng rng(trial);
@@ -91,7 +85,7 @@ TEST(GoNogo, RandomOrderCoversBothConditions) {
 TEST(GoNogo, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::GoNogo>(p);
   sdk::Rng rng(1);
   sdk::TrialSpec t;
   task.make_trial(0, rng, t);                                   // nogo: target -1
@@ -110,7 +104,7 @@ TEST(GoNogo, RestingNogoTarget) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
   p.set("nogo_target", 0.0);
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::GoNogo>(p);
   sdk::Rng rng(1);
   sdk::TrialSpec nogo, go;
   task.make_trial(0, rng, nogo);
@@ -127,11 +121,29 @@ TEST(GoNogo, RestingNogoTarget) {
   EXPECT_DOUBLE_EQ(task.action_reward(go, 0), 0.0);
 }
 
+// At dt = 10 ms a 2 ms cue and a 3 ms decision window last one step each; a 0 ms fixation
+// stays at 0 steps.
+TEST(GoNogo, NoPeriodVanishesAtACoarseStep) {
+  sdk::ParamSet p;
+  p.set("order", std::string("cyclic"));
+  p.set("stimulus", 2.0);
+  p.set("decision", 3.0);
+  const auto task = make_task<plugins::GoNogo>(p, 10.0);
+  EXPECT_EQ(task.layout().steps, 0 + 1 + 50 + 1);
+  sdk::Rng rng(0);
+  sdk::TrialSpec t;
+  task.make_trial(1, rng, t);  // go: channel 2
+  EXPECT_EQ(t.input(2, 0), 1.0);
+  EXPECT_DOUBLE_EQ(t.input.row(2).sum(), 1.0);
+  EXPECT_DOUBLE_EQ(t.input.row(0).sum(), 51.0);  // fixation channel until the decision
+  EXPECT_EQ(t.response_begin, 51);
+  EXPECT_EQ(t.response_end, 52);
+}
+
 TEST(GoNogo, RejectsBadParameters) {
   sdk::ParamSet p;
-  p.set("decision", 0.2);
-  Task task(sdk::defaults_of(Task::schema(), p));
-  EXPECT_THROW(task.setup({1.0}), sdk::ParameterError);
+  p.set("decision", 0.0);  // a required period (the host refuses it first: must be > 0)
+  EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), p)), sdk::ParameterError);
   sdk::ParamSet q;
   q.set("nogo_target", 1.0);
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), q)), sdk::ParameterError);

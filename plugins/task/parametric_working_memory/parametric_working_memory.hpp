@@ -1,12 +1,13 @@
 #pragma once
 #include <algorithm>
-#include <array>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include <neohebb/sdk/binary_choice_task.hpp>
 #include <neohebb/sdk/parameters.hpp>
+#include <neohebb/sdk/trial_periods.hpp>
 
 namespace neohebb::plugins {
 
@@ -21,17 +22,18 @@ class ParametricWorkingMemory final : public sdk::BinaryChoiceTask<S> {
   using Base = sdk::BinaryChoiceTask<S>;
 
  public:
+  static constexpr sdk::TrialPeriods kPeriods{
+      sdk::period("fixation", 500.0, "fixation only, before the first stimulus"),
+      sdk::required_period("stimulus1", 500.0, "first frequency f1"),
+      sdk::period("delay", 1000.0, "delay between the two frequencies"),
+      sdk::required_period("stimulus2", 500.0, "second frequency f2"),
+      sdk::required_period("decision", 100.0,
+                           "decision window (fixation off): the only scored steps"),
+  };
+
   static sdk::ParamSchema schema() {
     using sdk::ParamSpec;
-    auto period = [](const char* name, double ms, const char* doc) {
-      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
-    };
-    return {
-        period("fixation", 500.0, "fixation only, before the first stimulus"),
-        period("stimulus1", 500.0, "first frequency f1"),
-        period("delay", 1000.0, "delay between the two frequencies"),
-        period("stimulus2", 500.0, "second frequency f2"),
-        period("decision", 100.0, "decision window (fixation off): the only scored steps"),
+    return kPeriods.schema({
         ParamSpec::reals(
             "frequency_pairs", {18, 10, 22, 14, 26, 18, 30, 22, 34, 26},
             "flattened (a, b) pairs, a != b, each shown as (a, b) or (b, a); vmin/vmax = range")
@@ -47,17 +49,16 @@ class ParametricWorkingMemory final : public sdk::BinaryChoiceTask<S> {
         Base::correct_below_param("decision"),
         Base::policy_gain_param(
             "REINFORCE policy: P(f1 > f2) = sigmoid(gain * mean z over the decision)"),
-    };
+    });
   }
 
   explicit ParametricWorkingMemory(const sdk::ParamSet& p)
       : Base(p.real("correct_below"), p.real("policy_gain")),
+        ms_(kPeriods.read(p)),
         pairs_(p.reals("frequency_pairs")),
         sigma_(p.real("sigma")),
         target_(p.real("target")),
         random_order_(p.text("order") == "random") {
-    const char* names[] = {"fixation", "stimulus1", "delay", "stimulus2", "decision"};
-    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
     if (pairs_.empty() || pairs_.size() % 2 != 0)
       throw sdk::ParameterError("frequency_pairs",
                                 "frequency_pairs must hold an even, nonzero number of values");
@@ -70,18 +71,12 @@ class ParametricWorkingMemory final : public sdk::BinaryChoiceTask<S> {
   }
 
   void setup(const sdk::TaskSetup& s) override {
-    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
-    if (steps_[kDecision] < 1)
-      throw sdk::ParameterError("decision", "the decision window is shorter than one step dt");
-    if (steps_[kStim1] < 1 || steps_[kStim2] < 1)
-      throw sdk::ParameterError("stimulus1", "each stimulus must last at least one step dt");
+    steps_ = ms_.lay_out(s.dt);
     noise_sd_ = sigma_ / std::sqrt(s.dt);
   }
 
   sdk::TaskLayout layout() const override {
-    int T = 0;
-    for (int n : steps_) T += n;
-    return {2, 1, T, static_cast<int>(pairs_.size())};  // pairs x 2 orders
+    return {2, 1, steps_.total(), static_cast<int>(pairs_.size())};  // pairs x 2 orders
   }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
@@ -97,14 +92,13 @@ class ParametricWorkingMemory final : public sdk::BinaryChoiceTask<S> {
     }
     out.condition = 2 * pair + swapped;
     const double f1 = pairs_[2 * pair + swapped], f2 = pairs_[2 * pair + 1 - swapped];
-    const int fix_end = lay.steps - steps_[kDecision];
+    const sdk::PeriodSteps& decision = steps_[kDecision];
     out.input.setZero(2, lay.steps);
-    out.input.block(0, 0, 1, fix_end).setConstant(1.0);  // fixation channel
-    const int s1 = steps_[kFixation], s2 = s1 + steps_[kStim1] + steps_[kDelay];
-    stimulus(f1, s1, steps_[kStim1], rng, out);
-    stimulus(f2, s2, steps_[kStim2], rng, out);
-    out.response_end = lay.steps;
-    out.response_begin = fix_end;
+    out.input.block(0, 0, 1, decision.begin).setConstant(1.0);  // fixation channel
+    stimulus(f1, steps_[kStim1], rng, out);
+    stimulus(f2, steps_[kStim2], rng, out);
+    out.response_begin = decision.begin;
+    out.response_end = decision.end;
     out.target.setConstant(1, lay.steps, f1 > f2 ? target_ : -target_);
   }
 
@@ -114,17 +108,19 @@ class ParametricWorkingMemory final : public sdk::BinaryChoiceTask<S> {
     return Base::action_of_target_sign(t);
   }
 
-  enum { kFixation, kStim1, kDelay, kStim2, kDecision };
+  static constexpr std::size_t kStim1 = kPeriods.index("stimulus1"),
+                               kStim2 = kPeriods.index("stimulus2"),
+                               kDecision = kPeriods.index("decision");
 
   // Frequency v on the stimulus channel as (1 + v') / 2, v' = (v - vmin) / (vmax - vmin), plus
-  // noise.
-  void stimulus(double v, int begin, int length, sdk::Rng& rng, sdk::TrialSpec& out) const {
+  // noise, during the period `when`.
+  void stimulus(double v, const sdk::PeriodSteps& when, sdk::Rng& rng, sdk::TrialSpec& out) const {
     const double level = (1.0 + (v - vmin_) / (vmax_ - vmin_)) / 2.0;
-    for (int s = begin; s < begin + length; ++s) out.input(1, s) = level + noise_sd_ * rng.normal();
+    for (int s = when.begin; s < when.end; ++s) out.input(1, s) = level + noise_sd_ * rng.normal();
   }
 
-  std::array<double, 5> ms_{};
-  std::array<int, 5> steps_{};
+  sdk::PeriodDurations<kPeriods.size()> ms_;
+  sdk::PeriodLayout<kPeriods.size()> steps_;
   std::vector<double> pairs_;
   double sigma_, target_;
   bool random_order_;

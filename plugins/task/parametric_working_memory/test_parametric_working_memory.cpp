@@ -6,18 +6,15 @@
 #include <vector>
 
 #include <neohebb/sdk/testing/derivative_check.hpp>
+#include <neohebb/sdk/testing/task_testing.hpp>
 
 #include "parametric_working_memory.hpp"
 
 using namespace neohebb;
 using Task = plugins::ParametricWorkingMemory<double>;
+using sdk::testing::make_task;
 
 namespace {
-Task make_task(const sdk::ParamSet& overrides = {}, double dt = 1.0) {
-  Task task(sdk::defaults_of(Task::schema(), overrides));
-  task.setup({dt});
-  return task;
-}
 double level(double v) {
   return (1.0 + (v - 10.0) / 24.0) / 2.0;
 }
@@ -35,7 +32,7 @@ TEST(ParametricWorkingMemory, TrialStructure) {
   sdk::ParamSet p;
   p.set("sigma", 0.0);
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::ParametricWorkingMemory>(p);
   const auto lay = task.layout();
   EXPECT_EQ(lay.inputs, 2);
   EXPECT_EQ(lay.outputs, 1);
@@ -70,7 +67,8 @@ TEST(ParametricWorkingMemory, TrialStructure) {
 TEST(ParametricWorkingMemory, NoiseIsSeededAndScaledBySqrtDt) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p, 10.0);  // 50, 50, 100, 50, 10 steps; sd 1 / sqrt(10)
+  const auto task = make_task<plugins::ParametricWorkingMemory>(
+      p, 10.0);  // 50, 50, 100, 50, 10 steps; sd 1 / sqrt(10)
   EXPECT_EQ(task.layout().steps, 260);
   sdk::TrialSpec a, b;
   sdk::Rng r1(4), r2(4);
@@ -85,7 +83,7 @@ TEST(ParametricWorkingMemory, NoiseIsSeededAndScaledBySqrtDt) {
 }
 
 TEST(ParametricWorkingMemory, RandomOrderCoversEveryCondition) {
-  const auto task = make_task();
+  const auto task = make_task<plugins::ParametricWorkingMemory>();
   std::set<int> seen;
   for (int trial = 0; trial < 200; ++trial) {
     sdk::Rng rng(trial);
@@ -102,7 +100,7 @@ TEST(ParametricWorkingMemory, RandomOrderCoversEveryCondition) {
 TEST(ParametricWorkingMemory, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::ParametricWorkingMemory>(p);
   sdk::Rng rng(1);
   sdk::TrialSpec t;
   task.make_trial(3, rng, t);                                   // (14, 22): target -1
@@ -117,11 +115,31 @@ TEST(ParametricWorkingMemory, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   EXPECT_DOUBLE_EQ(task.action_reward(t, 1), 0.0);
 }
 
+// At dt = 5 ms 2 ms stimuli and a 2 ms decision window last one step each.
+TEST(ParametricWorkingMemory, NoPeriodVanishesAtACoarseStep) {
+  sdk::ParamSet p;
+  p.set("order", std::string("cyclic"));
+  p.set("sigma", 0.0);
+  p.set("stimulus1", 2.0);
+  p.set("stimulus2", 2.0);
+  p.set("decision", 2.0);
+  const auto task = make_task<plugins::ParametricWorkingMemory>(p, 5.0);
+  EXPECT_EQ(task.layout().steps, 100 + 1 + 200 + 1 + 1);
+  sdk::Rng rng(0);
+  sdk::TrialSpec t;
+  task.make_trial(0, rng, t);  // pair (18, 10) in order
+  EXPECT_DOUBLE_EQ(t.input(1, 100), level(18));
+  EXPECT_DOUBLE_EQ(t.input(1, 301), level(10));
+  EXPECT_DOUBLE_EQ(t.input.row(1).sum(), level(18) + level(10));
+  EXPECT_DOUBLE_EQ(t.input.row(0).sum(), 302.0);
+  EXPECT_EQ(t.response_begin, 302);
+  EXPECT_EQ(t.response_end, 303);
+}
+
 TEST(ParametricWorkingMemory, RejectsBadParameters) {
   sdk::ParamSet p;
-  p.set("decision", 0.2);
-  Task task(sdk::defaults_of(Task::schema(), p));
-  EXPECT_THROW(task.setup({1.0}), sdk::ParameterError);
+  p.set("decision", 0.0);  // a required period (the host refuses it first: must be > 0)
+  EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), p)), sdk::ParameterError);
   sdk::ParamSet odd;
   odd.set("frequency_pairs", std::vector<double>{18, 10, 22});
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), odd)), sdk::ParameterError);

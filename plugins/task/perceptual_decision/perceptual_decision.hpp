@@ -1,11 +1,12 @@
 #pragma once
-#include <array>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include <neohebb/sdk/binary_choice_task.hpp>
 #include <neohebb/sdk/parameters.hpp>
+#include <neohebb/sdk/trial_periods.hpp>
 
 namespace neohebb::plugins {
 
@@ -20,16 +21,17 @@ class PerceptualDecision final : public sdk::BinaryChoiceTask<S> {
   using Base = sdk::BinaryChoiceTask<S>;
 
  public:
+  static constexpr sdk::TrialPeriods kPeriods{
+      sdk::period("fixation", 100.0, "fixation only, before the stimulus"),
+      sdk::required_period("stimulus", 2000.0, "noisy motion evidence on the stimulus channels"),
+      sdk::period("delay", 0.0, "delay between the stimulus and the decision"),
+      sdk::required_period("decision", 100.0,
+                           "decision window (fixation off): the only scored steps"),
+  };
+
   static sdk::ParamSchema schema() {
     using sdk::ParamSpec;
-    auto period = [](const char* name, double ms, const char* doc) {
-      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
-    };
-    return {
-        period("fixation", 100.0, "fixation only, before the stimulus"),
-        period("stimulus", 2000.0, "noisy motion evidence on the stimulus channels"),
-        period("delay", 0.0, "delay between the stimulus and the decision"),
-        period("decision", 100.0, "decision window (fixation off): the only scored steps"),
+    return kPeriods.schema({
         ParamSpec::reals("coherences", {0.0, 6.4, 12.8, 25.6, 51.2},
                          "motion coherences (%); one drawn uniformly per trial")
             .at_least(0)
@@ -46,34 +48,27 @@ class PerceptualDecision final : public sdk::BinaryChoiceTask<S> {
         Base::correct_below_param("decision"),
         Base::policy_gain_param(
             "REINFORCE policy: P(direction 0) = sigmoid(gain * mean z over decision)"),
-    };
+    });
   }
 
   explicit PerceptualDecision(const sdk::ParamSet& p)
       : Base(p.real("correct_below"), p.real("policy_gain")),
+        ms_(kPeriods.read(p)),
         coherences_(p.reals("coherences")),
         sigma_(p.real("sigma")),
         target_(p.real("target")),
         random_order_(p.text("order") == "random") {
-    const char* names[] = {"fixation", "stimulus", "delay", "decision"};
-    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
     if (coherences_.empty())
       throw sdk::ParameterError("coherences", "coherences must not be empty");
   }
 
   void setup(const sdk::TaskSetup& s) override {
-    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
-    if (steps_[kDecision] < 1)
-      throw sdk::ParameterError("decision", "the decision window is shorter than one step dt");
-    if (steps_[kStimulus] < 1)
-      throw sdk::ParameterError("stimulus", "the stimulus must last at least one step dt");
+    steps_ = ms_.lay_out(s.dt);
     noise_sd_ = sigma_ / std::sqrt(s.dt);
   }
 
   sdk::TaskLayout layout() const override {
-    int T = 0;
-    for (int n : steps_) T += n;
-    return {3, 1, T, 2 * static_cast<int>(coherences_.size())};
+    return {3, 1, steps_.total(), 2 * static_cast<int>(coherences_.size())};
   }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
@@ -90,16 +85,16 @@ class PerceptualDecision final : public sdk::BinaryChoiceTask<S> {
     }
     out.condition = direction * n_coh + coh_index;
     const double coh = coherences_[coh_index];
-    const int fix_end = steps_[kFixation] + steps_[kStimulus] + steps_[kDelay];
+    const sdk::PeriodSteps &stimulus = steps_[kStimulus], &decision = steps_[kDecision];
     out.input.setZero(3, lay.steps);
-    out.input.block(0, 0, 1, fix_end).setConstant(1.0);  // fixation channel
-    for (int s = steps_[kFixation]; s < steps_[kFixation] + steps_[kStimulus]; ++s)
+    out.input.block(0, 0, 1, decision.begin).setConstant(1.0);  // fixation channel
+    for (int s = stimulus.begin; s < stimulus.end; ++s)
       for (int k = 0; k < 2; ++k) {
         const double mean = 0.5 + (coh / 200.0) * (k == direction ? 1.0 : -1.0);  // cos(0), cos(pi)
         out.input(1 + k, s) = mean + noise_sd_ * rng.normal();
       }
-    out.response_end = lay.steps;
-    out.response_begin = lay.steps - steps_[kDecision];
+    out.response_begin = decision.begin;
+    out.response_end = decision.end;
     out.target.setConstant(1, lay.steps, direction == 0 ? target_ : -target_);
   }
 
@@ -109,10 +104,11 @@ class PerceptualDecision final : public sdk::BinaryChoiceTask<S> {
     return Base::action_of_target_sign(t);
   }
 
-  enum { kFixation, kStimulus, kDelay, kDecision };
+  static constexpr std::size_t kStimulus = kPeriods.index("stimulus"),
+                               kDecision = kPeriods.index("decision");
 
-  std::array<double, 4> ms_{};
-  std::array<int, 4> steps_{};
+  sdk::PeriodDurations<kPeriods.size()> ms_;
+  sdk::PeriodLayout<kPeriods.size()> steps_;
   std::vector<double> coherences_;
   double sigma_, target_;
   bool random_order_;

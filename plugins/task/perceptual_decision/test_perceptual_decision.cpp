@@ -5,19 +5,13 @@
 #include <string>
 
 #include <neohebb/sdk/testing/derivative_check.hpp>
+#include <neohebb/sdk/testing/task_testing.hpp>
 
 #include "perceptual_decision.hpp"
 
 using namespace neohebb;
 using Task = plugins::PerceptualDecision<double>;
-
-namespace {
-Task make_task(const sdk::ParamSet& overrides = {}, double dt = 1.0) {
-  Task task(sdk::defaults_of(Task::schema(), overrides));
-  task.setup({dt});
-  return task;
-}
-}  // namespace
+using sdk::testing::make_task;
 
 TEST(PerceptualDecision, DerivativesMatchComplexStep) {
   const auto report = sdk::testing::check_derivatives<plugins::PerceptualDecision>(
@@ -31,7 +25,7 @@ TEST(PerceptualDecision, TrialStructure) {
   sdk::ParamSet p;
   p.set("sigma", 0.0);
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::PerceptualDecision>(p);
   const auto lay = task.layout();
   EXPECT_EQ(lay.inputs, 3);
   EXPECT_EQ(lay.outputs, 1);
@@ -61,7 +55,8 @@ TEST(PerceptualDecision, TrialStructure) {
 }
 
 TEST(PerceptualDecision, NoiseIsSeededAndScaledBySqrtDt) {
-  const auto task = make_task({}, 4.0);  // 25 + 500 + 0 + 25 steps, sd 1 / sqrt(4)
+  const auto task =
+      make_task<plugins::PerceptualDecision>({}, 4.0);  // 25 + 500 + 0 + 25 steps, sd 1 / sqrt(4)
   EXPECT_EQ(task.layout().steps, 550);
   sdk::TrialSpec a, b;
   sdk::Rng r1(9), r2(9);
@@ -76,7 +71,7 @@ TEST(PerceptualDecision, NoiseIsSeededAndScaledBySqrtDt) {
 }
 
 TEST(PerceptualDecision, RandomOrderCoversEveryCondition) {
-  const auto task = make_task();
+  const auto task = make_task<plugins::PerceptualDecision>();
   std::set<int> seen;
   for (int trial = 0; trial < 200; ++trial) {
     sdk::Rng rng(trial);
@@ -93,7 +88,7 @@ TEST(PerceptualDecision, RandomOrderCoversEveryCondition) {
 TEST(PerceptualDecision, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   sdk::ParamSet p;
   p.set("order", std::string("cyclic"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::PerceptualDecision>(p);
   sdk::Rng rng(1);
   sdk::TrialSpec t;
   task.make_trial(7, rng, t);                                   // direction pi: target -1
@@ -107,11 +102,30 @@ TEST(PerceptualDecision, RewardIsMinusMeanAbsoluteErrorOverDecision) {
   EXPECT_DOUBLE_EQ(task.action_reward(t, 1), 0.0);
 }
 
-TEST(PerceptualDecision, RejectsShortDecisionWindow) {
+// At dt = 10 ms a 1 ms fixation and a 2 ms decision window last one step each; the 0 ms delay
+// stays at 0 steps.
+TEST(PerceptualDecision, NoPeriodVanishesAtACoarseStep) {
   sdk::ParamSet p;
-  p.set("decision", 0.2);
-  Task task(sdk::defaults_of(Task::schema(), p));
-  EXPECT_THROW(task.setup({1.0}), sdk::ParameterError);
+  p.set("fixation", 1.0);
+  p.set("decision", 2.0);
+  const auto task = make_task<plugins::PerceptualDecision>(p, 10.0);
+  EXPECT_EQ(task.layout().steps, 1 + 200 + 0 + 1);
+  sdk::Rng rng(3);
+  sdk::TrialSpec t;
+  task.make_trial(0, rng, t);
+  EXPECT_EQ(t.input(1, 0), 0.0);  // fixation: no stimulus yet
+  EXPECT_NE(t.input(1, 1), 0.0);  // stimulus on steps 1-200
+  EXPECT_NE(t.input(1, 200), 0.0);
+  EXPECT_EQ(t.input(1, 201), 0.0);
+  EXPECT_DOUBLE_EQ(t.input.row(0).sum(), 201.0);
+  EXPECT_EQ(t.response_begin, 201);
+  EXPECT_EQ(t.response_end, 202);
+}
+
+TEST(PerceptualDecision, RejectsAZeroDecisionWindow) {
+  sdk::ParamSet p;
+  p.set("decision", 0.0);  // a required period (the host refuses it first: must be > 0)
+  EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), p)), sdk::ParameterError);
   sdk::ParamSet q;
   q.set("coherences", std::vector<double>{});
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), q)), sdk::ParameterError);

@@ -1,10 +1,11 @@
 #pragma once
-#include <array>
 #include <cmath>
+#include <cstddef>
 #include <string>
 
 #include <neohebb/sdk/binary_choice_task.hpp>
 #include <neohebb/sdk/parameters.hpp>
+#include <neohebb/sdk/trial_periods.hpp>
 
 namespace neohebb::plugins {
 
@@ -18,16 +19,20 @@ class SelectiveIntegration final : public sdk::BinaryChoiceTask<S> {
   using Base = sdk::BinaryChoiceTask<S>;
 
  public:
+  // The evidence follows pre_evidence from step 0; the trial's length and the response window
+  // (its last part) are durations outside that sequence.
+  static constexpr sdk::TrialPeriods kPeriods{
+      sdk::period("pre_evidence", 1.0, "silent period before the evidence (Miconi: step 0)"),
+      sdk::required_period("evidence", 500.0, "noisy evidence on both modality channels"),
+      sdk::required_duration("trial", 700.0,
+                             "whole trial; the response window is its last 'response' ms"),
+      sdk::required_duration("response", 200.0,
+                             "response window ending the trial: the only scored steps"),
+  };
+
   static sdk::ParamSchema schema() {
     using sdk::ParamSpec;
-    auto period = [](const char* name, double ms, const char* doc) {
-      return ParamSpec::real(name, ms, doc).with_unit("ms").at_least(0);
-    };
-    return {
-        period("pre_evidence", 1.0, "silent period before the evidence (Miconi: step 0)"),
-        period("evidence", 500.0, "noisy evidence on both modality channels"),
-        period("trial", 700.0, "whole trial; the response window is its last 'response' ms"),
-        period("response", 200.0, "response window ending the trial: the only scored steps"),
+    return kPeriods.schema({
         ParamSpec::real("input_scale", 0.5,
                         "evidence = input_scale * (noise * N(0,1) + bias sign) (Miconi INPUTMULT)"),
         ParamSpec::real("bias", 0.5,
@@ -46,50 +51,44 @@ class SelectiveIntegration final : public sdk::BinaryChoiceTask<S> {
         Base::correct_below_param("response"),
         Base::policy_gain_param(
             "REINFORCE policy: P(+) = sigmoid(gain * mean z over the response)"),
-    };
+    });
   }
 
   explicit SelectiveIntegration(const sdk::ParamSet& p)
       : Base(p.real("correct_below"), p.real("policy_gain")),
+        ms_(kPeriods.read(p)),
         scale_(p.real("input_scale")),
         bias_(p.real("bias")),
         noise_(p.real("noise")),
         context_(p.real("context_amplitude")),
         target_(p.real("target")),
-        random_order_(p.text("order") == "random") {
-    const char* names[] = {"pre_evidence", "evidence", "trial", "response"};
-    for (std::size_t i = 0; i < ms_.size(); ++i) ms_[i] = p.real(names[i]);
-  }
+        random_order_(p.text("order") == "random") {}
 
   void setup(const sdk::TaskSetup& s) override {
-    for (std::size_t i = 0; i < ms_.size(); ++i) steps_[i] = sdk::steps(ms_[i], s.dt);
-    if (steps_[kResponse] < 1)
-      throw sdk::ParameterError("response", "the response window is shorter than one step dt");
-    if (steps_[kEvidence] < 1)
-      throw sdk::ParameterError("evidence", "the evidence must last at least one step dt");
-    if (steps_[kPre] + steps_[kEvidence] > steps_[kTrial])
+    steps_ = ms_.lay_out(s.dt);
+    if (steps_[kEvidence].end > steps_[kTrial].length)
       throw sdk::ParameterError("trial", "the trial must hold pre_evidence + evidence");
-    if (steps_[kResponse] > steps_[kTrial])
+    if (steps_[kResponse].length > steps_[kTrial].length)
       throw sdk::ParameterError("response", "the response window is longer than the trial");
     noise_sd_ = noise_ / std::sqrt(s.dt);
   }
 
-  sdk::TaskLayout layout() const override { return {4, 1, steps_[kTrial], 4}; }
+  sdk::TaskLayout layout() const override { return {4, 1, steps_[kTrial].length, 4}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {
-    const int T = steps_[kTrial];
+    const int T = steps_[kTrial].length;
     out.condition = random_order_ ? static_cast<int>(rng.below(4)) : static_cast<int>(trial % 4);
     const int attended = out.condition % 2;  // 0 = modality 1, 1 = modality 2
     double sign[2];
     sign[attended] = out.condition < 2 ? 1.0 : -1.0;
     sign[1 - attended] = rng.uniform() < 0.5 ? 1.0 : -1.0;  // the ignored modality: a coin flip
     out.input.setZero(4, T);
-    for (int s = steps_[kPre]; s < steps_[kPre] + steps_[kEvidence]; ++s)
+    for (int s = steps_[kEvidence].begin; s < steps_[kEvidence].end; ++s)
       for (int m = 0; m < 2; ++m)
         out.input(m, s) = scale_ * (noise_sd_ * rng.normal() + sign[m] * bias_);
     out.input.row(2 + attended).setConstant(context_);
     out.response_end = T;
-    out.response_begin = T - steps_[kResponse];
+    out.response_begin = T - steps_[kResponse].length;
     out.target.setConstant(1, T, sign[attended] * target_);
   }
 
@@ -99,10 +98,12 @@ class SelectiveIntegration final : public sdk::BinaryChoiceTask<S> {
     return Base::action_of_target_sign(t);
   }
 
-  enum { kPre, kEvidence, kTrial, kResponse };
+  static constexpr std::size_t kEvidence = kPeriods.index("evidence"),
+                               kTrial = kPeriods.index("trial"),
+                               kResponse = kPeriods.index("response");
 
-  std::array<double, 4> ms_{};
-  std::array<int, 4> steps_{};
+  sdk::PeriodDurations<kPeriods.size()> ms_;
+  sdk::PeriodLayout<kPeriods.size()> steps_;
   double scale_, bias_, noise_, context_, target_;
   bool random_order_;
   double noise_sd_ = 0;

@@ -4,19 +4,13 @@
 #include <set>
 
 #include <neohebb/sdk/testing/derivative_check.hpp>
+#include <neohebb/sdk/testing/task_testing.hpp>
 
 #include "selective_integration.hpp"
 
 using namespace neohebb;
 using Task = plugins::SelectiveIntegration<double>;
-
-namespace {
-Task make_task(const sdk::ParamSet& overrides = {}, double dt = 1.0) {
-  Task task(sdk::defaults_of(Task::schema(), overrides));
-  task.setup({dt});
-  return task;
-}
-}  // namespace
+using sdk::testing::make_task;
 
 TEST(SelectiveIntegration, DerivativesMatchComplexStep) {
   const auto report = sdk::testing::check_derivatives<plugins::SelectiveIntegration>(
@@ -29,7 +23,7 @@ TEST(SelectiveIntegration, DerivativesMatchComplexStep) {
 TEST(SelectiveIntegration, TrialStructureIsMiconis) {
   sdk::ParamSet p;
   p.set("noise", 0.0);  // evidence = 0.5 * (+-0.5) exactly
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::SelectiveIntegration>(p);
   const auto lay = task.layout();
   EXPECT_EQ(lay.inputs, 4);
   EXPECT_EQ(lay.outputs, 1);
@@ -64,7 +58,7 @@ TEST(SelectiveIntegration, TrialStructureIsMiconis) {
 }
 
 TEST(SelectiveIntegration, NoiseIsSeededAndScalesWithDt) {
-  const auto task = make_task();
+  const auto task = make_task<plugins::SelectiveIntegration>();
   sdk::TrialSpec a, b;
   sdk::Rng r1(5), r2(5);
   task.make_trial(0, r1, a);
@@ -74,15 +68,16 @@ TEST(SelectiveIntegration, NoiseIsSeededAndScalesWithDt) {
   const Eigen::ArrayXd e = a.input.row(0).segment(1, 500).transpose().array();
   EXPECT_NEAR(e.mean(), 0.25, 0.1);
   EXPECT_NEAR(std::sqrt((e - e.mean()).square().mean()), 0.5, 0.05);
-  // At dt = 4 ms: pre_evidence rounds to 0 steps, evidence on steps 0-124 with sd 0.5 / sqrt(4),
-  // response window 125-174.
-  const auto coarse = make_task({}, 4.0);
+  // At dt = 4 ms: pre_evidence lasts one step (at least one, though 1 ms is a quarter step),
+  // evidence on steps 1-125 with sd 0.5 / sqrt(4), response window 125-174.
+  const auto coarse = make_task<plugins::SelectiveIntegration>({}, 4.0);
   EXPECT_EQ(coarse.layout().steps, 175);
   sdk::Rng r3(5);
   coarse.make_trial(0, r3, b);
-  const Eigen::ArrayXd c = b.input.row(0).segment(0, 125).transpose().array();
+  const Eigen::ArrayXd c = b.input.row(0).segment(1, 125).transpose().array();
   EXPECT_NEAR(std::sqrt((c - c.mean()).square().mean()), 0.25, 0.05);
-  EXPECT_EQ(b.input(0, 125), 0.0);
+  EXPECT_EQ(b.input(0, 0), 0.0);
+  EXPECT_EQ(b.input(0, 126), 0.0);
   EXPECT_EQ(b.response_begin, 125);
   EXPECT_EQ(b.response_end, 175);
 }
@@ -90,7 +85,7 @@ TEST(SelectiveIntegration, NoiseIsSeededAndScalesWithDt) {
 TEST(SelectiveIntegration, RandomOrderCoversEveryCondition) {
   sdk::ParamSet p;
   p.set("order", std::string("random"));
-  const auto task = make_task(p);
+  const auto task = make_task<plugins::SelectiveIntegration>(p);
   std::set<int> seen;
   for (int trial = 0; trial < 64; ++trial) {
     sdk::Rng rng(trial);
@@ -104,7 +99,7 @@ TEST(SelectiveIntegration, RandomOrderCoversEveryCondition) {
 }
 
 TEST(SelectiveIntegration, RewardIsMinusMeanAbsoluteErrorOverResponse) {
-  const auto task = make_task();
+  const auto task = make_task<plugins::SelectiveIntegration>();
   sdk::Rng rng(1);
   sdk::TrialSpec t;
   task.make_trial(2, rng, t);                                  // attend 1, b1 -: target -1
@@ -121,13 +116,35 @@ TEST(SelectiveIntegration, RewardIsMinusMeanAbsoluteErrorOverResponse) {
   EXPECT_NEAR(std::exp(task.log_policy(t, z, 0)) + std::exp(task.log_policy(t, z, 1)), 1.0, 1e-12);
 }
 
+// At dt = 5 ms Miconi's 1 ms pre_evidence is still one silent step, as at dt = 1 ms; trial and
+// response follow the same rule (140 and 40 steps).
+TEST(SelectiveIntegration, NoPeriodVanishesAtACoarseStep) {
+  sdk::ParamSet p;
+  p.set("noise", 0.0);
+  const auto task = make_task<plugins::SelectiveIntegration>(p, 5.0);
+  EXPECT_EQ(task.layout().steps, 140);
+  sdk::Rng rng(1);
+  sdk::TrialSpec t;
+  task.make_trial(0, rng, t);  // attend modality 1, b1 +
+  EXPECT_EQ(t.input(0, 0), 0.0);
+  EXPECT_DOUBLE_EQ(t.input(0, 1), 0.25);  // evidence on steps 1-100
+  EXPECT_DOUBLE_EQ(t.input(0, 100), 0.25);
+  EXPECT_EQ(t.input(0, 101), 0.0);
+  EXPECT_DOUBLE_EQ(t.input.row(0).sum(), 100 * 0.25);
+  EXPECT_EQ(t.response_begin, 100);
+  EXPECT_EQ(t.response_end, 140);
+}
+
 TEST(SelectiveIntegration, RejectsBadTimings) {
   sdk::ParamSet p;
-  p.set("response", 0.2);
-  Task task(sdk::defaults_of(Task::schema(), p));
-  EXPECT_THROW(task.setup({1.0}), sdk::ParameterError);
+  p.set("response", 0.0);  // a required duration (the host refuses it first: must be > 0)
+  EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), p)), sdk::ParameterError);
   sdk::ParamSet q;
   q.set("trial", 400.0);  // shorter than pre_evidence + evidence
   Task short_trial(sdk::defaults_of(Task::schema(), q));
   EXPECT_THROW(short_trial.setup({1.0}), sdk::ParameterError);
+  sdk::ParamSet r;
+  r.set("response", 800.0);  // longer than the trial
+  Task long_response(sdk::defaults_of(Task::schema(), r));
+  EXPECT_THROW(long_response.setup({1.0}), sdk::ParameterError);
 }

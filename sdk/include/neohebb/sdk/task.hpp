@@ -4,6 +4,10 @@
 
 #include <Eigen/Core>
 
+// trial_periods.hpp first: it includes parameters.hpp, whose ParamType::Real GCC's -Wshadow
+// reports as shadowing sdk::Real when scalar.hpp (through component.hpp) came before it.
+#include "neohebb/sdk/trial_periods.hpp"
+
 #include "neohebb/sdk/component.hpp"
 #include "neohebb/sdk/rng.hpp"
 
@@ -13,10 +17,13 @@ struct TaskSetup {
   double dt = 1.0;  // the neuron model's integration step (ms)
 };
 
-// A period of `ms` milliseconds as a whole number of steps dt, rounded to nearest (halves away
-// from zero).
+// Kept for plugins that call it; new code declares its periods with sdk::TrialPeriods or calls
+// sdk::duration_steps (trial_periods.hpp), whose rule this is: lround(ms / dt) (halves away from
+// zero), but at least one step for ms > 0. For every ms >= dt / 2 whose result fits in int, that
+// is what this function always returned; a positive ms below half a step now lasts one step instead
+// of zero, and a negative or non-finite ms, or one too long for int, throws sdk::Error.
 inline int steps(double ms, double dt) {
-  return static_cast<int>(std::lround(ms / dt));
+  return duration_steps(ms, dt);
 }
 
 struct TaskLayout {
