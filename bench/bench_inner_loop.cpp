@@ -2,14 +2,15 @@
 // per-synapse implementation of the same trial (what Miconi's code does: the trace updated
 // synapse by synapse at every step). scripts/bench_inner_loop.sh runs it and prints the ratio.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <random>
 
-#include "core/support/allocator.hpp"
 #include "core/config/experiment.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/engine/seeding.hpp"
+#include "core/support/allocator.hpp"
 
 using namespace neohebb;
 
@@ -45,7 +46,8 @@ void BM_Trial_Monomial5(benchmark::State& state) {
   std::vector<double> theta(36, 0.0);
   theta[3 * 6 + 3] = -1.0;
   std::string list = "trace.coefficients=[";
-  for (std::size_t i = 0; i < theta.size(); ++i) list += (i ? "," : "") + std::to_string(theta[i]);
+  for (std::size_t i = 0; i < theta.size(); ++i)
+    list += fmt::format("{}{}", i ? "," : "", theta[i]);
   run_trials(state, {"trace.type=monomial", list + "]"});
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages neohebb needs (only those missing), then configures and builds it
-# in build/. Used by the README's two commands; safe to run again.
+# in build/. Used by the README's two commands; safe to run again. Arguments go to CMake's
+# configure step (e.g. -DNEOHEBB_WARNINGS_AS_ERRORS=ON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +20,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >&2
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >&2
 cmake --build build -j "$(nproc)" >&2

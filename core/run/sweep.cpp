@@ -343,12 +343,12 @@ const char* status_name(Status s) {
 
 std::string sweep_csv(const SweepOutcome& s) {
   std::string out = "point,status";
-  for (const auto& a : s.axes) out += "," + csv_field(a);
+  for (const auto& a : s.axes) out += fmt::format(",{}", csv_field(a));
   out += fmt::format(",{},error\n", kFigures);
   for (const auto& p : s.points) {
-    out += p.name + "," + status_name(p.status);
-    for (const auto& v : p.values) out += "," + csv_field(v);
-    out += "," + figures(p.outcome) + "," + csv_field(p.error) + "\n";
+    out += fmt::format("{},{}", p.name, status_name(p.status));
+    for (const auto& v : p.values) out += fmt::format(",{}", csv_field(v));
+    out += fmt::format(",{},{}\n", figures(p.outcome), csv_field(p.error));
   }
   return out;
 }

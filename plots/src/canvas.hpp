@@ -43,8 +43,8 @@ struct LegendEntry {
   std::string text;
   Rgb color;
   double alpha = 1.0;
-  double line_width = 0;  // > 0: a line sample
-  std::string symbol;     // non-empty: a symbol sample
+  double line_width = 0;    // > 0: a line sample
+  std::string symbol = {};  // non-empty: a symbol sample
   double symbol_scale = 1.0;
 };
 

@@ -7,9 +7,9 @@
 #include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
-#include "figures.hpp"
-#include "core/support/errors.hpp"
 #include "core/io/run_directory.hpp"
+#include "core/support/errors.hpp"
+#include "figures.hpp"
 #include "neohebb/plots/plots.hpp"
 
 namespace neohebb::plots {
@@ -140,7 +140,7 @@ std::string describe(const PlotReport& report, const fs::path& run) {
   std::string out;
   if (!report.written.empty()) {
     out += fmt::format("plots written to {}:", (run / "plots").string());
-    for (const auto& f : report.written) out += " " + f.filename().string();
+    for (const auto& f : report.written) out += fmt::format(" {}", f.filename().string());
     out += "\n";
   }
   for (const auto& s : report.skipped) out += "skipped " + s + "\n";

@@ -18,7 +18,7 @@ namespace {
 
 struct Series {
   std::string label;
-  std::vector<double> fm, cs, fd;
+  std::vector<double> fm = {}, cs = {}, fd = {};
 };
 
 struct GradientScatter {

@@ -64,8 +64,8 @@ TEST(InputSensitivity, LinearNetworkClosedFormAndClampedUnits) {
   TrainedNetwork net{W, W_in, W_out, linear_neuron()};
   AnalysisResults earlier;
   earlier["fixed_points"]["points"] = Eigen::MatrixXd::Zero(2, 2);
-  earlier["fixed_points"]["is_fixed"] = Eigen::Vector2d(1, 1);
-  earlier["fixed_points"]["stable"] = Eigen::Vector2d(0, 1);  // only the second is analysed
+  earlier["fixed_points"]["is_fixed"] = Eigen::MatrixXd::Ones(2, 1);
+  earlier["fixed_points"]["stable"] = (Eigen::MatrixXd(2, 1) << 0, 1).finished();  // the second
   const InputSensitivity a(defaults_of(InputSensitivity::schema()));
   const auto r = run_analysis(a, net, {}, earlier);
   ASSERT_EQ(r.at("sensitivity_0").rows(), 1);

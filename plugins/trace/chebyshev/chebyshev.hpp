@@ -26,7 +26,12 @@ struct ChebyshevBasis {
       dT.col(n + 1) = S(2.0) * (T.col(n) + x.cwiseProduct(dT.col(n))) - dT.col(n - 1);
   }
   static std::string term_name(int n, const std::string& var) {
-    return "T" + std::to_string(n) + "(" + var + ")";
+    std::string out = "T";  // appended: GCC 12 warns (-Wrestrict) on "literal" + string
+    out += std::to_string(n);
+    out += '(';
+    out += var;
+    out += ')';
+    return out;
   }
 };
 

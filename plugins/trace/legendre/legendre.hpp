@@ -26,7 +26,12 @@ struct LegendreBasis {
       dP.col(n + 1) = dP.col(n - 1) + S(2.0 * n + 1) * P.col(n);
   }
   static std::string term_name(int n, const std::string& var) {
-    return "P" + std::to_string(n) + "(" + var + ")";
+    std::string out = "P";  // appended: GCC 12 warns (-Wrestrict) on "literal" + string
+    out += std::to_string(n);
+    out += '(';
+    out += var;
+    out += ')';
+    return out;
   }
 };
 

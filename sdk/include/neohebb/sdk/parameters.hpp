@@ -14,7 +14,12 @@
 
 namespace neohebb::sdk {
 
+// (A scoped enumerator cannot be mistaken for the scalar type sdk::Real, but GCC's -Wshadow says
+// it shadows it when scalar.hpp comes first.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 enum class ParamType { Bool, Int, Real, String, RealList, IntList };
+#pragma GCC diagnostic pop
 
 using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>,
                                 std::vector<std::int64_t>>;
