@@ -1,12 +1,59 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <neohebb/sdk/parameters.hpp>
 #include <neohebb/sdk/plasticity_rule.hpp>
+#include <neohebb/sdk/typed_parameters.hpp>
 
 namespace neohebb::plugins {
+
+enum class Baseline { Global, PerCondition, None };
+constexpr std::array<const char*, 3> choice_names(Baseline) {
+  return {"global", "per_condition", "none"};
+}
+enum class Modulation { Plain, BaselineMagnitude };
+constexpr std::array<const char*, 2> choice_names(Modulation) {
+  return {"plain", "baseline_magnitude"};
+}
+
+// The rule's parameters, declared once (sdk/typed_parameters.hpp).
+struct ThreeFactorParams {
+  double eta = 0.1;
+  Baseline baseline = Baseline::PerCondition;
+  double baseline_tau = 4.0;
+  double baseline_init = 0.0;
+  Modulation modulation = Modulation::Plain;
+  double clip = 0.0;
+  std::int64_t warmup_trials = 0;
+
+  static auto fields() {
+    using F = sdk::Fields<ThreeFactorParams>;
+    return std::tuple{
+        F::field(&ThreeFactorParams::eta, "eta", "learning rate").at_least(0),
+        F::field(&ThreeFactorParams::baseline, "baseline",
+                 "reward baseline Rbar: 'global', 'per_condition' or 'none' (Rbar = 0)"),
+        F::field(&ThreeFactorParams::baseline_tau, "baseline_tau",
+                 "time constant of the baseline's running average: Rbar <- (1 - 1/tau) Rbar + "
+                 "(1/tau) R, counted in trials of its condition")
+            .with_unit("trials")
+            .at_least(1),
+        F::field(&ThreeFactorParams::baseline_init, "baseline_init",
+                 "value of Rbar at the start of a lifetime"),
+        F::field(&ThreeFactorParams::modulation, "modulation",
+                 "'plain': eta (R - Rbar) e; 'baseline_magnitude': eta |Rbar| (R - Rbar) e "
+                 "(Miconi 2017)"),
+        F::field(&ThreeFactorParams::clip, "clip",
+                 "bound on each weight change |mu_ij|; 0 = no clipping")
+            .at_least(0),
+        F::field(&ThreeFactorParams::warmup_trials, "warmup_trials",
+                 "trials at the start of a lifetime that only fill the baseline")
+            .with_unit("trials")
+            .at_least(0),
+    };
+  }
+};
 
 // mu = clip( eta * m * (R - Rbar) * e_T ), with Rbar a running average of the reward (global,
 // per condition, or none) updated after the weight change, and m = 1 or, as in Miconi (2017),
@@ -14,50 +61,26 @@ namespace neohebb::plugins {
 template <class S>
 class ThreeFactor final : public sdk::PlasticityRule<S> {
  public:
-  static sdk::ParamSchema schema() {
-    using sdk::ParamSpec;
-    return {
-        ParamSpec::real("eta", 0.1, "learning rate").at_least(0),
-        ParamSpec::text("baseline", "per_condition",
-                        "reward baseline Rbar: 'global', 'per_condition' or 'none' (Rbar = 0)")
-            .one_of({"global", "per_condition", "none"}),
-        ParamSpec::real("baseline_tau", 4.0,
-                        "time constant of the baseline's running average: "
-                        "Rbar <- (1 - 1/tau) Rbar + (1/tau) R, counted in trials of its condition")
-            .with_unit("trials")
-            .at_least(1),
-        ParamSpec::real("baseline_init", 0.0, "value of Rbar at the start of a lifetime"),
-        ParamSpec::text("modulation", "plain",
-                        "'plain': eta (R - Rbar) e; 'baseline_magnitude': eta |Rbar| (R - Rbar) e "
-                        "(Miconi 2017)")
-            .one_of({"plain", "baseline_magnitude"}),
-        ParamSpec::real("clip", 0.0, "bound on each weight change |mu_ij|; 0 = no clipping")
-            .at_least(0),
-        ParamSpec::integer("warmup_trials", 0,
-                           "trials at the start of a lifetime that only fill the baseline")
-            .with_unit("trials")
-            .at_least(0),
-    };
-  }
+  static sdk::ParamSchema schema() { return sdk::schema_of<ThreeFactorParams>(); }
 
   explicit ThreeFactor(const sdk::ParamSet& p)
-      : eta_(p.real("eta")),
-        decay_(1.0 - 1.0 / p.real("baseline_tau")),
-        init_(p.real("baseline_init")),
-        clip_(p.real("clip")),
-        warmup_(p.integer("warmup_trials")),
-        mode_(p.text("baseline") == "global" ? Mode::Global
-              : p.text("baseline") == "none" ? Mode::None
-                                             : Mode::PerCondition),
-        scaled_(p.text("modulation") == "baseline_magnitude") {
-    if (scaled_ && mode_ == Mode::None)
+      : ThreeFactor(sdk::read_params<ThreeFactorParams>(p)) {}
+  explicit ThreeFactor(const ThreeFactorParams& p)
+      : eta_(p.eta),
+        decay_(1.0 - 1.0 / p.baseline_tau),
+        init_(p.baseline_init),
+        clip_(p.clip),
+        warmup_(p.warmup_trials),
+        mode_(p.baseline),
+        scaled_(p.modulation == Modulation::BaselineMagnitude) {
+    if (scaled_ && mode_ == Baseline::None)
       throw sdk::ParameterError(
           "modulation", "modulation 'baseline_magnitude' needs a baseline other than 'none'");
   }
 
   void begin_lifetime(int conditions, int directions) override {
-    const int slots = mode_ == Mode::PerCondition ? conditions : 1;
-    rbar_.assign(static_cast<std::size_t>(slots), S(mode_ == Mode::None ? 0.0 : init_));
+    const int slots = mode_ == Baseline::PerCondition ? conditions : 1;
+    rbar_.assign(static_cast<std::size_t>(slots), S(mode_ == Baseline::None ? 0.0 : init_));
     drbar_.assign(static_cast<std::size_t>(directions),
                   std::vector<S>(static_cast<std::size_t>(slots), S(0)));
   }
@@ -90,7 +113,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   }
 
   void end_trial(const sdk::TrialOutcome<S>& o, const S* dR) override {
-    if (mode_ == Mode::None) return;
+    if (mode_ == Baseline::None) return;
     const std::size_t s = slot(o);
     rbar_[s] = decay_ * rbar_[s] + (1.0 - decay_) * o.reward;
     if (!dR) return;
@@ -99,14 +122,12 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   }
 
   S baseline(int condition) const override {
-    return rbar_[mode_ == Mode::PerCondition ? static_cast<std::size_t>(condition) : 0];
+    return rbar_[mode_ == Baseline::PerCondition ? static_cast<std::size_t>(condition) : 0];
   }
 
  private:
-  enum class Mode { Global, PerCondition, None };
-
   std::size_t slot(const sdk::TrialOutcome<S>& o) const {
-    if (mode_ != Mode::PerCondition) return 0;
+    if (mode_ != Baseline::PerCondition) return 0;
     if (o.condition < 0 || static_cast<std::size_t>(o.condition) >= rbar_.size())
       throw sdk::Error("three_factor: condition id " + std::to_string(o.condition) +
                        " is outside the task's " + std::to_string(rbar_.size()) + " conditions");
@@ -118,7 +139,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
 
   double eta_, decay_, init_, clip_;
   std::int64_t warmup_;
-  Mode mode_;
+  Baseline mode_;
   bool scaled_;
   std::vector<S> rbar_;
   std::vector<std::vector<S>> drbar_;  // [direction][slot]
