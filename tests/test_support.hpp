@@ -7,9 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/support/errors.hpp"
 #include "core/config/experiment.hpp"
 #include "core/loader/plugin_registry.hpp"
+#include "core/support/errors.hpp"
 
 namespace neohebb::test_support {
 
@@ -74,16 +74,22 @@ response = 5.0
 )" + extra;
 }
 
-// Loads an experiment; returns the ConfigError messages (empty when it is valid).
-inline std::vector<std::string> config_errors(const TempDir& dir, const std::string& toml,
-                                              const std::vector<std::string>& overrides = {}) {
-  core::PluginRegistry registry;
+// Loads an experiment from `source`; returns the ConfigError messages (empty when it is valid).
+inline std::vector<std::string> config_errors(const core::ExperimentSource& source,
+                                              core::PluginRegistry& registry) {
   try {
-    core::load_experiment(dir.write("exp.toml", toml), overrides, registry);
+    core::load_experiment(source, registry);
   } catch (const core::ConfigError& e) {
     return e.messages();
   }
   return {};
+}
+
+// The same for the text of one file, with `overrides`.
+inline std::vector<std::string> config_errors(const TempDir& dir, const std::string& toml,
+                                              const std::vector<std::string>& overrides = {}) {
+  core::PluginRegistry registry;
+  return config_errors({dir.write("exp.toml", toml), overrides, {}, {}}, registry);
 }
 
 }  // namespace neohebb::test_support

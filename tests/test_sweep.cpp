@@ -32,12 +32,7 @@ class Sweep : public ::testing::Test {
     return out;
   }
   std::vector<std::string> errors(const core::ExperimentSource& s) {
-    try {
-      core::load_experiment(s, registry);
-    } catch (const core::ConfigError& e) {
-      return e.messages();
-    }
-    return {};
+    return test_support::config_errors(s, registry);
   }
   core::SweepOutcome run(const core::ExperimentSource& s, const std::string& out = "sweep") {
     const auto e = core::load_experiment(s, registry);

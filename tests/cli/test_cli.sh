@@ -4,6 +4,7 @@ set -uo pipefail
 neohebb=$1 root=$2
 build=$(cd "$(dirname "$neohebb")" && pwd)
 work=$(mktemp -d)
+tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 failures=0
 check() {  # check "what" command...
@@ -91,34 +92,14 @@ check "a plugin throwing mid-run exits 1" expect_exit 1 "$neohebb" run "$work/fa
 check "naming the lifetime, the trial and the plugin's message" grep -q "^error: lifetime 0: trial 3: faulty_task: asked to fail in trial 3$" "$work/err"
 check "and leaves no run directory" test ! -e "$work/faulty_run" -a ! -e "$work/faulty_run.partial"
 
-cat >"$work/meta.toml" <<'TOML'
+cat >"$work/meta.toml" <<TOML
+base = "$tiny_dnms"
 [experiment]
 trials = 12
 [meta]
 steps = 5
 batch = 3
 learning_rate = 0.003
-[network]
-size = 8
-[exploration]
-probability = 0.05
-amplitude = 2.0
-[neuron]
-dt = 5.0
-[trace]
-type = "monomial"
-degree = 2
-[rule]
-type = "three_factor"
-eta = 0.05
-[task]
-type = "dnms"
-pre_stimulus = 0.0
-stimulus1 = 20.0
-delay1 = 20.0
-stimulus2 = 20.0
-delay2 = 20.0
-response = 20.0
 TOML
 check "meta-learning runs" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_full" -q
 for f in meta_metrics.csv theta.csv checkpoint.json theta.npy learned_trace.toml run.json experiment.toml; do

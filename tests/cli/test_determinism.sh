@@ -9,6 +9,7 @@
 set -uo pipefail
 neohebb=$1
 work=$(mktemp -d)
+tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 failures=0
 
@@ -55,6 +56,7 @@ TOML
 
 meta_toml() {  # meta_toml ESTIMATOR REWARD
   cat <<TOML
+base = "$tiny_dnms"
 [experiment]
 trials = 10
 reward = "$2"
@@ -63,27 +65,6 @@ steps = 4
 batch = 3
 estimator = "$1"
 learning_rate = 0.003
-[network]
-size = 8
-[exploration]
-probability = 0.05
-amplitude = 2.0
-[neuron]
-dt = 5.0
-[trace]
-type = "monomial"
-degree = 2
-[rule]
-type = "three_factor"
-eta = 0.05
-[task]
-type = "dnms"
-pre_stimulus = 0.0
-stimulus1 = 20.0
-delay1 = 20.0
-stimulus2 = 20.0
-delay2 = 20.0
-response = 20.0
 TOML
 }
 meta_toml pathwise task >"$work/pathwise.toml"

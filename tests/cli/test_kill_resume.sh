@@ -15,9 +15,11 @@
 set -uo pipefail
 neohebb=$1 kills=${2:-10} seed=${3:-6}
 work=$(mktemp -d)
+tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 
-cat >"$work/meta.toml" <<'TOML'
+cat >"$work/meta.toml" <<TOML
+base = "$tiny_dnms"
 [experiment]
 trials = 6
 [meta]
@@ -26,25 +28,6 @@ batch = 2
 learning_rate = 0.003
 [network]
 size = 6
-[exploration]
-probability = 0.05
-amplitude = 2.0
-[neuron]
-dt = 5.0
-[trace]
-type = "monomial"
-degree = 2
-[rule]
-type = "three_factor"
-eta = 0.05
-[task]
-type = "dnms"
-pre_stimulus = 0.0
-stimulus1 = 20.0
-delay1 = 20.0
-stimulus2 = 20.0
-delay2 = 20.0
-response = 20.0
 TOML
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

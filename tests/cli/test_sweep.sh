@@ -8,6 +8,7 @@
 set -uo pipefail
 neohebb=$1
 work=$(mktemp -d)
+tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 failures=0
 check() {  # check DESCRIPTION COMMAND...
@@ -16,34 +17,14 @@ check() {  # check DESCRIPTION COMMAND...
   if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
 }
 
-cat >"$work/sweep.toml" <<'TOML'
+cat >"$work/sweep.toml" <<TOML
+base = "$tiny_dnms"
 [experiment]
 trials = 8
 lifetimes = 2
 [meta]
 batch = 2
 learning_rate = 0.003
-[network]
-size = 8
-[exploration]
-probability = 0.05
-amplitude = 2.0
-[neuron]
-dt = 5.0
-[trace]
-type = "monomial"
-degree = 2
-[rule]
-type = "three_factor"
-eta = 0.05
-[task]
-type = "dnms"
-pre_stimulus = 0.0
-stimulus1 = 20.0
-delay1 = 20.0
-stimulus2 = 20.0
-delay2 = 20.0
-response = 20.0
 
 [sweep.grid]
 "rule.eta" = [0.05, 0.1]
