@@ -45,84 +45,105 @@ std::optional<double> number(const toml::node& n, bool integers_only) {
   return std::nullopt;
 }
 
-// Converts one TOML value to the declared type and checks its range and choices.
-std::optional<sdk::ParamValue> convert(const toml::node& n, const sdk::ParamSpec& s,
-                                       const std::string& owner, Diagnostics& d) {
-  const auto wrong_type = [&] {
+// Converts one TOML value to the declared type of `s` and checks its range and choices; every
+// problem is reported to `d` at the value's position.
+class Converter {
+ public:
+  Converter(const sdk::ParamSpec& s, const std::string& owner, Diagnostics& d)
+      : s_(s), owner_(owner), d_(d) {}
+
+  std::optional<sdk::ParamValue> operator()(const toml::node& n) const {
+    switch (s_.type) {
+      case sdk::ParamType::Bool:
+        if (!n.is_boolean()) return wrong_type(n);
+        return sdk::ParamValue{*n.value<bool>()};
+      case sdk::ParamType::Int:
+      case sdk::ParamType::Real:
+        return scalar(n);
+      case sdk::ParamType::String:
+        return text(n);
+      case sdk::ParamType::RealList:
+      case sdk::ParamType::IntList:
+        return list(n);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::nullopt_t wrong_type(const toml::node& n) const {
     const bool whole = n.is_floating_point() && std::isfinite(*n.value<double>()) &&
                        std::trunc(*n.value<double>()) == *n.value<double>();
-    d.error(n.source(), fmt::format("'{}' for {} must be {}, got {}{}", s.name, owner,
-                                    sdk::type_name(s.type), node_text(n),
-                                    whole && s.type == sdk::ParamType::Int
-                                        ? fmt::format(" (write {:.0f} without the decimal point)",
-                                                      *n.value<double>())
-                                        : ""));
+    d_.error(n.source(), fmt::format("'{}' for {} must be {}, got {}{}", s_.name, owner_,
+                                     sdk::type_name(s_.type), node_text(n),
+                                     whole && s_.type == sdk::ParamType::Int
+                                         ? fmt::format(" (write {:.0f} without the decimal point)",
+                                                       *n.value<double>())
+                                         : ""));
     return std::nullopt;
-  };
-  const auto check_range = [&](const toml::node& at, double v, const std::string& label) {
-    if (in_range(s, v)) return true;
-    if (std::isnan(v)) {
-      d.error(at.source(), fmt::format("'{}' for {} is not a number (nan)", label, owner));
-      return false;
-    }
-    d.error(at.source(),
-            fmt::format("'{}' = {} for {} must be {}", label, node_text(at), owner, bound_text(s)));
-    return false;
-  };
-  switch (s.type) {
-    case sdk::ParamType::Bool:
-      if (!n.is_boolean()) return wrong_type();
-      return sdk::ParamValue{*n.value<bool>()};
-    case sdk::ParamType::Int:
-    case sdk::ParamType::Real: {
-      const bool ints = s.type == sdk::ParamType::Int;
-      const auto v = number(n, ints);
-      if (!v) return wrong_type();
-      if (!check_range(n, *v, s.name)) return std::nullopt;
-      if (ints) return sdk::ParamValue{*n.value<std::int64_t>()};
-      return sdk::ParamValue{*v};
-    }
-    case sdk::ParamType::String: {
-      if (!n.is_string()) return wrong_type();
-      std::string v = *n.value<std::string>();
-      if (!s.choices.empty() &&
-          std::find(s.choices.begin(), s.choices.end(), v) == s.choices.end()) {
-        std::string list;
-        for (const auto& c : s.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
-        d.error(n.source(), fmt::format("'{}' = \"{}\" for {} must be one of {}{}", s.name, v,
-                                        owner, list, did_you_mean(v, s.choices, "\"")));
-        return std::nullopt;
-      }
-      return sdk::ParamValue{std::move(v)};
-    }
-    case sdk::ParamType::RealList:
-    case sdk::ParamType::IntList: {
-      const bool ints = s.type == sdk::ParamType::IntList;
-      const toml::array* arr = n.as_array();
-      if (!arr) return wrong_type();
-      std::vector<double> reals;
-      std::vector<std::int64_t> integers;
-      bool ok = true;
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const toml::node& el = *arr->get(i);
-        const auto v = number(el, ints);
-        if (!v) {
-          d.error(el.source(), fmt::format("'{}'[{}] for {} must be {}, got {}", s.name, i, owner,
-                                           ints ? "an integer" : "a number", node_text(el)));
-          ok = false;
-          continue;
-        }
-        ok = check_range(el, *v, fmt::format("{}[{}]", s.name, i)) && ok;
-        reals.push_back(*v);
-        if (ints) integers.push_back(*el.value<std::int64_t>());
-      }
-      if (!ok) return std::nullopt;
-      if (ints) return sdk::ParamValue{std::move(integers)};
-      return sdk::ParamValue{std::move(reals)};
-    }
   }
-  return std::nullopt;
-}
+
+  bool check_range(const toml::node& at, double v, const std::string& label) const {
+    if (in_range(s_, v)) return true;
+    if (std::isnan(v))
+      d_.error(at.source(), fmt::format("'{}' for {} is not a number (nan)", label, owner_));
+    else
+      d_.error(at.source(), fmt::format("'{}' = {} for {} must be {}", label, node_text(at), owner_,
+                                        bound_text(s_)));
+    return false;
+  }
+
+  std::optional<sdk::ParamValue> scalar(const toml::node& n) const {
+    const bool ints = s_.type == sdk::ParamType::Int;
+    const auto v = number(n, ints);
+    if (!v) return wrong_type(n);
+    if (!check_range(n, *v, s_.name)) return std::nullopt;
+    if (ints) return sdk::ParamValue{*n.value<std::int64_t>()};
+    return sdk::ParamValue{*v};
+  }
+
+  std::optional<sdk::ParamValue> text(const toml::node& n) const {
+    if (!n.is_string()) return wrong_type(n);
+    std::string v = *n.value<std::string>();
+    if (!s_.choices.empty() &&
+        std::find(s_.choices.begin(), s_.choices.end(), v) == s_.choices.end()) {
+      std::string list;
+      for (const auto& c : s_.choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
+      d_.error(n.source(), fmt::format("'{}' = \"{}\" for {} must be one of {}{}", s_.name, v,
+                                       owner_, list, did_you_mean(v, s_.choices, "\"")));
+      return std::nullopt;
+    }
+    return sdk::ParamValue{std::move(v)};
+  }
+
+  std::optional<sdk::ParamValue> list(const toml::node& n) const {
+    const bool ints = s_.type == sdk::ParamType::IntList;
+    const toml::array* arr = n.as_array();
+    if (!arr) return wrong_type(n);
+    std::vector<double> reals;
+    std::vector<std::int64_t> integers;
+    bool ok = true;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const toml::node& el = *arr->get(i);
+      const auto v = number(el, ints);
+      if (!v) {
+        d_.error(el.source(), fmt::format("'{}'[{}] for {} must be {}, got {}", s_.name, i, owner_,
+                                          ints ? "an integer" : "a number", node_text(el)));
+        ok = false;
+        continue;
+      }
+      ok = check_range(el, *v, fmt::format("{}[{}]", s_.name, i)) && ok;
+      reals.push_back(*v);
+      if (ints) integers.push_back(*el.value<std::int64_t>());
+    }
+    if (!ok) return std::nullopt;
+    if (ints) return sdk::ParamValue{std::move(integers)};
+    return sdk::ParamValue{std::move(reals)};
+  }
+
+  const sdk::ParamSpec& s_;
+  const std::string& owner_;
+  Diagnostics& d_;
+};
 
 }  // namespace
 
@@ -144,7 +165,7 @@ sdk::ParamSet validate_table(const toml::table& table, const std::string& sectio
       continue;
     }
     positions[section + "." + k] = d.where(node.source());
-    if (auto v = convert(node, *spec, owner, d)) out.set(k, std::move(*v));
+    if (auto v = Converter(*spec, owner, d)(node)) out.set(k, std::move(*v));
   }
   for (const auto& s : schema) {
     if (table.contains(s.name)) continue;

@@ -50,76 +50,86 @@ double max_relative_error(const Eigen::MatrixXd& values, int column, int referen
   return (values.col(column) - values.col(reference)).cwiseAbs().maxCoeff() / scale;
 }
 
-GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& options) {
-  Setup<sdk::Real> real = make_setup<sdk::Real>(e);
-  Setup<sdk::Complex> cplx = make_setup<sdk::Complex>(e);
-  if (options.trials > 0) real.trials = cplx.trials = options.trials;
-  const MetaSection& meta = e.meta;
-  const bool reinforce = meta.estimator == Estimator::Reinforce;
-  const int P = static_cast<int>(real.directions.size());
-  validate_meta(e, real, meta);
-  const std::int64_t H = real.trials;
-  const std::uint64_t seed = lifetime_seed(real.seed, 0);
-  const Eigen::MatrixXd theta = real.trace->initial_coefficients();
+namespace {
 
-  GradientCheck out;
-  out.quantity = reinforce ? "log pi(a_h) with the actions held fixed" : "the task reward R_h";
-  out.cumulative = reinforce ? "sum_h G_h log pi(a_h), G_h the credit of the lifetime's rewards"
-                             : "the objective sum_h w_h R_h";
-  for (const auto& [k, l] : real.directions)
-    out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
-
-  // Forward mode, one lifetime with tangents.
-  LifetimeOptions fm_options;
-  fm_options.tangents = true;
-  Lifetime<sdk::Real> fm(real, seed, theta, fm_options);
-  std::vector<Eigen::VectorXd> fm_grad;
+// One lifetime with tangents: the forward-mode derivative of each trial's quantity, and the
+// actions and rewards that the other estimates hold fixed.
+struct ForwardMode {
+  std::vector<Eigen::VectorXd> gradient;
   std::vector<int> actions;
   std::vector<double> rewards;
-  for (std::int64_t h = 0; h < H; ++h) {
-    const TrialRecord rec = fm.run_trial();
-    fm_grad.push_back(reinforce ? fm.log_policy_tangent() : fm.task_reward_tangent());
-    actions.push_back(rec.action);
-    rewards.push_back(reinforce ? rec.reward : rec.task_reward);
-    out.tangent_norm.push_back(fm.tangent_norm());
-  }
-  const std::vector<double> w = objective_weights(meta, H);
-  const std::vector<double> weight = reinforce ? credit(meta, w, rewards) : w;
+  std::vector<double> tangent_norm;
+};
 
-  // Complex step (one lifetime per direction) and finite differences (four per direction).
-  // Finite differences at five step scales, four runs each (+-h, +-h/2 for Richardson).
-  constexpr int kScales = 5;
-  const int fd_runs = options.finite_differences ? 4 * kScales : 0;
-  std::vector<std::vector<double>> cs(static_cast<std::size_t>(P)),
-      fd(static_cast<std::size_t>(P * fd_runs));
-  const double fd_offsets[] = {1.0, -1.0, 0.5, -0.5};
-  std::vector<double> fd_step(static_cast<std::size_t>(P));
-  rethrow_first(parallel_for(P * (1 + fd_runs), options.threads, [&](int job) {
-    const int p = job % P, kind = job / P;
-    const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
-    if (kind == 0) {
-      Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
-      tc(k, l) += sdk::Complex(0, kComplexStep);
-      cs[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, reinforce, actions);
-      return;
+ForwardMode forward_mode(const Setup<sdk::Real>& real, std::uint64_t seed,
+                         const Eigen::MatrixXd& theta, bool reinforce) {
+  LifetimeOptions options;
+  options.tangents = true;
+  Lifetime<sdk::Real> life(real, seed, theta, options);
+  ForwardMode out;
+  for (std::int64_t h = 0; h < real.trials; ++h) {
+    const TrialRecord rec = life.run_trial();
+    out.gradient.push_back(reinforce ? life.log_policy_tangent() : life.task_reward_tangent());
+    out.actions.push_back(rec.action);
+    out.rewards.push_back(reinforce ? rec.reward : rec.task_reward);
+    out.tangent_norm.push_back(life.tangent_norm());
+  }
+  return out;
+}
+
+// The perturbed lifetimes: the complex step (one lifetime per direction) and finite differences
+// at five step scales, four runs each (+-h, +-h/2 for Richardson), all on the thread pool.
+class References {
+ public:
+  static constexpr int kScales = 5;
+
+  References(const Setup<sdk::Real>& real, const Setup<sdk::Complex>& cplx, std::uint64_t seed,
+             const Eigen::MatrixXd& theta, bool reinforce, const std::vector<int>& actions,
+             const GradientCheckOptions& options)
+      : P_(static_cast<int>(real.directions.size())),
+        fd_runs_(options.finite_differences ? 4 * kScales : 0),
+        cs_(static_cast<std::size_t>(P_)),
+        fd_(static_cast<std::size_t>(P_ * fd_runs_)),
+        fd_step_(static_cast<std::size_t>(P_)) {
+    const double offsets[] = {1.0, -1.0, 0.5, -0.5};
+    for (int p = 0; p < P_; ++p) {  // (set before the jobs, which only read it)
+      const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
+      fd_step_[static_cast<std::size_t>(p)] = 1e-2 * std::max(1.0, std::abs(theta(k, l)));
     }
-    const double step = 1e-2 * std::max(1.0, std::abs(theta(k, l)));
-    fd_step[static_cast<std::size_t>(p)] = step;
-    const int scale = (kind - 1) / 4, offset = (kind - 1) % 4;
-    Eigen::MatrixXd tr = theta;
-    tr(k, l) += fd_offsets[offset] * step * std::pow(0.1, scale);
-    fd[static_cast<std::size_t>(job - P)] = quantities(real, seed, tr, reinforce, actions);
-  }));
+    rethrow_first(parallel_for(P_ * (1 + fd_runs_), options.threads, [&](int job) {
+      const int p = job % P_, kind = job / P_;
+      const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
+      if (kind == 0) {
+        Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
+        tc(k, l) += sdk::Complex(0, kComplexStep);
+        cs_[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, reinforce, actions);
+        return;
+      }
+      const double step = fd_step_[static_cast<std::size_t>(p)];
+      const int scale = (kind - 1) / 4, offset = (kind - 1) % 4;
+      Eigen::MatrixXd tr = theta;
+      tr(k, l) += offsets[offset] * step * std::pow(0.1, scale);
+      fd_[static_cast<std::size_t>(job - P_)] = quantities(real, seed, tr, reinforce, actions);
+    }));
+  }
+
+  // The complex-step derivative of `value` (a function of a lifetime's per-trial quantities).
+  template <class F>
+  double complex_step(int p, F&& value) const {
+    return value(cs_[static_cast<std::size_t>(p)]);
+  }
+
   // Richardson: D(h) = (f(+h) - f(-h)) / 2h; (4 D(h/2) - D(h)) / 3 cancels the h^2 error. The
   // step is chosen per value: of the scales 1e-2 .. 1e-6 (relative), the one whose estimate
   // agrees best with the next finer one (large steps lose to truncation, small ones to rounding).
-  auto fd_derivative = [&](int p, auto&& value) {
-    if (!fd_runs) return std::nan("");
+  template <class F>
+  double finite_differences(int p, F&& value) const {
+    if (!fd_runs_) return std::nan("");
     double estimate[kScales];
     for (int j = 0; j < kScales; ++j) {
-      const double s = fd_step[static_cast<std::size_t>(p)] * std::pow(0.1, j);
+      const double s = fd_step_[static_cast<std::size_t>(p)] * std::pow(0.1, j);
       const auto run = [&](int i) {
-        return value(fd[static_cast<std::size_t>((4 * j + i) * P + p)]);
+        return value(fd_[static_cast<std::size_t>((4 * j + i) * P_ + p)]);
       };
       const double d1 = (run(0) - run(1)) / (2 * s), d2 = (run(2) - run(3)) / s;
       estimate[j] = (4 * d2 - d1) / 3;
@@ -129,21 +139,55 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
       if (std::abs(estimate[j] - estimate[j + 1]) < std::abs(estimate[best] - estimate[best + 1]))
         best = j;
     return estimate[best];
-  };
+  }
 
-  // Trial 1 runs before any update, so its gradient is exactly zero; trial 2 is the first that
-  // depends on theta.
+ private:
+  int P_, fd_runs_;
+  std::vector<std::vector<double>> cs_, fd_;
+  std::vector<double> fd_step_;
+};
+
+// Trial 1 runs before any update, so its gradient is exactly zero; trial 2 is the first that
+// depends on theta; then the middle and the last.
+std::vector<std::int64_t> checked_trials(std::int64_t H) {
   std::vector<std::int64_t> checked = {0};
   if (H >= 3) checked.push_back(1);
   if (H >= 6) checked.push_back(H / 2 - 1);
   if (H >= 2) checked.push_back(H - 1);
-  for (std::int64_t h : checked) {
+  return checked;
+}
+
+}  // namespace
+
+GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& options) {
+  Setup<sdk::Real> real = make_setup<sdk::Real>(e);
+  Setup<sdk::Complex> cplx = make_setup<sdk::Complex>(e);
+  if (options.trials > 0) real.trials = cplx.trials = options.trials;
+  const MetaSection& meta = e.meta;
+  const bool reinforce = meta.estimator == Estimator::Reinforce;
+  const int P = static_cast<int>(real.directions.size());
+  validate_meta(e, real, meta);
+  const std::uint64_t seed = lifetime_seed(real.seed, 0);
+  const Eigen::MatrixXd theta = real.trace->initial_coefficients();
+
+  GradientCheck out;
+  out.quantity = reinforce ? "log pi(a_h) with the actions held fixed" : "the task reward R_h";
+  out.cumulative = reinforce ? "sum_h G_h log pi(a_h), G_h the credit of the lifetime's rewards"
+                             : "the objective sum_h w_h R_h";
+  for (const auto& [k, l] : real.directions)
+    out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
+  const ForwardMode fm = forward_mode(real, seed, theta, reinforce);
+  out.tangent_norm = fm.tangent_norm;
+  const std::vector<double> w = objective_weights(meta, real.trials);
+  const std::vector<double> weight = reinforce ? credit(meta, w, fm.rewards) : w;
+  const References ref(real, cplx, seed, theta, reinforce, fm.actions, options);
+
+  for (std::int64_t h : checked_trials(real.trials)) {
+    const auto at_h = [h](const std::vector<double>& q) { return q[static_cast<std::size_t>(h)]; };
     GradientTable t{fmt::format("trial {}", h + 1), Eigen::MatrixXd(P, 3)};
     for (int p = 0; p < P; ++p)
-      t.values.row(p) << fm_grad[static_cast<std::size_t>(h)](p),
-          cs[static_cast<std::size_t>(p)][static_cast<std::size_t>(h)],
-          fd_derivative(
-              p, [&](const std::vector<double>& q) { return q[static_cast<std::size_t>(h)]; });
+      t.values.row(p) << fm.gradient[static_cast<std::size_t>(h)](p), ref.complex_step(p, at_h),
+          ref.finite_differences(p, at_h);
     out.tables.push_back(std::move(t));
   }
   GradientTable cum{"cumulative", Eigen::MatrixXd::Zero(P, 3)};
@@ -154,8 +198,8 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   };
   for (int p = 0; p < P; ++p) {
     double g = 0;
-    for (std::size_t h = 0; h < fm_grad.size(); ++h) g += weight[h] * fm_grad[h](p);
-    cum.values.row(p) << g, weighted(cs[static_cast<std::size_t>(p)]), fd_derivative(p, weighted);
+    for (std::size_t h = 0; h < fm.gradient.size(); ++h) g += weight[h] * fm.gradient[h](p);
+    cum.values.row(p) << g, ref.complex_step(p, weighted), ref.finite_differences(p, weighted);
   }
   out.tables.push_back(std::move(cum));
   return out;

@@ -84,17 +84,19 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
   return out;
 }
 
-bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
+// The lifetimes of the batch on `threads` threads. With on_divergence = "skip" a diverged
+// lifetime is caught in its own job, so that the others still run (an error stops the pool) and
+// the batch does not depend on the threads. Returns false when a lifetime diverged and the step
+// was backtracked instead.
+bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch& b) const {
   const int B = options_.batch;
-  std::vector<LifetimeGradient> batch(static_cast<std::size_t>(B));
-  // With on_divergence = "skip" a diverged lifetime is caught in its own job, so that the
-  // others still run (an error stops the pool) and the batch does not depend on the threads.
+  b.lifetimes.assign(static_cast<std::size_t>(B), {});
   std::vector<std::optional<SkippedLifetime>> diverged(static_cast<std::size_t>(B));
   const auto errors = parallel_for(
       B, threads,
       [&](int k) {
         try {
-          batch[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
+          b.lifetimes[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
         } catch (const DivergenceError& e) {
           if (options_.on_divergence != MetaDivergence::Skip) throw;
           diverged[static_cast<std::size_t>(k)] = SkippedLifetime{k, e.trial(), e.what()};
@@ -105,54 +107,63 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
         return true;
       });
   for (int k = 0; k < B; ++k)
-    if (errors[static_cast<std::size_t>(k)]) {
-      try {
-        std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
-      } catch (const DivergenceError& e) {  // a numerical fault of the lifetime
-        if (options_.on_divergence == MetaDivergence::Backtrack && s.last_step.size() > 0 &&
-            s.step_scale > 1e-6) {
-          backtrack(s);
-          return false;
-        }
-        throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
-      } catch (const std::bad_alloc&) {
-        throw RunError(fmt::format("meta-step {}, lifetime {}: out of memory (try fewer --threads)",
-                                   s.step + 1, k));
-      } catch (const std::exception& e) {
-        throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
-      }
-    }
-  std::vector<SkippedLifetime> skipped;
-  std::vector<bool> kept(static_cast<std::size_t>(B), true);
+    if (errors[static_cast<std::size_t>(k)] && !recover(s, k, errors[static_cast<std::size_t>(k)]))
+      return false;
+  b.kept.assign(static_cast<std::size_t>(B), true);
   for (std::size_t k = 0; k < diverged.size(); ++k)
-    if (diverged[k]) skipped.push_back(*diverged[k]), kept[k] = false;
-  if (static_cast<int>(skipped.size()) == B)
+    if (diverged[k]) b.skipped.push_back(*diverged[k]), b.kept[k] = false;
+  if (static_cast<int>(b.skipped.size()) == B)
     throw RunError(
         fmt::format("meta-step {}: every lifetime of the batch diverged (lifetime 0: {})",
-                    s.step + 1, skipped.front().error));
-  // The means are over the lifetimes kept; a skipped one counts for nothing.
-  const double n = B - static_cast<double>(skipped.size());
+                    s.step + 1, b.skipped.front().error));
+  return true;
+}
 
-  // Reduction in lifetime order: the same numbers whatever the thread count.
-  const auto H = static_cast<std::size_t>(setup_.trials);
-  if (reinforce_) {
-    std::vector<double> mean_credit(H, 0.0);
-    for (std::size_t k = 0; k < batch.size(); ++k)
-      for (std::size_t h = 0; h < H && kept[k]; ++h) mean_credit[h] += batch[k].credit[h] / n;
-    if (s.baseline.empty()) s.baseline = mean_credit;
-    for (std::size_t k = 0; k < batch.size(); ++k)
-      for (std::size_t h = 0; h < H && kept[k]; ++h)
-        batch[k].gradient += (batch[k].credit[h] - s.baseline[h]) * batch[k].score[h];
-    for (std::size_t h = 0; h < H; ++h)
-      s.baseline[h] =
-          options_.baseline_decay * s.baseline[h] + (1 - options_.baseline_decay) * mean_credit[h];
+// A lifetime's error: a divergence backtracks (returns false) when the options allow it;
+// everything else stops the run with the meta-step and the lifetime named.
+bool MetaLearner::recover(MetaState& s, int k, const std::exception_ptr& error) const {
+  try {
+    std::rethrow_exception(error);
+  } catch (const DivergenceError& e) {  // a numerical fault of the lifetime
+    if (options_.on_divergence == MetaDivergence::Backtrack && s.last_step.size() > 0 &&
+        s.step_scale > 1e-6) {
+      backtrack(s);
+      return false;
+    }
+    throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
+  } catch (const std::bad_alloc&) {
+    throw RunError(fmt::format("meta-step {}, lifetime {}: out of memory (try fewer --threads)",
+                               s.step + 1, k));
+  } catch (const std::exception& e) {
+    throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
   }
+}
+
+// REINFORCE: each lifetime's gradient sum_h (G_h - b_h) d log pi(a_h)/dtheta, then the
+// baseline b_h follows the batch's mean credit.
+void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n) const {
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  std::vector<double> mean_credit(H, 0.0);
+  for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
+    for (std::size_t h = 0; h < H && b.kept[k]; ++h) mean_credit[h] += b.lifetimes[k].credit[h] / n;
+  if (s.baseline.empty()) s.baseline = mean_credit;
+  for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
+    for (std::size_t h = 0; h < H && b.kept[k]; ++h)
+      b.lifetimes[k].gradient +=
+          (b.lifetimes[k].credit[h] - s.baseline[h]) * b.lifetimes[k].score[h];
+  for (std::size_t h = 0; h < H; ++h)
+    s.baseline[h] =
+        options_.baseline_decay * s.baseline[h] + (1 - options_.baseline_decay) * mean_credit[h];
+}
+
+// The batch means of the gradient and the metrics, in lifetime order (the same numbers
+// whatever the thread count), over the lifetimes kept.
+MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorXd& g) const {
   MetaStepRecord rec;
-  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
-  Eigen::VectorXd g = Eigen::VectorXd::Zero(P);
-  for (std::size_t k = 0; k < batch.size(); ++k) {
-    if (!kept[k]) continue;
-    const auto& lg = batch[k];
+  g = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(setup_.directions.size()));
+  for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
+    if (!b.kept[k]) continue;
+    const auto& lg = b.lifetimes[k];
     g += lg.gradient / n;
     rec.objective += lg.objective / n;
     rec.reward_early += lg.reward_early / n;
@@ -160,10 +171,15 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
     rec.correct_early += lg.correct_early / n;
     rec.correct_late += lg.correct_late / n;
   }
-  rec.skipped = std::move(skipped);
+  rec.skipped = b.skipped;
   rec.gradient_norm = g.norm();
-  // Ascent on objective - l1 |theta|_1.
-  for (Eigen::Index p = 0; p < P; ++p) {
+  return rec;
+}
+
+// The change of the learnable coefficients: ascent on objective - l1 |theta|_1, the gradient
+// clipped, then Adam or SGD, scaled by the backtracking factor.
+Eigen::VectorXd MetaLearner::ascent(MetaState& s, Eigen::VectorXd g) const {
+  for (Eigen::Index p = 0; p < g.size(); ++p) {
     const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
     const double t = s.theta(k, l);
     g(p) -= options_.l1 * (t > 0 ? 1.0 : t < 0 ? -1.0 : 0.0);
@@ -182,10 +198,22 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
     delta = options_.learning_rate * g;
   }
   delta *= s.step_scale;
+  return delta;
+}
+
+bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
+  Batch b;
+  if (!run_batch(s, threads, progress, b)) return false;
+  // The means are over the lifetimes kept; a skipped one counts for nothing.
+  const double n = options_.batch - static_cast<double>(b.skipped.size());
+  if (reinforce_) reinforce_gradients(s, b, n);
+  Eigen::VectorXd g;
+  MetaStepRecord rec = batch_means(b, n, g);
+  const Eigen::VectorXd delta = ascent(s, g);
   s.last_step = delta;
   rec.step_scale = s.step_scale;
-  rec.theta.resize(P);
-  for (Eigen::Index p = 0; p < P; ++p) {
+  rec.theta.resize(delta.size());
+  for (Eigen::Index p = 0; p < delta.size(); ++p) {
     const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
     s.theta(k, l) += delta(p);
     rec.theta(p) = s.theta(k, l);

@@ -4,6 +4,7 @@
 // independent lifetimes (pathwise or REINFORCE). Everything a resumed run needs is in MetaState,
 // which is checkpointed after every step.
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,17 @@ class MetaLearner {
     std::vector<double> credit;          // REINFORCE G_h
     std::vector<Eigen::VectorXd> score;  // REINFORCE d log pi(a_h)/dtheta
   };
+  // One meta-step's lifetimes: their gradients, which were kept and which skipped.
+  struct Batch {
+    std::vector<LifetimeGradient> lifetimes;
+    std::vector<bool> kept;
+    std::vector<SkippedLifetime> skipped;
+  };
+  bool run_batch(MetaState& s, int threads, Progress* progress, Batch& b) const;
+  bool recover(MetaState& s, int lifetime, const std::exception_ptr& error) const;
+  void reinforce_gradients(MetaState& s, Batch& b, double n) const;
+  MetaStepRecord batch_means(const Batch& b, double n, Eigen::VectorXd& g) const;
+  Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
   void backtrack(MetaState& s) const;
   LifetimeGradient run_lifetime(const Eigen::MatrixXd& theta, int step, int index,
                                 Progress* progress) const;

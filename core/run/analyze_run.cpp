@@ -119,7 +119,7 @@ AnalyzeOutcome analyze_run_directory(const fs::path& run_dir, const std::vector<
   analysis_order(e, names);  // unknown names fail before any work
   const auto networks = read_networks(run_dir, setup);
 
-  const fs::path target = run_dir / "analysis", staged = run_dir / "analysis.partial";
+  const fs::path target = run_dir / "analysis", staged = RunPaths::of(target).partial;
   if (fs::exists(staged, ec))
     throw RunError(
         fmt::format("{}: an unfinished analysis is in the way (another `neohebb "
