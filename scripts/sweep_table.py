@@ -6,7 +6,10 @@ another, each cell a figure of that point (with its spread over lifetimes where 
     scripts/sweep_table.py SWEEP.csv --rows rule.eta --columns trace --value reward_last_tenth
 
 Rows and columns keep the order of the sweep's axes; a base file is shown by its name without
-folder and .toml. A failed point shows "failed", a pending one "-".
+folder and .toml. A failed point shows "failed", a pending one "-". A sweep of more than two
+axes needs --where AXIS=VALUE for each other axis, so that each cell is one point:
+
+    scripts/sweep_table.py SWEEP.csv --rows rule.eta --columns trace --where network.size=100
 """
 import argparse
 import csv
@@ -38,10 +41,24 @@ def main():
     ap.add_argument("--columns", required=True, help="the axis whose values are the columns")
     ap.add_argument("--value", default="correct_last_tenth", help="the figure in each cell")
     ap.add_argument("--sd", default=None, help="its spread (default: <value>_sd when present)")
+    ap.add_argument("--where", action="append", default=[], metavar="AXIS=VALUE",
+                    help="only the points with this value on another axis (repeatable)")
     args = ap.parse_args()
 
     with open(args.sweep_csv, newline="") as f:
         rows = list(csv.DictReader(f))
+    for condition in args.where:
+        axis, _, value = condition.partition("=")
+        if rows and axis not in rows[0]:
+            sys.exit(f"{args.sweep_csv}: no column '{axis}'")
+        rows = [r for r in rows if r[axis] == value]
+    seen = set()
+    for r in rows:
+        key = (r[args.rows], r[args.columns])
+        if key in seen:
+            sys.exit(f"{args.sweep_csv}: several points have {args.rows} = {key[0]} and "
+                     f"{args.columns} = {key[1]}; choose one with --where for the other axes")
+        seen.add(key)
     for axis in (args.rows, args.columns, args.value):
         if rows and axis not in rows[0]:
             sys.exit(f"{args.sweep_csv}: no column '{axis}'; columns: {', '.join(rows[0])}")

@@ -1,4 +1,6 @@
 // Experiment files that start from others (`base = ...`): one test per composition rule.
+#include <fmt/format.h>
+
 #include "core/config/resolved_experiment.hpp"
 #include "test_support.hpp"
 
@@ -106,11 +108,21 @@ TEST_F(Composition, ErrorsPointIntoTheFileThatWroteTheValue) {
   base.replace(base.find("size = 12"), 9, "size = -12");  // line 7, column 8
   dir.write("base.toml", base);
   dir.write("exp.toml", "base = \"base.toml\"\n\n[rule]\netta = 1.0\n");
+  EXPECT_THAT(
+      errors("exp.toml"),
+      ElementsAre(
+          at("base.toml") + ":7:8: 'size' = -12 for [network] must be >= 1 and <= 2147483647",
+          at("exp.toml") + ":4:1: unknown parameter 'etta' for rule 'three_factor' (did you "
+                           "mean 'eta'?)"));
+}
+
+// A key written in the file and in its base is reported where the file writes it.
+TEST_F(Composition, AKeyWrittenTwiceIsReportedInTheFileThatWins) {
+  dir.write("base.toml", small_experiment("\n[meta]\nstepz = 1\n"));
+  dir.write("exp.toml", "base = \"base.toml\"\n[meta]\nstepz = 2\n");
   EXPECT_THAT(errors("exp.toml"),
-              ElementsAre(at("base.toml") + ":7:8: 'size' = -12 for [network] must be >= 1",
-                          at("exp.toml") +
-                              ":4:1: unknown parameter 'etta' for rule 'three_factor' (did you "
-                              "mean 'eta'?)"));
+              ElementsAre(at("exp.toml") + ":3:1: unknown parameter 'stepz' for [meta] (did you "
+                                           "mean 'steps'?)"));
 }
 
 TEST_F(Composition, BadBaseEntriesArePositioned) {
@@ -124,6 +136,20 @@ TEST_F(Composition, BadBaseEntriesArePositioned) {
   dir.write("empty.toml", "base = \"\"\n");
   EXPECT_THAT(errors("empty.toml"),
               ElementsAre(at("empty.toml") + ":1:8: base names an empty file name"));
+  fs::create_directory(dir.path() / "folder");
+  dir.write("folder_base.toml", "base = \"folder\"\n");
+  EXPECT_THAT(errors("folder_base.toml"),
+              ElementsAre(at("folder_base.toml") + ":1:8: base file '" + at("folder") +
+                          "' is a directory, not an experiment file"));
+  fs::create_symlink("loop_b", dir.path() / "loop_a");
+  fs::create_symlink("loop_a", dir.path() / "loop_b");
+  dir.write("loop.toml", "base = \"loop_a\"\n");
+  EXPECT_THAT(errors("loop.toml"), ElementsAre(HasSubstr(at("loop.toml") + ":1:8: base file '" +
+                                                         at("loop_a") + "' cannot be read (")));
+  for (int i = 0; i < 70; ++i)
+    dir.write(fmt::format("deep{}.toml", i), fmt::format("base = \"deep{}.toml\"\n", i + 1));
+  dir.write("deep70.toml", "");
+  EXPECT_THAT(errors("deep0.toml"), ElementsAre(HasSubstr(": base files nest more than 64 deep")));
   dir.write("syntax.toml", "[network\n");
   dir.write("uses_syntax.toml", "base = \"syntax.toml\"\n");
   EXPECT_THAT(errors("uses_syntax.toml"), ElementsAre(HasSubstr(at("syntax.toml") + ":1:")));

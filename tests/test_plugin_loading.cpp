@@ -124,7 +124,8 @@ TEST(PluginLoading, TwoFilesRegisteringTheSameComponentAreAnErrorNamingBoth) {
     EXPECT_EQ(std::string(e.what()),
               copy.string() + ": registers task 'dnms', which " +
                   fs::canonical(kPlugins / "neohebb-dnms.so").string() +
-                  " registers already; remove one of the two files from the plugin search path");
+                  " registers already; give one of the two another name, or remove one from the "
+                  "plugin search path");
   }
   EXPECT_EQ(registry.find(sdk::Kind::Task, "dnms")->file,
             fs::canonical(kPlugins / "neohebb-dnms.so"));

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/config/document.hpp"
 #include "core/config/sweep_grid.hpp"
 #include "core/run/sweep.hpp"
 #include "test_support.hpp"
@@ -35,8 +36,7 @@ class Sweep : public ::testing::Test {
     return test_support::config_errors(s, registry);
   }
   core::SweepOutcome run(const core::ExperimentSource& s, const std::string& out = "sweep") {
-    const auto e = core::load_experiment(s, registry);
-    return core::run_sweep(s, e, registry, {dir.path() / out, 2, "test"}, core::silent_reporter());
+    return core::run_sweep(s, registry, {dir.path() / out, 2, "test"}, core::silent_reporter());
   }
   std::string at(int line, int column) const {
     return fmt::format("{}:{}:{}", (dir.path() / "exp.toml").string(), line, column);
@@ -51,7 +51,7 @@ std::string read(const fs::path& file) {
 }  // namespace
 
 TEST_F(Sweep, AxesComeInTheOrderTheFileWritesThem) {
-  const auto e = core::load_experiment(source(small_experiment(R"(
+  const auto grid = core::sweep_grid(source(small_experiment(R"(
 [sweep.grid]
 "rule.eta" = [0.1, 0.2, 0.3]
 network.size = [8, 10]
@@ -61,19 +61,18 @@ hebbian = { trace = { type = "hebbian" } }
 [sweep.grid.task]
 response = [5.0]
 )"),
-                                              {"rule.baseline=global,none"}),
-                                       registry);
-  ASSERT_EQ(e.sweep.size(), 5u);
-  EXPECT_EQ(e.sweep[0].name, "rule.eta");
-  EXPECT_THAT(labels(e.sweep[0]), ElementsAre("0.1", "0.2", "0.3"));
-  EXPECT_EQ(e.sweep[1].name, "network.size");
-  EXPECT_THAT(labels(e.sweep[1]), ElementsAre("8", "10"));
-  EXPECT_EQ(e.sweep[2].name, "rule_kind");
-  EXPECT_THAT(labels(e.sweep[2]), ElementsAre("plain", "hebbian"));
-  EXPECT_EQ(e.sweep[3].name, "task.response");
-  EXPECT_EQ(e.sweep[4].name, "rule.baseline");  // --grid axes after the file's
-  EXPECT_THAT(labels(e.sweep[4]), ElementsAre("global", "none"));
-  const auto points = core::grid_points(e.sweep);
+                                            {"rule.baseline=global,none"}));
+  ASSERT_EQ(grid.size(), 5u);
+  EXPECT_EQ(grid[0].name, "rule.eta");
+  EXPECT_THAT(labels(grid[0]), ElementsAre("0.1", "0.2", "0.3"));
+  EXPECT_EQ(grid[1].name, "network.size");
+  EXPECT_THAT(labels(grid[1]), ElementsAre("8", "10"));
+  EXPECT_EQ(grid[2].name, "rule_kind");
+  EXPECT_THAT(labels(grid[2]), ElementsAre("plain", "hebbian"));
+  EXPECT_EQ(grid[3].name, "task.response");
+  EXPECT_EQ(grid[4].name, "rule.baseline");  // --grid axes after the file's
+  EXPECT_THAT(labels(grid[4]), ElementsAre("global", "none"));
+  const auto points = core::grid_points(grid);
   ASSERT_EQ(points.size(), 3u * 2 * 2 * 1 * 2);
   EXPECT_THAT(points[1], ElementsAre(0, 0, 0, 0, 1));  // the last axis varies fastest
   EXPECT_THAT(points.back(), ElementsAre(2, 1, 1, 0, 1));
@@ -105,15 +104,26 @@ TEST_F(Sweep, GridProblemsArePositioned) {
 // A bad value is found before anything runs, and reported at its place in the [sweep] table.
 TEST_F(Sweep, EveryPointIsValidatedFirstAndItsErrorsPointIntoTheGrid) {
   const auto s = source(small_experiment("\n[sweep.grid]\n\"rule.eta\" = [0.1, -1.0]\n"));
-  const auto e = core::load_experiment(s, registry);
   try {
-    core::run_sweep(s, e, registry, {dir.path() / "sweep", 1, ""}, core::silent_reporter());
+    core::run_sweep(s, registry, {dir.path() / "sweep", 1, ""}, core::silent_reporter());
     FAIL() << "an invalid point was accepted";
   } catch (const core::ConfigError& err) {
     EXPECT_THAT(err.messages(), ElementsAre("point_001 (rule.eta = -1.0): " + at(36, 20) +
                                             ": 'eta' = -1.0 for rule 'three_factor' must be >= 0"));
   }
   EXPECT_FALSE(fs::exists(dir.path() / "sweep"));
+}
+
+TEST_F(Sweep, AVariantsErrorsPointIntoTheVariant) {
+  const auto s = source(
+      small_experiment("\n[sweep.variants.rule]\nok = {}\nbad = { rule = { eta = -1.0 } }\n"));
+  EXPECT_THROW(core::validate_sweep(s, registry), core::ConfigError);
+  try {
+    core::validate_sweep(s, registry);
+  } catch (const core::ConfigError& err) {
+    EXPECT_THAT(err.messages(), ElementsAre("point_001 (rule = bad): " + at(37, 24) +
+                                            ": 'eta' = -1.0 for rule 'three_factor' must be >= 0"));
+  }
 }
 
 TEST_F(Sweep, ABaseAxisReplacesTheFilesBases) {

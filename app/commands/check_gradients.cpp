@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/commands/command.hpp"
+#include "core/config/document.hpp"
 #include "core/config/experiment.hpp"
 #include "core/run/gradient_check_run.hpp"
 #include "neohebb/plots/plots.hpp"
@@ -17,6 +18,7 @@ struct CheckArgs {
 };
 
 void check(CheckArgs args, Context& ctx) {
+  core::refuse_sweep_file(args.experiment);
   const auto e = core::load_experiment(args.experiment, args.overrides, ctx.registry);
   args.options.finite_differences = !args.no_fd;
   const auto outcome = core::run_gradient_check(e, args.options, args.out, args.overwrite);

@@ -18,8 +18,10 @@ struct PluginsArgs {
 void plugins(const PluginsArgs& args, Context& ctx) {
   for (const auto& p : args.paths) ctx.registry.load_path(p);
   core::load_default_plugins(ctx.registry);
-  for (const auto& f : ctx.registry.failures())
+  for (const auto& f : ctx.registry.failures()) {
     fmt::print(stderr, "{}: {}\n", f.duplicate ? "error" : "warning", f.message);
+    if (f.duplicate) ctx.exit_code = 1;  // the listing is still shown
+  }
   if (args.markdown) {
     fmt::print("{}", core::parameter_reference_markdown(ctx.registry));
     return;

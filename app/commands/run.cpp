@@ -4,6 +4,7 @@
 #include "app/commands/command.hpp"
 #include "app/summaries.hpp"
 #include "app/terminal_reporter.hpp"
+#include "core/config/document.hpp"
 #include "core/config/experiment.hpp"
 #include "core/run/run_experiment.hpp"
 #include "core/support/errors.hpp"
@@ -27,6 +28,7 @@ void run(const RunArgs& args, Context& ctx) {
   options.out = args.out;
   options.command_line = ctx.command_line;
   TerminalReporter reporter(args.quiet);
+  if (args.resume.empty()) core::refuse_sweep_file(args.experiment);
   const core::Experiment e =
       args.resume.empty() ? core::load_experiment(args.experiment, args.overrides, ctx.registry)
                           : core::interrupted_experiment(args.resume, args.overrides, ctx.registry);

@@ -3,7 +3,6 @@
 
 #include "app/commands/command.hpp"
 #include "app/terminal_reporter.hpp"
-#include "core/config/experiment.hpp"
 #include "core/run/sweep.hpp"
 #include "core/support/interrupt.hpp"
 
@@ -19,10 +18,9 @@ struct SweepArgs {
 
 void sweep(SweepArgs args, Context& ctx) {
   args.source.file = args.experiment;
-  const core::Experiment e = core::load_experiment(args.source, ctx.registry);
   TerminalReporter reporter(args.quiet);
   const core::SweepOutcome s = core::run_sweep(
-      args.source, e, ctx.registry, {args.out, args.threads, ctx.command_line}, reporter);
+      args.source, ctx.registry, {args.out, args.threads, ctx.command_line}, reporter);
   using Status = core::SweepPoint::Status;
   const int done = s.count(Status::Done), failed = s.count(Status::Failed),
             pending = s.count(Status::Pending);

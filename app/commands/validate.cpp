@@ -2,9 +2,11 @@
 #include <fmt/format.h>
 
 #include "app/commands/command.hpp"
+#include "core/config/document.hpp"
 #include "core/config/experiment.hpp"
 #include "core/engine/setup.hpp"
 #include "core/meta/meta_learner.hpp"
+#include "core/run/sweep.hpp"
 
 namespace neohebb::app {
 namespace {
@@ -15,7 +17,13 @@ struct ValidateArgs {
 };
 
 void validate(const ValidateArgs& args, Context& ctx) {
-  const auto e = core::load_experiment(args.experiment, args.overrides, ctx.registry);
+  const core::ExperimentSource source{args.experiment, args.overrides, {}, {}};
+  if (!core::sweep_grid(source).empty()) {  // a sweep: what `neohebb sweep` checks, every point
+    fmt::print("{}: ok, a sweep of {} points\n", args.experiment,
+               core::validate_sweep(source, ctx.registry));
+    return;
+  }
+  const auto e = core::load_experiment(source, ctx.registry);
   const auto setup = core::make_setup<sdk::Real>(e);
   if (e.meta.steps > 0) core::validate_meta(e, setup, e.meta);  // what `run` would refuse
   fmt::print("{}: ok (task {}, neuron {}, trace {}, rule {})\n", args.experiment,

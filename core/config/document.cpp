@@ -144,13 +144,22 @@ class Composer {
     Diagnostics d(base.path);
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(base.path, ec);
+    const auto status = fs::status(base.path, ec);
     if (std::find(chain_.begin(), chain_.end(), canonical) != chain_.end()) {
       std::string cycle;
       for (auto it = std::find(chain_.begin(), chain_.end(), canonical); it != chain_.end(); ++it)
         cycle += it->string() + " -> ";
       d.error(base.where, "base files form a cycle: " + cycle + canonical.string());
-    } else if (!fs::exists(base.path, ec)) {
+    } else if (chain_.size() >= kMaxDepth) {
+      d.error(base.where, fmt::format("base files nest more than {} deep", kMaxDepth));
+    } else if (status.type() == fs::file_type::not_found) {
       d.error(base.where, fmt::format("base file '{}' does not exist", base.path.string()));
+    } else if (ec) {
+      d.error(base.where,
+              fmt::format("base file '{}' cannot be read ({})", base.path.string(), ec.message()));
+    } else if (fs::is_directory(status)) {
+      d.error(base.where, fmt::format("base file '{}' is a directory, not an experiment file",
+                                      base.path.string()));
     }
     d.throw_if_any();
     // A file reached twice (a diamond) counts where it first came: composing it again would
@@ -163,19 +172,34 @@ class Composer {
     return compose(base.path, std::move(own), bases);
   }
 
+  static constexpr std::size_t kMaxDepth = 64;  // deeper is a mistake (or a generated cycle)
   std::vector<fs::path> chain_, done_;
   std::vector<fs::path>& files_;
 };
 
 // The values of one point of the sweep that `own` describes, each a layer; the [sweep] table
 // leaves `own`.
-std::vector<toml::table> point_layers(toml::table& own, const ExperimentSource& source,
-                                      Diagnostics& d) {
+// The axes of the file's own [sweep] table (which leaves `own`), then the --grid ones; an axis
+// named twice is an error.
+std::vector<SweepAxis> grid_of(toml::table& own, const ExperimentSource& source) {
+  Diagnostics d(source.file);
   std::vector<SweepAxis> axes;
   if (toml::node* sweep = own.get("sweep")) axes = sweep_axes(*sweep, d);
   own.erase("sweep");
   d.throw_if_any();
-  for (const auto& spec : source.grid) axes.push_back(grid_axis(spec));
+  for (const auto& spec : source.grid) {
+    SweepAxis axis = grid_axis(spec);
+    for (const auto& a : axes)
+      if (a.name == axis.name)
+        throw ConfigError(
+            {fmt::format("--grid {}: the grid has an axis '{}' already", spec, axis.name)});
+    axes.push_back(std::move(axis));
+  }
+  return axes;
+}
+
+std::vector<toml::table> point_layers(toml::table& own, const ExperimentSource& source) {
+  std::vector<SweepAxis> axes = grid_of(own, source);
   if (axes.size() != source.point.size())
     throw RunError(fmt::format("{}: a point of {} axes for a grid of {}", source.file.string(),
                                source.point.size(), axes.size()));
@@ -215,8 +239,27 @@ void merge_into(toml::table& bottom, toml::table&& top) {
       merge_into(*below, std::move(*node.as_table()));
       continue;
     }
-    node.visit([&, &k = key](auto&& n) { bottom.insert_or_assign(k, std::move(n)); });
+    // Erased first: insert_or_assign would keep the key below, and with it the position of the
+    // file below, where an unknown key would then be reported.
+    bottom.erase(key.str());
+    node.visit([&, &k = key](auto&& n) { bottom.insert(k, std::move(n)); });
   }
+}
+
+void refuse_sweep_file(const fs::path& file) {
+  const toml::table own = parse_file(file);
+  if (const toml::node* sweep = own.get("sweep")) {
+    Diagnostics d(file);
+    d.error(sweep->source(), fmt::format("this file describes a sweep ([sweep]); run it with "
+                                         "`neohebb sweep {}`",
+                                         file.string()));
+    d.throw_if_any();
+  }
+}
+
+std::vector<SweepAxis> sweep_grid(const ExperimentSource& source) {
+  toml::table own = parse_file(source.file);
+  return grid_of(own, source);
 }
 
 ExperimentDocument read_experiment(const ExperimentSource& source) {
@@ -226,7 +269,7 @@ ExperimentDocument read_experiment(const ExperimentSource& source) {
   Diagnostics d(source.file);
   std::vector<BaseFile> bases = take_bases(own, source.file, d);
   std::vector<toml::table> layers;
-  if (!source.point.empty()) layers = point_layers(own, source, d);
+  if (!source.point.empty()) layers = point_layers(own, source);
   for (toml::table& layer : layers)  // a point's `base` replaces the file's bases
     if (layer.contains("base")) bases = take_bases(layer, source.file, d);
   d.throw_if_any();

@@ -10,6 +10,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/config/sweep_grid.hpp"
+
 namespace neohebb::core {
 
 struct ExperimentSource {
@@ -31,6 +33,16 @@ struct ExperimentDocument {
 
 // Reads, composes and overrides; throws ConfigError with positioned messages.
 ExperimentDocument read_experiment(const ExperimentSource& source);
+
+// The grid of the sweep that `source` describes: the axes of the file's own [sweep] table, then
+// those of source.grid. The file is read but not validated (its points are, one by one).
+// Throws ConfigError.
+std::vector<SweepAxis> sweep_grid(const ExperimentSource& source);
+
+// Throws ConfigError, at its [sweep] table, if `file` describes a sweep: what runs one
+// experiment (`run`, `check-gradients`) refuses it before validating it, since a sweep file need
+// not be a whole experiment on its own.
+void refuse_sweep_file(const std::filesystem::path& file);
 
 // Merges `top` over `bottom`: tables merge key by key; any other value, arrays included,
 // replaces the one below. A table that names another `type` than the one below (a plugin

@@ -76,8 +76,9 @@ void check_sections(const toml::table& root, Diagnostics& d) {
   }
 }
 
-// The grid of the sweep the file describes ([sweep] and --grid), for `neohebb sweep`; the
-// [sweep] table must be the file's own, since a point replaces the file's base files.
+// The [sweep] table of the file, which makes it a sweep (`neohebb run` refuses it); it must be
+// the file's own, since a point replaces the file's base files. (`neohebb sweep` reads the grid
+// itself, with the --grid axes: sweep_grid in document.hpp.)
 void read_sweep(toml::table& root, const ExperimentSource& source, Experiment& e, Diagnostics& d) {
   if (toml::node* sweep = root.get("sweep")) {
     const auto& written_in = sweep->source().path;
@@ -89,7 +90,6 @@ void read_sweep(toml::table& root, const ExperimentSource& source, Experiment& e
       e.sweep = sweep_axes(*sweep, d);
     e.positions["sweep"] = d.where(sweep->source());
   }
-  for (const auto& spec : source.grid) e.sweep.push_back(grid_axis(spec));
 }
 
 // A [plugins] path entry: where the experiment asks for plugins, and where it said so.
@@ -147,17 +147,12 @@ void discover_plugins(const std::vector<PluginPathEntry>& entries, Experiment& e
       d.error(entry.where, fmt::format("plugin path '{}' does not exist", entry.path.string()));
       continue;
     }
-    const std::size_t before = registry.failures().size();
-    registry.load_path(entry.path);
-    for (std::size_t i = before; i < registry.failures().size(); ++i)
-      d.error(entry.where, registry.failures()[i].message);
+    for (const auto& failure : registry.load_path(entry.path))
+      d.error(entry.where, failure.message);
     e.plugin_paths.push_back(entry.path);
   }
-  const std::size_t before = registry.failures().size();
-  load_default_plugins(registry);
-  for (std::size_t i = before; i < registry.failures().size(); ++i)
-    if (registry.failures()[i].duplicate)
-      d.error(SourcePosition{e.file.string(), 1, 1}, registry.failures()[i].message);
+  for (const auto& failure : load_default_plugins(registry))
+    if (failure.duplicate) d.error(SourcePosition{e.file.string(), 1, 1}, failure.message);
 }
 
 void validate_plugin_section(const toml::table& root, const PluginSection& ps, Experiment& e,

@@ -44,7 +44,7 @@ struct Experiment : CoreSections {
   std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
   AnalysisConfig analysis;
-  std::vector<SweepAxis> sweep;  // [sweep] and --grid: the axes of `neohebb sweep` (else none)
+  std::vector<SweepAxis> sweep;  // the axes of the file's [sweep] table (a file to sweep)
 
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }
   // Where a key was written (or its section, or the file when it was a default).

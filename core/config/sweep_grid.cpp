@@ -1,6 +1,7 @@
 #include "core/config/sweep_grid.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -104,7 +105,9 @@ void variant_axes(toml::table& variants, std::vector<PositionedAxis>& out, Diagn
                             name.str(), axis, node_text(variant)));
         continue;
       }
-      values.push_back({name.source().begin, {std::string(name.str()), std::move(*settings)}});
+      // (Moved, never copied: a copied TOML node loses its position in the file.)
+      values.emplace_back(name.source().begin,
+                          SweepValue{std::string(name.str()), std::move(*settings)});
     }
     std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) {
       return a.first.line != b.first.line ? a.first.line < b.first.line
@@ -116,26 +119,45 @@ void variant_axes(toml::table& variants, std::vector<PositionedAxis>& out, Diagn
   }
 }
 
-// Splits "v1,v2,[1, 2],'a,b'" at the commas outside brackets, braces and quotes.
-std::vector<std::string> split_values(const std::string& text) {
-  std::vector<std::string> out(1);
+// One value of a --grid argument: its text and where it starts in the argument.
+struct GridValue {
+  std::string text;
+  std::size_t offset;
+};
+
+// Splits "v1,v2,[1, 2],'a,b'" at the commas outside brackets, braces and quotes, each value
+// trimmed; `start` is where `text` starts in the argument.
+std::vector<GridValue> split_values(const std::string& text, std::size_t start,
+                                    const std::string& where) {
+  std::vector<GridValue> out;
   int depth = 0;
   char quote = 0;
-  for (char c : text) {
+  std::size_t begin = 0;
+  const auto add = [&](std::size_t end) {
+    const std::string raw = text.substr(begin, end - begin);
+    const auto b = raw.find_first_not_of(" \t"), e = raw.find_last_not_of(" \t");
+    if (b == std::string::npos)
+      throw ConfigError({fmt::format("{}:1:{}: an empty value", where, start + begin + 1)});
+    out.push_back({raw.substr(b, e - b + 1), start + begin + b});
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (quote) {
       if (c == quote) quote = 0;
     } else if (c == '"' || c == '\'') {
       quote = c;
     } else if (c == '[' || c == '{') {
       ++depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
+    } else if ((c == ']' || c == '}') && --depth < 0) {
+      throw ConfigError({fmt::format("{}:1:{}: '{}' closes no bracket", where, start + i + 1, c)});
     } else if (c == ',' && depth == 0) {
-      out.emplace_back();
-      continue;
+      add(i);
+      begin = i + 1;
     }
-    out.back() += c;
   }
+  if (quote || depth > 0)
+    throw ConfigError({fmt::format("{}: unclosed {}", where, quote ? "quote" : "bracket")});
+  add(text.size());
   return out;
 }
 
@@ -144,14 +166,34 @@ std::string trimmed(const std::string& v) {
   return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
 }
 
-// One value of a --grid argument, parsed as the TOML line `v = <text>` (a bare word: a string).
-toml::node_view<toml::node> parse_value(const std::string& text, const std::string& where,
+// Whether `key` is section.key (parts of letters, digits, '_' and '-') or base.
+bool valid_axis_key(const std::string& key) {
+  if (key == "base") return true;
+  if (key.find('.') == std::string::npos) return false;
+  std::size_t part = 0;
+  for (char c : key) {
+    if (c == '.') {
+      if (part == 0) return false;
+      part = 0;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      ++part;
+    } else {
+      return false;
+    }
+  }
+  return part > 0;
+}
+
+// A value of a --grid argument parsed as TOML (a bare word: a string), laid out so that its
+// position in messages is its column in the argument.
+toml::node_view<toml::node> parse_value(const GridValue& v, const std::string& where,
                                         toml::table& holder) {
+  const std::string indent = "v=" + std::string(v.offset >= 2 ? v.offset - 2 : 0, ' ');
   try {
-    holder = toml::parse("v = " + text, where);
+    holder = toml::parse(indent + v.text, where);
   } catch (const toml::parse_error&) {
-    std::string quoted = "v = \"";
-    for (char c : text) {
+    std::string quoted = indent + "\"";
+    for (char c : v.text) {
       if (c == '"' || c == '\\') quoted += '\\';
       quoted += c;
     }
@@ -198,21 +240,18 @@ std::vector<SweepAxis> sweep_axes(toml::node& sweep, Diagnostics& d) {
 SweepAxis grid_axis(const std::string& spec) {
   const std::string where = "--grid " + spec;
   const auto eq = spec.find('=');
-  const std::string key = trimmed(spec.substr(0, eq));
-  if (eq == std::string::npos || key.empty() ||
-      (key.find('.') == std::string::npos && key != "base"))
+  const std::string key = eq == std::string::npos ? "" : trimmed(spec.substr(0, eq));
+  if (!valid_axis_key(key))
     throw ConfigError(
         {fmt::format("{}: expected section.key=value1,value2,... or base=file1,...", where)});
   SweepAxis axis{key, {}};
-  for (const std::string& raw : split_values(spec.substr(eq + 1))) {
-    const std::string text = trimmed(raw);
-    if (text.empty()) throw ConfigError({fmt::format("{}: an empty value", where)});
+  for (const GridValue& v : split_values(spec.substr(eq + 1), eq + 1, where)) {
     toml::table holder;
-    toml::node& value = *parse_value(text, where, holder).node();
+    toml::node& value = *parse_value(v, where, holder).node();
     if (key == "base" && value.is_string())  // a file named on the command line: from here
       value.as_string()->get() = fs::absolute(value.as_string()->get()).lexically_normal().string();
     axis.values.push_back(
-        {key == "base" ? text : label_of(value), layer_at(key, std::move(value))});
+        {key == "base" ? v.text : label_of(value), layer_at(key, std::move(value))});
   }
   return axis;
 }

@@ -113,40 +113,44 @@ void PluginRegistry::check_not_registered(const fs::path& file, const sdk::Manif
   for (const auto& info : m.components)
     if (const LoadedComponent* first = find(info.kind, info.name))
       throw DuplicateComponentError(
-          file, fmt::format("registers {} '{}', which {} registers already; remove one of the two "
-                            "files from the plugin search path",
+          file, fmt::format("registers {} '{}', which {} registers already; give one of the two "
+                            "another name, or remove one from the plugin search path",
                             kind_name(info.kind), info.name, first->file.string()));
 }
 
-void PluginRegistry::load_path(const fs::path& path) {
+std::vector<PluginRegistry::Failure> PluginRegistry::load_path(const fs::path& path) {
   std::error_code ec;
-  if (!fs::is_directory(path, ec)) {
-    try {
-      load(path);
-    } catch (const PluginLoadError& e) {
-      remember(path, e);
-    }
-    return;
-  }
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(path, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("neohebb-", 0) == 0 && entry.path().extension() == ".so")
-      files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());  // a deterministic order, whatever the file system's
-  for (const auto& f : files) {
-    try {
-      load(f);
-    } catch (const PluginLoadError& e) {
-      remember(f, e);
+  if (!fs::is_directory(path, ec)) {
+    files.push_back(path);
+  } else {
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("neohebb-", 0) == 0 && entry.path().extension() == ".so")
+        files.push_back(entry.path());
     }
+    std::sort(files.begin(), files.end());  // a deterministic order, whatever the file system's
   }
+  std::vector<Failure> out;
+  for (const auto& f : files)
+    if (auto failure = try_load(f)) out.push_back(*failure);
+  return out;
 }
 
-void PluginRegistry::remember(const fs::path& file, const PluginLoadError& e) {
-  failures_.push_back(
-      {file, e.what(), dynamic_cast<const DuplicateComponentError*>(&e) != nullptr});
+// Loads `file` unless it failed before (then its failure again: a file is tried once).
+std::optional<PluginRegistry::Failure> PluginRegistry::try_load(const fs::path& file) {
+  std::error_code ec;
+  const fs::path key = fs::weakly_canonical(file, ec);
+  for (const auto& f : failures_)
+    if (f.canonical == key) return f;
+  try {
+    load(file);
+    return std::nullopt;
+  } catch (const PluginLoadError& e) {
+    failures_.push_back(
+        {file, e.what(), dynamic_cast<const DuplicateComponentError*>(&e) != nullptr, key});
+    return failures_.back();
+  }
 }
 
 const LoadedComponent* PluginRegistry::find(sdk::Kind kind, const std::string& name) const {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,23 +40,26 @@ class PluginRegistry {
   // DuplicateComponentError (naming both files) if it registers a (kind, name) that another file
   // registered already.
   void load(const std::filesystem::path& file);
-  // Loads every `neohebb-*.so` in a directory, or `path` itself if it is a file. Files that fail
-  // are remembered (see failures()) rather than thrown, so one broken file does not hide others.
-  void load_path(const std::filesystem::path& path);
-
-  const LoadedComponent* find(sdk::Kind kind, const std::string& name) const;
-  std::vector<std::string> names(sdk::Kind kind) const;
-  std::vector<const LoadedComponent*> components() const;
   struct Failure {
     std::filesystem::path file;
     std::string message;  // names the file and the reason
     bool duplicate;       // it registers what another file registers: always an error
+    std::filesystem::path canonical;
   };
+  // Loads every `neohebb-*.so` in a directory, or `path` itself if it is a file. Files that fail
+  // are returned (and remembered in failures()) rather than thrown, so that one broken file does
+  // not hide others; a file that failed once is not tried again.
+  std::vector<Failure> load_path(const std::filesystem::path& path);
+
+  const LoadedComponent* find(sdk::Kind kind, const std::string& name) const;
+  std::vector<std::string> names(sdk::Kind kind) const;
+  std::vector<const LoadedComponent*> components() const;
+  // Every file that failed to load, once each.
   const std::vector<Failure>& failures() const { return failures_; }
 
  private:
   void check_not_registered(const std::filesystem::path& file, const sdk::Manifest& m) const;
-  void remember(const std::filesystem::path& file, const PluginLoadError& e);
+  std::optional<Failure> try_load(const std::filesystem::path& file);
   std::map<std::pair<sdk::Kind, std::string>, LoadedComponent> components_;
   std::vector<std::filesystem::path> loaded_files_;
   std::vector<Failure> failures_;

@@ -51,10 +51,13 @@ std::vector<fs::path> default_plugin_paths() {
   return out;
 }
 
-void load_default_plugins(PluginRegistry& registry) {
+std::vector<PluginRegistry::Failure> load_default_plugins(PluginRegistry& registry) {
+  std::vector<PluginRegistry::Failure> out;
   std::error_code ec;
   for (const auto& p : default_plugin_paths())
-    if (fs::exists(p, ec)) registry.load_path(p);
+    if (fs::exists(p, ec))
+      for (auto& f : registry.load_path(p)) out.push_back(std::move(f));
+  return out;
 }
 
 }  // namespace neohebb::core

@@ -13,7 +13,7 @@ namespace neohebb::core {
 
 std::vector<std::filesystem::path> default_plugin_paths();
 
-// Loads every plugin under the default paths; what fails is kept in registry.failures().
-void load_default_plugins(PluginRegistry& registry);
+// Loads every plugin under the default paths; returns what failed (also in registry.failures()).
+std::vector<PluginRegistry::Failure> load_default_plugins(PluginRegistry& registry);
 
 }  // namespace neohebb::core

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/config/document.hpp"
 #include "core/io/run_directory.hpp"
 #include "core/run/meta_run.hpp"
 #include "core/run/plain_run.hpp"
@@ -11,11 +12,7 @@ namespace neohebb::core {
 namespace fs = std::filesystem;
 
 RunOutcome run_experiment(const Experiment& e, const RunOptions& options, Reporter& reporter) {
-  if (!e.sweep.empty())
-    throw ConfigError(
-        {fmt::format("{}: this file describes a sweep ([sweep]); run it with "
-                     "`neohebb sweep {}`",
-                     e.position("sweep").str(), e.file.string())});
+  if (!e.sweep.empty()) refuse_sweep_file(e.file);
   return e.meta.steps > 0 ? run_meta(e, options, reporter) : run_plain(e, options, reporter);
 }
 

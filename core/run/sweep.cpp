@@ -9,8 +9,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/config/document.hpp"
 #include "core/config/resolved_experiment.hpp"
 #include "core/engine/setup.hpp"
+#include "core/io/directory_lock.hpp"
 #include "core/io/run_directory.hpp"
 #include "core/io/run_info.hpp"
 #include "core/meta/meta_learner.hpp"
@@ -53,16 +55,36 @@ std::string describe(const SweepPoint& p, const std::vector<SweepAxis>& axes) {
   return fmt::format("{} ({})", p.name, values);
 }
 
+// The grid of the sweep, refused when it has no axis or more than kMaxSweepPoints points.
+std::vector<SweepAxis> checked_grid(const ExperimentSource& source) {
+  std::vector<SweepAxis> axes = sweep_grid(source);
+  if (axes.empty())
+    throw ConfigError(
+        {fmt::format("{}: no grid to sweep: give --grid section.key=v1,v2,... or "
+                     "write a [sweep.grid] table",
+                     source.file.string())});
+  std::size_t points = 1;
+  for (const auto& a : axes) {
+    points = points > kMaxSweepPoints ? points : points * a.values.size();
+  }
+  if (points > kMaxSweepPoints)
+    throw ConfigError(
+        {fmt::format("{}: the grid has more than {} points; split it into several "
+                     "sweeps",
+                     source.file.string(), kMaxSweepPoints)});
+  return axes;
+}
+
 // Every point loaded and checked as `neohebb validate` would, before anything runs.
-std::vector<PlannedPoint> plan(const ExperimentSource& source, const Experiment& e,
+std::vector<PlannedPoint> plan(const ExperimentSource& source, const std::vector<SweepAxis>& axes,
                                PluginRegistry& registry) {
   std::vector<PlannedPoint> out;
   std::vector<std::string> errors;
-  const auto points = grid_points(e.sweep);
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  const auto points = grid_points(axes);
+  for (std::size_t i = 0; i < points.size() && !interrupted(); ++i) {
     SweepPoint p{fmt::format("point_{:03}", i), {}, Status::Pending, "", std::nullopt};
-    for (std::size_t a = 0; a < e.sweep.size(); ++a)
-      p.values.push_back(e.sweep[a].values[points[i][a]].label);
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      p.values.push_back(axes[a].values[points[i][a]].label);
     ExperimentSource point_source = source;
     point_source.point = points[i];
     try {
@@ -73,16 +95,17 @@ std::vector<PlannedPoint> plan(const ExperimentSource& source, const Experiment&
       out.push_back({std::move(p), std::move(pe), work});
     } catch (const ConfigError& err) {
       for (const auto& m : err.messages())
-        errors.push_back(fmt::format("{}: {}", describe(p, e.sweep), m));
+        errors.push_back(fmt::format("{}: {}", describe(p, axes), m));
     }
   }
   if (!errors.empty()) throw ConfigError(errors);
+  if (interrupted()) throw RunError("interrupted while checking the points of the sweep");
   return out;
 }
 
-nlohmann::json definition(const ExperimentSource& source, const Experiment& e) {
+nlohmann::json definition(const ExperimentSource& source, const std::vector<SweepAxis>& grid) {
   nlohmann::json axes = nlohmann::json::array();
-  for (const auto& axis : e.sweep) {
+  for (const auto& axis : grid) {
     nlohmann::json values = nlohmann::json::array();
     for (const auto& v : axis.values) values.push_back(v.label);
     axes.push_back({{"name", axis.name}, {"values", values}});
@@ -217,26 +240,28 @@ RunOutcome run_point(const PlannedPoint& p, const fs::path& run_dir, const RunOp
   return run_experiment(p.experiment, options, reporter);
 }
 
-SweepOutcome outcome_of(const fs::path& dir, const Experiment& e,
+SweepOutcome outcome_of(const fs::path& dir, const std::vector<SweepAxis>& axes,
                         const std::vector<PlannedPoint>& planned) {
   SweepOutcome out{dir, {}, {}};
-  for (const auto& axis : e.sweep) out.axes.push_back(axis.name);
+  for (const auto& axis : axes) out.axes.push_back(axis.name);
   for (const auto& p : planned) out.points.push_back(p.point);
   return out;
 }
 
 }  // namespace
 
-SweepOutcome run_sweep(const ExperimentSource& source, const Experiment& e,
-                       PluginRegistry& registry, const SweepOptions& options, Reporter& reporter) {
-  if (e.sweep.empty())
-    throw ConfigError(
-        {fmt::format("{}: no grid to sweep: give --grid section.key=v1,v2,... or "
-                     "write a [sweep.grid] table",
-                     source.file.string())});
-  std::vector<PlannedPoint> planned = plan(source, e, registry);
-  const fs::path dir = options.out.empty() ? default_run_directory(e.name(), "sweep") : options.out;
-  open_sweep_directory(dir, definition(source, e));
+std::size_t validate_sweep(const ExperimentSource& source, PluginRegistry& registry) {
+  return plan(source, checked_grid(source), registry).size();
+}
+
+SweepOutcome run_sweep(const ExperimentSource& source, PluginRegistry& registry,
+                       const SweepOptions& options, Reporter& reporter) {
+  const std::vector<SweepAxis> axes = checked_grid(source);
+  std::vector<PlannedPoint> planned = plan(source, axes, registry);
+  const std::string name = planned.front().experiment.name();
+  const fs::path dir = options.out.empty() ? default_run_directory(name, "sweep") : options.out;
+  open_sweep_directory(dir, definition(source, axes));
+  const DirectoryLock lock(dir);
   std::vector<std::size_t> pending;
   std::error_code ec;
   for (std::size_t i = 0; i < planned.size(); ++i) {
@@ -254,35 +279,38 @@ SweepOutcome run_sweep(const ExperimentSource& source, const Experiment& e,
   RunOptions point_options;
   point_options.threads = std::max(1, budget / side_by_side);
   point_options.command_line = options.command_line;
-  SweepProgress progress(reporter, "sweep " + e.name(), planned);
-  std::mutex table;
+  SweepProgress progress(reporter, "sweep " + name, planned);
+  std::mutex table;  // guards the points' status and sweep.csv
   const auto write_table = [&] {
-    std::lock_guard<std::mutex> lock(table);
-    write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, e, planned)));
+    write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, axes, planned)));
   };
   write_table();
   const auto errors = parallel_for(
       static_cast<int>(pending.size()), side_by_side,
       [&](int job) {
-        PlannedPoint& p = planned[pending[static_cast<std::size_t>(job)]];
-        PointReporter point_reporter(progress, pending[static_cast<std::size_t>(job)], p);
+        const std::size_t i = pending[static_cast<std::size_t>(job)];
+        PlannedPoint& p = planned[i];
+        PointReporter point_reporter(progress, i, p);
         RunOptions o = point_options;
         o.out = dir / p.point.name;
+        SweepPoint result = p.point;
         try {
           RunOutcome r = run_point(p, o.out, o, point_reporter);
-          if (r.complete) p.point.status = Status::Done, p.point.outcome = std::move(r);
+          if (r.complete) result.status = Status::Done, result.outcome = std::move(r);
         } catch (const std::exception& err) {
-          if (!interrupted()) p.point.status = Status::Failed, p.point.error = err.what();
+          if (!interrupted()) result.status = Status::Failed, result.error = err.what();
         }
-        if (p.point.status == Status::Failed)
-          reporter.note(fmt::format("{} failed: {}", p.point.name, p.point.error));
-        progress.finished(pending[static_cast<std::size_t>(job)], p.work);
+        if (result.status == Status::Failed)
+          reporter.note(fmt::format("{} failed: {}", result.name, result.error));
+        progress.finished(i, result.status == Status::Pending ? 0 : p.work);
+        std::lock_guard<std::mutex> lock_table(table);
+        p.point = std::move(result);
         write_table();
       },
       [&] { return !interrupted(); });
   rethrow_first(errors);
   progress.report(true);
-  return outcome_of(dir, e, planned);
+  return outcome_of(dir, axes, planned);
 }
 
 namespace {

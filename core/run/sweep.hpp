@@ -39,11 +39,19 @@ struct SweepOutcome {
   int count(SweepPoint::Status s) const;
 };
 
-// Runs (or finishes) the sweep of `source`, whose grid `e` holds (load_experiment(source)).
-// Every point's experiment is loaded and validated before any runs: an invalid point is a
-// ConfigError naming it. Interrupted (Ctrl-C), it returns with the unfinished points pending.
-SweepOutcome run_sweep(const ExperimentSource& source, const Experiment& e,
-                       PluginRegistry& registry, const SweepOptions& options, Reporter& reporter);
+// At most this many points: a larger grid is most likely a mistake, and would be slow to check.
+inline constexpr std::size_t kMaxSweepPoints = 10000;
+
+// Runs (or finishes) the sweep of `source` (its file's [sweep] table and source.grid). Every
+// point's experiment is loaded and validated before any runs: an invalid point is a ConfigError
+// naming it. Interrupted (Ctrl-C), it returns with the unfinished points pending. The sweep
+// directory is locked while it runs: a second process is refused.
+SweepOutcome run_sweep(const ExperimentSource& source, PluginRegistry& registry,
+                       const SweepOptions& options, Reporter& reporter);
+
+// Loads and validates every point of the sweep, as `neohebb validate` does for one experiment;
+// returns how many there are. Throws ConfigError naming every invalid point.
+std::size_t validate_sweep(const ExperimentSource& source, PluginRegistry& registry);
 
 // sweep.csv: point,status,<one column per axis>,<the figures of a plain or meta run>,error.
 std::string sweep_csv(const SweepOutcome& s);

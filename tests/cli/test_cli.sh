@@ -46,7 +46,7 @@ check "validate the default experiment" expect_exit 0 "$neohebb" validate "$root
 
 sed 's/size = 10/size = 0/' "$work/tiny.toml" >"$work/bad.toml"
 check "validate a bad file exits 1" expect_exit 1 "$neohebb" validate "$work/bad.toml"
-check "its error names file:line:col" grep -q "^error: $work/bad.toml:5:8: 'size' = 0 for \[network\] must be >= 1$" "$work/err"
+check "its error names file:line:col" grep -q "^error: $work/bad.toml:5:8: 'size' = 0 for \[network\] must be >= 1 and <= 2147483647$" "$work/err"
 
 check "run writes a run directory" expect_exit 0 "$neohebb" run "$work/tiny.toml" --out "$work/run1" -q
 check "summary on stdout names it" grep -q "^run directory: $work/run1$" "$work/out"

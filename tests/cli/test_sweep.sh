@@ -31,7 +31,7 @@ learning_rate = 0.003
 "meta.steps" = [0, 40]
 TOML
 
-results_of() { (cd "$1" && find . -type f -not -path '*/plots/*' -not -name run.json | sort); }
+results_of() { (cd "$1" && find . -type f -not -path '*/plots/*' -not -name run.json -not -name .lock | sort); }
 same_results() {  # same_results A B: every result file, byte for byte (run.json: times)
   [ "$(results_of "$1")" = "$(results_of "$2")" ] || return 1
   local f
@@ -73,6 +73,23 @@ check "and keeps its sweep.csv" cmp -s "$work/reference/sweep.csv" "$work/killed
 # Points side by side (--threads 4: 4 points at once) give the same numbers.
 "$neohebb" sweep "$work/sweep.toml" --out "$work/parallel" --threads 4 -q >"$work/log4" 2>&1
 check "points side by side give the same sweep.csv" cmp -s "$work/reference/sweep.csv" "$work/parallel/sweep.csv"
+
+# The same grid from --grid arguments: the same points, the same numbers.
+grep -v -e '^\[sweep.grid\]' -e '^"rule.eta"' -e '^"meta.steps"' "$work/sweep.toml" >"$work/plain.toml"
+"$neohebb" sweep "$work/plain.toml" --grid rule.eta=0.05,0.1 --grid meta.steps=0,40 \
+  --out "$work/from_args" --threads 2 -q >"$work/log6" 2>&1
+check "a sweep from --grid arguments runs every point" test $? -eq 0
+check "with the same sweep.csv" cmp -s "$work/reference/sweep.csv" "$work/from_args/sweep.csv"
+
+# A second process on a sweep directory in use is refused, naming the holder.
+"$neohebb" sweep "$work/sweep.toml" --out "$work/busy" --threads 1 -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 2000); do [ -d "$work/busy/point_000.partial" ] || [ -d "$work/busy/point_000" ] && break; sleep 0.005; done
+"$neohebb" sweep "$work/sweep.toml" --out "$work/busy" --threads 1 -q >"$work/log7" 2>&1
+check "a second process on a busy sweep directory is refused" test $? -eq 1
+check "naming the process that holds it" grep -q "in use by another neohebb process (pid $pid)" "$work/log7"
+wait "$pid"
+check "and the first one finishes" cmp -s "$work/reference/sweep.csv" "$work/busy/sweep.csv"
 
 # Another grid into the same directory is refused, and nothing is lost.
 "$neohebb" sweep "$work/sweep.toml" --grid rule.baseline=global,none --out "$work/killed" -q \

@@ -23,6 +23,7 @@
 // `choice_names(E)` is found by argument-dependent lookup, so it lives beside the enum; the
 // names are in the order of the enumerators, which count up from zero.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -155,12 +156,40 @@ class Field {
   ParamSpec spec_;
 };
 
+namespace detail {
+// An integer field narrower than the file's 64-bit integers is bounded by its type (a value
+// outside would wrap around when read); a declared range narrows these bounds.
+template <class T>
+struct element {
+  using type = T;
+};
+template <class T>
+struct element<std::vector<T>> {
+  using type = T;
+};
+template <class T>
+ParamSpec bounded_by_type(ParamSpec spec) {
+  using E = typename element<T>::type;
+  if constexpr (!std::is_same_v<E, bool> && sizeof(E) < sizeof(std::int64_t)) {
+    spec.min = static_cast<double>(std::numeric_limits<E>::min());
+    spec.max = static_cast<double>(std::numeric_limits<E>::max());
+  }
+  return spec;
+}
+template <class T>
+constexpr bool has_integers_v = std::is_integral_v<T> || requires {
+  requires std::is_integral_v<typename T::value_type> && !std::is_same_v<T, std::string>;
+};
+}  // namespace detail
+
 // Declares the fields of `Owner`; the default of each is that of a default-constructed Owner.
 template <class Owner>
 struct Fields {
   template <class T>
   static Field<Owner, T> field(T Owner::*member, std::string name, std::string doc) {
-    return {member, detail::spec_of(std::move(name), Owner{}.*member, std::move(doc))};
+    ParamSpec spec = detail::spec_of(std::move(name), Owner{}.*member, std::move(doc));
+    if constexpr (detail::has_integers_v<T>) spec = detail::bounded_by_type<T>(std::move(spec));
+    return {member, std::move(spec)};
   }
 };
 
