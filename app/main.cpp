@@ -4,19 +4,19 @@
 #include <exception>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
-#include "app/commands/command.hpp"
+#include "app/command_line.hpp"
 #include "app/terminal.hpp"
 #include "core/support/allocator.hpp"
 #include "core/support/interrupt.hpp"
-#include "core/support/version.hpp"
 
 namespace {
 
 std::string joined(int argc, char** argv) {
   std::string out;
-  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i) out += ' ';
+    out += argv[i];
+  }
   return out;
 }
 
@@ -28,26 +28,8 @@ int main(int argc, char** argv) {
   core::install_interrupt_handler();
   core::PluginRegistry registry;  // outlives every catch below (see app::Context)
   app::Context ctx{registry, joined(argc, argv)};
-
-  CLI::App cli{"neohebb: meta-learning three-factor plasticity rules for recurrent rate networks"};
-  cli.require_subcommand(1);
-  cli.add_flag("--no-color", ctx.no_color, "never colour the error messages");
-  cli.set_version_flag("--version", std::string("neohebb ") + core::kVersion);
-  app::add_run(cli, ctx);
-  app::add_sweep(cli, ctx);
-  app::add_validate(cli, ctx);
-  app::add_check_gradients(cli, ctx);
-  app::add_analyze(cli, ctx);
-  app::add_plugins(cli, ctx);
-  app::add_plot(cli, ctx);
-
-  // The commands run inside parse(), as callbacks of their subcommands.
   try {
-    cli.parse(argc, argv);
-    return ctx.exit_code;
-  } catch (const CLI::ParseError& e) {
-    const int code = cli.exit(e);
-    return code == 0 ? 0 : 2;
+    return app::run_command_line(argc, argv, ctx);
   } catch (const app::UsageError& e) {
     app::print_error(e.what(), app::use_color(ctx.no_color));
     return 2;

@@ -1,13 +1,15 @@
 #pragma once
-// The subcommands of `neohebb`, one file each. Each adds itself to the command line with its
-// options and a callback that runs it; errors are exceptions, reported by main.
+// The subcommands of `neohebb`, one file each: what each does once its arguments are parsed.
+// Their options are declared in command_line.cpp, the only file that knows CLI11. Errors are
+// exceptions, reported by main.
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "core/config/experiment_source.hpp"
 #include "core/loader/plugin_registry.hpp"
+#include "core/meta/gradient_check.hpp"
+#include "core/run/run_options.hpp"
 
 namespace neohebb::app {
 
@@ -20,25 +22,57 @@ struct Context {
   int exit_code = 0;         // set by a command that fails without an exception
 };
 
-void add_run(CLI::App& app, Context& ctx);
-void add_sweep(CLI::App& app, Context& ctx);
-void add_validate(CLI::App& app, Context& ctx);
-void add_check_gradients(CLI::App& app, Context& ctx);
-void add_analyze(CLI::App& app, Context& ctx);
-void add_plugins(CLI::App& app, Context& ctx);
-void add_plot(CLI::App& app, Context& ctx);
-
 // A command line that parses but makes no sense (exit status 2, like CLI11's own errors).
 class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-// `--out ""` would otherwise mean the default directory; it is almost surely an unset variable.
-const CLI::Validator& non_empty_directory();
+struct RunArgs {
+  std::string experiment, resume, out;
+  std::vector<std::string> overrides;
+  core::RunOptions options;
+  bool quiet = false;
+};
+void run(const RunArgs& args, Context& ctx);
 
-// --set and --threads, as every command that loads or runs an experiment takes them.
-void add_set_option(CLI::App& sub, std::vector<std::string>& overrides);
-void add_threads_option(CLI::App& sub, int& threads);
+struct SweepArgs {
+  core::ExperimentSource source;
+  std::string experiment, out;
+  int threads = 0;
+  bool quiet = false;
+};
+void sweep(SweepArgs args, Context& ctx);
+
+struct ValidateArgs {
+  std::string experiment;
+  std::vector<std::string> overrides;
+};
+void validate(const ValidateArgs& args, Context& ctx);
+
+struct CheckArgs {
+  std::string experiment, out;
+  std::vector<std::string> overrides;
+  core::GradientCheckOptions options;
+  bool no_fd = false, overwrite = false;
+};
+void check(CheckArgs args, Context& ctx);
+
+struct AnalyzeArgs {
+  std::string run_dir;
+  std::vector<std::string> only;
+  int threads = 0;
+  bool quiet = false;
+};
+void analyze(const AnalyzeArgs& args, Context& ctx);
+
+struct PluginsArgs {
+  std::string name;
+  bool markdown = false;
+  std::vector<std::string> paths;
+};
+void plugins(const PluginsArgs& args, Context& ctx);
+
+void plot(const std::string& run_dir, Context& ctx);
 
 }  // namespace neohebb::app

@@ -7,17 +7,11 @@
 
 namespace neohebb::app {
 
-void add_plot(CLI::App& app, Context& ctx) {
-  static std::string run_dir;
-  auto* sub = app.add_subcommand(
-      "plot", "redraw the plots of a run directory (PNG and SVG in RUN_DIR/plots/)");
-  sub->add_option("run_dir", run_dir, "run directory")->required()->check(CLI::ExistingDirectory);
-  sub->callback([&ctx] {
-    const auto report = plots::draw_plots(run_dir, &ctx.registry);
-    fmt::print("{}", plots::describe(report, run_dir));
-    for (const auto& f : report.failed) print_error("plot " + f, use_color(ctx.no_color));
-    if (!report.failed.empty()) ctx.exit_code = 1;
-  });
+void plot(const std::string& run_dir, Context& ctx) {
+  const auto report = plots::draw_plots(run_dir, &ctx.registry);
+  fmt::print("{}", plots::describe(report, run_dir));
+  for (const auto& f : report.failed) print_error("plot " + f, use_color(ctx.no_color));
+  if (!report.failed.empty()) ctx.exit_code = 1;
 }
 
 }  // namespace neohebb::app

@@ -7,13 +7,6 @@
 #include "core/support/errors.hpp"
 
 namespace neohebb::app {
-namespace {
-
-struct PluginsArgs {
-  std::string name;
-  bool markdown = false;
-  std::vector<std::string> paths;
-};
 
 void plugins(const PluginsArgs& args, Context& ctx) {
   for (const auto& p : args.paths) ctx.registry.load_path(p);
@@ -31,18 +24,6 @@ void plugins(const PluginsArgs& args, Context& ctx) {
     throw core::RunError(
         fmt::format("no component named '{}'; `neohebb plugins` lists them all", args.name));
   fmt::print("{}", listing);
-}
-
-}  // namespace
-
-void add_plugins(CLI::App& app, Context& ctx) {
-  static PluginsArgs args;
-  auto* sub = app.add_subcommand("plugins", "list plugins, their versions and parameters");
-  sub->add_option("name", args.name, "only this component ('core' for the core sections)");
-  sub->add_flag("--markdown", args.markdown, "print the Markdown parameter reference for docs/");
-  sub->add_option("--path", args.paths, "also load plugins from this file or folder (repeatable)")
-      ->allow_extra_args(false);
-  sub->callback([&ctx] { plugins(args, ctx); });
 }
 
 }  // namespace neohebb::app

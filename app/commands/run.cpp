@@ -4,7 +4,6 @@
 #include "app/commands/command.hpp"
 #include "app/summaries.hpp"
 #include "app/terminal_reporter.hpp"
-#include "core/config/document.hpp"
 #include "core/config/experiment.hpp"
 #include "core/run/run_experiment.hpp"
 #include "core/support/errors.hpp"
@@ -12,14 +11,6 @@
 #include "neohebb/plots/plots.hpp"
 
 namespace neohebb::app {
-namespace {
-
-struct RunArgs {
-  std::string experiment, resume, out;
-  std::vector<std::string> overrides;
-  core::RunOptions options;
-  bool quiet = false;
-};
 
 void run(const RunArgs& args, Context& ctx) {
   if (args.experiment.empty() == args.resume.empty())
@@ -41,26 +32,6 @@ void run(const RunArgs& args, Context& ctx) {
     return;
   }
   plots::draw_plots_after_results(outcome.directory, &ctx.registry);
-}
-
-}  // namespace
-
-void add_run(CLI::App& app, Context& ctx) {
-  static RunArgs args;
-  auto* sub = app.add_subcommand("run", "run an experiment and write a run directory");
-  sub->add_option("experiment", args.experiment, "experiment TOML file")->check(CLI::ExistingFile);
-  sub->add_option("--resume", args.resume,
-                  "continue the interrupted meta-learning run in this directory");
-  sub->add_option("--stop-after", args.options.stop_after,
-                  "stop after this many meta-steps, resumable with --resume")
-      ->check(CLI::Range(0, 1 << 30));
-  sub->add_option("--out", args.out, "run directory (default: runs/<name>-<date>-<time>)")
-      ->check(non_empty_directory());
-  add_set_option(*sub, args.overrides);
-  sub->add_flag("--overwrite", args.options.overwrite, "replace an existing run directory");
-  add_threads_option(*sub, args.options.threads);
-  sub->add_flag("-q,--quiet", args.quiet, "no progress output");
-  sub->callback([&ctx] { run(args, ctx); });
 }
 
 }  // namespace neohebb::app

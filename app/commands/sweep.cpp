@@ -7,14 +7,6 @@
 #include "core/support/interrupt.hpp"
 
 namespace neohebb::app {
-namespace {
-
-struct SweepArgs {
-  core::ExperimentSource source;
-  std::string experiment, out;
-  int threads = 0;
-  bool quiet = false;
-};
 
 void sweep(SweepArgs args, Context& ctx) {
   args.source.file = args.experiment;
@@ -34,27 +26,6 @@ void sweep(SweepArgs args, Context& ctx) {
   } else if (failed > 0) {
     ctx.exit_code = 1;
   }
-}
-
-}  // namespace
-
-void add_sweep(CLI::App& app, Context& ctx) {
-  static SweepArgs args;
-  auto* sub = app.add_subcommand(
-      "sweep", "run an experiment at every point of a grid: one run directory per point");
-  sub->add_option("experiment", args.experiment,
-                  "experiment TOML file (with a [sweep] table or --grid)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  sub->add_option("--grid", args.source.grid,
-                  "an axis of the grid: section.key=v1,v2,... or base=a.toml,b.toml (repeatable)")
-      ->allow_extra_args(false);
-  sub->add_option("--out", args.out, "sweep directory (default: runs/<name>-sweep-<date>-<time>)")
-      ->check(non_empty_directory());
-  add_set_option(*sub, args.source.overrides);
-  add_threads_option(*sub, args.threads);
-  sub->add_flag("-q,--quiet", args.quiet, "no progress output");
-  sub->callback([&ctx] { sweep(args, ctx); });
 }
 
 }  // namespace neohebb::app

@@ -1,18 +1,14 @@
 #pragma once
-// Where a value was written, and the problems found in an experiment, each with its position.
+// The problems found in an experiment, each with its position.
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <toml++/toml.h>
 
-namespace neohebb::core {
+#include "core/config/source_position.hpp"
 
-struct SourcePosition {
-  std::string file;
-  int line = 0, column = 0;
-  std::string str() const;  // "file:line:col"
-};
+namespace neohebb::core {
 
 // Collects every problem with its position; nothing is thrown until all sections are checked.
 class Diagnostics {

@@ -246,6 +246,10 @@ void merge_into(toml::table& bottom, toml::table&& top) {
   }
 }
 
+bool describes_sweep(const ExperimentSource& source) {
+  return !source.grid.empty() || parse_file(source.file).contains("sweep");
+}
+
 void refuse_sweep_file(const fs::path& file) {
   const toml::table own = parse_file(file);
   if (const toml::node* sweep = own.get("sweep")) {

@@ -10,20 +10,10 @@
 
 #include <toml++/toml.h>
 
+#include "core/config/experiment_source.hpp"
 #include "core/config/sweep_grid.hpp"
 
 namespace neohebb::core {
-
-struct ExperimentSource {
-  std::filesystem::path file;
-  std::vector<std::string> overrides;  // "section.key=value", applied last
-  // Extra axes of the sweep the file describes (`--grid key=v1,v2`, config/sweep_grid.hpp).
-  std::vector<std::string> grid;
-  // One point of that sweep: a value index on each axis of the file's [sweep] table, then on
-  // each of `grid`. Its values are merged over the file, before the overrides; a `base` value
-  // replaces the file's own base files. Empty: the file as it stands, [sweep] table included.
-  std::vector<std::size_t> point;
-};
 
 struct ExperimentDocument {
   std::filesystem::path file;                // the file named by the source
@@ -38,11 +28,6 @@ ExperimentDocument read_experiment(const ExperimentSource& source);
 // those of source.grid. The file is read but not validated (its points are, one by one).
 // Throws ConfigError.
 std::vector<SweepAxis> sweep_grid(const ExperimentSource& source);
-
-// Throws ConfigError, at its [sweep] table, if `file` describes a sweep: what runs one
-// experiment (`run`, `check-gradients`) refuses it before validating it, since a sweep file need
-// not be a whole experiment on its own.
-void refuse_sweep_file(const std::filesystem::path& file);
 
 // Merges `top` over `bottom`: tables merge key by key; any other value, arrays included,
 // replaces the one below. A table that names another `type` than the one below (a plugin

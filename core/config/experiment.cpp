@@ -87,7 +87,8 @@ void read_sweep(toml::table& root, const ExperimentSource& source, Experiment& e
                                            "({}), not in one of its base files",
                                            source.file.string()));
     else
-      e.sweep = sweep_axes(*sweep, d);
+      sweep_axes(*sweep, d);  // checked here; `neohebb sweep` reads the grid itself
+    e.sweep = true;
     e.positions["sweep"] = d.where(sweep->source());
   }
 }

@@ -9,10 +9,9 @@
 
 #include <neohebb/sdk/plugin.hpp>
 
-#include "core/config/diagnostics.hpp"
-#include "core/config/document.hpp"
+#include "core/config/experiment_source.hpp"
 #include "core/config/sections.hpp"
-#include "core/config/sweep_grid.hpp"
+#include "core/config/source_position.hpp"
 #include "core/loader/plugin_registry.hpp"
 
 namespace neohebb::core {
@@ -44,7 +43,7 @@ struct Experiment : CoreSections {
   std::vector<std::filesystem::path> plugin_paths;  // resolved [plugins] path entries
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
   AnalysisConfig analysis;
-  std::vector<SweepAxis> sweep;  // the axes of the file's [sweep] table (a file to sweep)
+  bool sweep = false;  // the file has a [sweep] table: `neohebb sweep` runs it, not `run`
 
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }
   // Where a key was written (or its section, or the file when it was a default).

@@ -1,6 +1,6 @@
 #include "core/run/gradient_check_run.hpp"
 
-#include "core/config/document.hpp"
+#include "core/config/experiment_source.hpp"
 #include "core/config/resolved_experiment.hpp"
 #include "core/io/run_directory.hpp"
 #include "core/io/run_info.hpp"
@@ -9,7 +9,7 @@ namespace neohebb::core {
 
 GradientCheckOutcome run_gradient_check(const Experiment& e, const GradientCheckOptions& options,
                                         const std::filesystem::path& out, bool overwrite) {
-  if (!e.sweep.empty()) refuse_sweep_file(e.file);
+  if (e.sweep) refuse_sweep_file(e.file);
   const GradientCheck check = check_gradients(e, options);
   RunDirectory run(out.empty() ? default_run_directory(e.name(), "gradients") : out, overwrite);
   run.write("experiment.toml", resolved_toml(e));

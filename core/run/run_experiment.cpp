@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/config/document.hpp"
+#include "core/config/experiment_source.hpp"
 #include "core/io/run_directory.hpp"
 #include "core/run/meta_run.hpp"
 #include "core/run/plain_run.hpp"
@@ -12,7 +12,7 @@ namespace neohebb::core {
 namespace fs = std::filesystem;
 
 RunOutcome run_experiment(const Experiment& e, const RunOptions& options, Reporter& reporter) {
-  if (!e.sweep.empty()) refuse_sweep_file(e.file);
+  if (e.sweep) refuse_sweep_file(e.file);
   return e.meta.steps > 0 ? run_meta(e, options, reporter) : run_plain(e, options, reporter);
 }
 

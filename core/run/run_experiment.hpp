@@ -12,7 +12,7 @@
 
 namespace neohebb::core {
 
-// (A file that describes a sweep is refused: config/document.hpp, refuse_sweep_file.)
+// (A file that describes a sweep is refused: config/experiment_source.hpp, refuse_sweep_file.)
 RunOutcome run_experiment(const Experiment& e, const RunOptions& options, Reporter& reporter);
 
 // The experiment of the interrupted run in `dir` (its run or partial path): the resolved
