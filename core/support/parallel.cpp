@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace neohebb::core {
@@ -13,8 +15,11 @@ std::vector<std::exception_ptr> parallel_for(int n, int threads,
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(std::max(n, 0)));
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::max(1, std::min(threads, n));
-  std::atomic<int> next{0}, running{threads};
+  std::atomic<int> next{0};
   std::atomic<bool> stop{false};
+  int running = threads;  // guarded by `mutex`; the last worker to finish wakes the poller
+  std::mutex mutex;
+  std::condition_variable finished;
   auto worker = [&] {
     for (int i; !stop.load() && (i = next.fetch_add(1)) < n;) {
       try {
@@ -24,13 +29,20 @@ std::vector<std::exception_ptr> parallel_for(int n, int threads,
         stop = true;
       }
     }
-    running.fetch_sub(1);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (--running == 0) finished.notify_all();
   };
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  while (poll && running.load() > 0) {
-    if (!poll()) stop = true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (poll) {
+    // Poll about every 100 ms, but return as soon as the jobs are done (a short meta-step
+    // should not wait out the interval).
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!finished.wait_for(lock, std::chrono::milliseconds(100), [&] { return running == 0; })) {
+      lock.unlock();
+      if (!poll()) stop = true;
+      lock.lock();
+    }
   }
   for (auto& t : pool) t.join();
   return errors;

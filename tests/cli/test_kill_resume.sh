@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 cat >"$work/meta.toml" <<TOML
 base = "$tiny_dnms"
 [experiment]
-trials = 6
+trials = 40
 [meta]
 steps = 24
 batch = 2

@@ -28,7 +28,7 @@ learning_rate = 0.003
 
 [sweep.grid]
 "rule.eta" = [0.05, 0.1]
-"meta.steps" = [0, 40]
+"meta.steps" = [0, 400]
 TOML
 
 results_of() { (cd "$1" && find . -type f -not -path '*/plots/*' -not -name run.json -not -name .lock | sort); }
@@ -76,7 +76,7 @@ check "points side by side give the same sweep.csv" cmp -s "$work/reference/swee
 
 # The same grid from --grid arguments: the same points, the same numbers.
 grep -v -e '^\[sweep.grid\]' -e '^"rule.eta"' -e '^"meta.steps"' "$work/sweep.toml" >"$work/plain.toml"
-"$neohebb" sweep "$work/plain.toml" --grid rule.eta=0.05,0.1 --grid meta.steps=0,40 \
+"$neohebb" sweep "$work/plain.toml" --grid rule.eta=0.05,0.1 --grid meta.steps=0,400 \
   --out "$work/from_args" --threads 2 -q >"$work/log6" 2>&1
 check "a sweep from --grid arguments runs every point" test $? -eq 0
 check "with the same sweep.csv" cmp -s "$work/reference/sweep.csv" "$work/from_args/sweep.csv"
