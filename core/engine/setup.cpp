@@ -47,6 +47,10 @@ void check_clamped_once(const Experiment& e, const NetworkSection& net,
                                    e.position("network", "clamped_units").str(), u));
 }
 
+double machine_memory() {
+  return double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+}
+
 // A lifetime holds several N x N matrices (W, its initial copy, the trace, the update); refuse a
 // network whose weights alone could never fit in this machine's memory, rather than failing with
 // an allocation error mid-run.
@@ -54,12 +58,39 @@ void check_memory(const Experiment& e, const NetworkSection& net,
                   std::vector<std::string>& errors) {
   constexpr double kMatrices = 4, kGiB = 1024.0 * 1024 * 1024;
   const double need = kMatrices * double(net.size) * double(net.size) * sizeof(double);
-  const double have = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+  const double have = machine_memory();
   if (have > 0 && need > have)
     errors.push_back(fmt::format(
         "{}: [network] size = {} needs at least {:.3g} GiB for the weights of one lifetime; this "
         "machine has {:.3g} GiB of memory",
         e.position("network", "size").str(), net.size, need / kGiB, have / kGiB));
+}
+
+// Every trial of the lifetimes held at once leaves a record (about 64 bytes: the learning curve,
+// the meta-objective's rewards): refuse a count that could never fit, rather than failing in an
+// allocation with a message about vectors.
+void check_trial_records(const Experiment& e, std::vector<std::string>& errors) {
+  constexpr double kRecordBytes = 64, kGiB = 1024.0 * 1024 * 1024;
+  const int held = e.meta.steps > 0 ? e.meta.batch : e.experiment.lifetimes;
+  const double need = kRecordBytes * double(held) * double(e.experiment.trials);
+  const double have = machine_memory();
+  if (have > 0 && need > have)
+    errors.push_back(fmt::format(
+        "{}: [experiment] trials = {} needs at least {:.3g} GiB for the trial records of {} "
+        "lifetimes; this machine has {:.3g} GiB of memory",
+        e.position("experiment", "trials").str(), e.experiment.trials, need / kGiB, held,
+        have / kGiB));
+}
+
+// A trial this long is a unit mistake (dt in s rather than ms) far more often than an experiment;
+// it would also run for days before failing to allocate its per-step arrays.
+void check_trial_length(const Experiment& e, const sdk::TaskLayout& lay, double dt,
+                        std::vector<std::string>& errors) {
+  if (lay.steps > kMaxTrialSteps)
+    errors.push_back(fmt::format(
+        "{}: a trial of task '{}' lasts {} steps at dt = {} ms, more than the {} a trial may "
+        "last (is dt in ms?)",
+        e.position("neuron", "dt").str(), e.plugin("task").type, lay.steps, dt, kMaxTrialSteps));
 }
 
 void check_options(const Experiment& e, const NetworkSection& net, const sdk::TaskLayout& lay,
@@ -112,6 +143,7 @@ Setup<S> make_setup(const Experiment& e) {
   s.seed = static_cast<std::uint64_t>(e.experiment.seed);
   s.lifetimes = e.experiment.lifetimes;
   s.trials = e.experiment.trials;
+  check_trial_records(e, errors);
   s.neuron = create<sdk::NeuronModel<S>, S>(e, "neuron", errors);
   s.trace = create<sdk::TracePolynomial<S>, S>(e, "trace", errors);
   s.task = create<sdk::Task<S>, S>(e, "task", errors);
@@ -132,7 +164,9 @@ Setup<S> make_setup(const Experiment& e) {
     try {
       s.task->setup({s.neuron->dt()});
       s.layout = s.task->layout();
-      check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
+      check_trial_length(e, s.layout, s.neuron->dt(), errors);
+      if (s.layout.steps <= kMaxTrialSteps)
+        check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
     } catch (const sdk::ParameterError& err) {
       errors.push_back(fmt::format("{}: task '{}': parameter '{}': {}",
                                    e.position("task", err.parameter()).str(), e.plugin("task").type,
