@@ -2,6 +2,7 @@
 // errors go to stderr. Exit codes: 0 success, 1 a config or run error, 2 command-line misuse,
 // 130 interrupted.
 #include <exception>
+#include <new>
 #include <string>
 
 #include "app/command_line.hpp"
@@ -33,6 +34,9 @@ int main(int argc, char** argv) {
   } catch (const app::UsageError& e) {
     app::print_error(e.what(), app::use_color(ctx.no_color));
     return 2;
+  } catch (const std::bad_alloc&) {  // where no stage could say it in context
+    app::print_error("out of memory", app::use_color(ctx.no_color));
+    return 1;
   } catch (const std::exception& e) {
     app::print_error(e.what(), app::use_color(ctx.no_color));
     return core::interrupted() ? 130 : 1;

@@ -123,6 +123,9 @@ TEST(Limits, TrialsThatCouldNeverRunAreRefusedAtSetUp) {
   EXPECT_THAT(setup_error(dir, small_experiment(), {"neuron.dt=1e-5"}),
               HasSubstr("lasts 2500000 steps at dt = 1e-05 ms, more than the 1000000"));
   EXPECT_THAT(setup_error(dir, small_experiment(), {"experiment.trials=1152921504606846976"}),
-              HasSubstr("GiB for the trial records of 2 lifetimes"));
+              HasSubstr("2 lifetimes of 1152921504606846976 trials each need at least"));
+  EXPECT_THAT(setup_error(dir, small_experiment(), {"experiment.lifetimes=200000000"}),
+              HasSubstr("--set experiment.lifetimes=200000000:1:22: 200000000 lifetimes of 6 "
+                        "trials each need at least"));
   EXPECT_EQ(setup_error(dir, small_experiment()), "");
 }

@@ -66,19 +66,27 @@ void check_memory(const Experiment& e, const NetworkSection& net,
         e.position("network", "size").str(), net.size, need / kGiB, have / kGiB));
 }
 
-// Every trial of the lifetimes held at once leaves a record (about 64 bytes: the learning curve,
-// the meta-objective's rewards): refuse a count that could never fit, rather than failing in an
-// allocation with a message about vectors.
-void check_trial_records(const Experiment& e, std::vector<std::string>& errors) {
-  constexpr double kRecordBytes = 64, kGiB = 1024.0 * 1024 * 1024;
-  const int held = e.meta.steps > 0 ? e.meta.batch : e.experiment.lifetimes;
-  const double need = kRecordBytes * double(held) * double(e.experiment.trials);
-  const double have = machine_memory();
+// The lifetimes held at once (all of a plain run's, a meta-step's batch) each keep a record per
+// trial (about 64 bytes; REINFORCE adds a score per learnable coefficient) and, in a plain run,
+// their final weights. Refuse what could never fit, rather than failing in an allocation with a
+// message about vectors.
+void check_lifetime_memory(const Experiment& e, std::size_t directions,
+                           std::vector<std::string>& errors) {
+  constexpr double kRecordBytes = 64, kLifetimeBytes = 512, kGiB = 1024.0 * 1024 * 1024;
+  const bool meta = e.meta.steps > 0;
+  const double n = e.network.size, held = meta ? e.meta.batch : e.experiment.lifetimes;
+  const double per_trial =
+      kRecordBytes +
+      (meta && e.meta.estimator == Estimator::Reinforce ? 8.0 * double(directions) : 0);
+  const double per_lifetime =
+      kLifetimeBytes + per_trial * double(e.experiment.trials) + (meta ? 0 : 16 * n * n);
+  const double need = held * per_lifetime, have = machine_memory();
   if (have > 0 && need > have)
     errors.push_back(fmt::format(
-        "{}: [experiment] trials = {} needs at least {:.3g} GiB for the trial records of {} "
-        "lifetimes; this machine has {:.3g} GiB of memory",
-        e.position("experiment", "trials").str(), e.experiment.trials, need / kGiB, held,
+        "{}: {} lifetimes{} of {} trials each need at least {:.3g} GiB; this machine has {:.3g} "
+        "GiB of memory",
+        e.position(meta ? "meta" : "experiment", meta ? "batch" : "lifetimes").str(), held,
+        meta ? " per meta-step ([meta] batch)" : "", e.experiment.trials, need / kGiB,
         have / kGiB));
 }
 
@@ -143,7 +151,6 @@ Setup<S> make_setup(const Experiment& e) {
   s.seed = static_cast<std::uint64_t>(e.experiment.seed);
   s.lifetimes = e.experiment.lifetimes;
   s.trials = e.experiment.trials;
-  check_trial_records(e, errors);
   s.neuron = create<sdk::NeuronModel<S>, S>(e, "neuron", errors);
   s.trace = create<sdk::TracePolynomial<S>, S>(e, "trace", errors);
   s.task = create<sdk::Task<S>, S>(e, "task", errors);
@@ -157,6 +164,7 @@ Setup<S> make_setup(const Experiment& e) {
       for (int l = 0; l < L; ++l)
         if (s.trace->learnable(k, l)) s.directions.emplace_back(k, l);
   }
+  check_lifetime_memory(e, s.directions.size(), errors);
   if (s.task && s.reward == RewardSource::Policy && !s.task->has_policy())
     errors.push_back(fmt::format("{}: [experiment] reward = \"policy\" but task '{}' has no policy",
                                  e.position("experiment", "reward").str(), e.plugin("task").type));

@@ -169,5 +169,22 @@ fi
 "$neohebb" validate "$work/meta.toml" --set $'experiment.trials=5\nseed=2' 2>"$work/newline.err"
 [ $? -eq 1 ] && expect_in set_newline "$work/newline.err" "control character 0x0a" && ok set_newline
 
+# 7. check-gradients stops on SIGINT like run does (it ran on while its memory grew), keeping
+#    nothing.
+"$neohebb" check-gradients "$work/meta.toml" --trials 1000000 --out "$work/grad" --threads 1 \
+  >/dev/null 2>"$work/grad.err" &
+checker=$!
+sleep 1
+kill -INT "$checker"
+wait "$checker"
+status=$?
+if [ "$status" -ne 130 ]; then
+  fail check_gradients_sigint "exit $status: $(cat "$work/grad.err")"
+elif [ -e "$work/grad" ] || [ -e "$work/grad.partial" ]; then
+  fail check_gradients_sigint "it left a directory behind"
+elif expect_in check_gradients_sigint "$work/grad.err" "interrupted"; then
+  ok check_gradients_sigint
+fi
+
 [ "$failures" -eq 0 ] && echo "all checks passed" || echo "$failures check(s) failed"
 exit $((failures > 0))
