@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>  // before runtime_symbol_info: Boost.DLL 1.74 with std::filesystem needs it
 
+#include <fmt/format.h>
 #include <boost/dll/runtime_symbol_info.hpp>
 
 namespace neohebb::core {
@@ -40,6 +41,14 @@ std::vector<fs::path> host_folder_candidates() {
 
 }  // namespace
 
+std::optional<std::string> plugin_path_problem(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status s = fs::status(path, ec);
+  if (s.type() == fs::file_type::not_found) return std::string(kPathMissing);
+  if (ec) return fmt::format("cannot be accessed ({})", ec.message());
+  return std::nullopt;
+}
+
 std::vector<fs::path> default_plugin_paths() {
   std::vector<fs::path> out = environment_paths();
   std::error_code ec;
@@ -53,9 +62,8 @@ std::vector<fs::path> default_plugin_paths() {
 
 std::vector<PluginRegistry::Failure> load_default_plugins(PluginRegistry& registry) {
   std::vector<PluginRegistry::Failure> out;
-  std::error_code ec;
   for (const auto& p : default_plugin_paths())
-    if (fs::exists(p, ec))
+    if (plugin_path_problem(p) != kPathMissing)
       for (auto& f : registry.load_path(p)) out.push_back(std::move(f));
   return out;
 }
