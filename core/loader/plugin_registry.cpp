@@ -199,21 +199,29 @@ void PluginRegistry::check_not_registered(const fs::path& file, const sdk::Manif
 
 std::vector<PluginRegistry::Failure> PluginRegistry::load_path(const fs::path& path) {
   std::error_code ec;
+  if (!fs::is_directory(path, ec)) return failure_list(try_load(path));
   std::vector<fs::path> files;
-  if (!fs::is_directory(path, ec)) {
-    files.push_back(path);
-  } else {
-    for (const auto& entry : fs::directory_iterator(path, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.rfind("neohebb-", 0) == 0 && entry.path().extension() == ".so")
-        files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());  // a deterministic order, whatever the file system's
+  // A folder that cannot be listed hides every plugin in it: that is a failure of its own.
+  auto it = fs::directory_iterator(path, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("neohebb-", 0) == 0 && it->path().extension() == ".so")
+      files.push_back(it->path());
   }
+  if (ec) {
+    const PluginLoadError unlistable(
+        path, fmt::format("the plugin folder cannot be read ({})", ec.message()));
+    return failure_list(record(path, unlistable));
+  }
+  std::sort(files.begin(), files.end());  // a deterministic order, whatever the file system's
   std::vector<Failure> out;
   for (const auto& f : files)
     if (auto failure = try_load(f)) out.push_back(*failure);
   return out;
+}
+
+std::vector<PluginRegistry::Failure> PluginRegistry::failure_list(std::optional<Failure> f) {
+  return f ? std::vector<Failure>{*f} : std::vector<Failure>{};
 }
 
 // Loads `file` unless it failed before (then its failure again: a file is tried once).
@@ -225,10 +233,17 @@ std::optional<PluginRegistry::Failure> PluginRegistry::try_load(const fs::path& 
     load(file);
     return std::nullopt;
   } catch (const PluginLoadError& e) {
-    failures_.push_back(
-        {file, e.what(), dynamic_cast<const DuplicateComponentError*>(&e) != nullptr, key});
-    return failures_.back();
+    return record(file, e);
   }
+}
+
+PluginRegistry::Failure PluginRegistry::record(const fs::path& path, const PluginLoadError& e) {
+  const fs::path key = identity(path);
+  for (const auto& f : failures_)
+    if (f.canonical == key) return f;
+  failures_.push_back(
+      {path, e.what(), dynamic_cast<const DuplicateComponentError*>(&e) != nullptr, key});
+  return failures_.back();
 }
 
 const LoadedComponent* PluginRegistry::find(sdk::Kind kind, const std::string& name) const {

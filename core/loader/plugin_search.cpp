@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <boost/dll/runtime_symbol_info.hpp>
 
+#include "core/support/errors.hpp"
+
 namespace neohebb::core {
 namespace fs = std::filesystem;
 
@@ -39,6 +41,21 @@ std::vector<fs::path> host_folder_candidates() {
   return out;
 }
 
+// A missing entry of NEOHEBB_PLUGIN_PATH is skipped, as a shell skips one of PATH; one that is
+// there but cannot be used would hide its plugins without a word, so it is an error.
+void check_environment_entry(const fs::path& p) {
+  const auto problem = plugin_path_problem(p);
+  if (problem && *problem != kPathMissing)
+    throw PluginLoadError(p, *problem + "; NEOHEBB_PLUGIN_PATH names it");
+  std::error_code ec;
+  if (problem || !fs::is_directory(p, ec)) return;
+  const fs::directory_iterator listing(p, ec);
+  if (ec)
+    throw PluginLoadError(p, fmt::format("the plugin folder cannot be read ({}); "
+                                         "NEOHEBB_PLUGIN_PATH names it",
+                                         ec.message()));
+}
+
 }  // namespace
 
 std::optional<std::string> plugin_path_problem(const fs::path& path) {
@@ -61,6 +78,7 @@ std::vector<fs::path> default_plugin_paths() {
 }
 
 std::vector<PluginRegistry::Failure> load_default_plugins(PluginRegistry& registry) {
+  for (const auto& p : environment_paths()) check_environment_entry(p);
   std::vector<PluginRegistry::Failure> out;
   for (const auto& p : default_plugin_paths())
     if (plugin_path_problem(p) != kPathMissing)

@@ -21,6 +21,7 @@ inline constexpr const char* kPathMissing = "does not exist";
 std::optional<std::string> plugin_path_problem(const std::filesystem::path& path);
 
 // Loads every plugin under the default paths; returns what failed (also in registry.failures()).
+// Throws PluginLoadError for an entry of NEOHEBB_PLUGIN_PATH that exists but cannot be used.
 std::vector<PluginRegistry::Failure> load_default_plugins(PluginRegistry& registry);
 
 }  // namespace neohebb::core
