@@ -9,6 +9,7 @@
 
 #include "core/io/run_directory.hpp"
 #include "core/support/errors.hpp"
+#include "drawing_process.hpp"
 #include "figures.hpp"
 #include "neohebb/plots/plots.hpp"
 
@@ -121,18 +122,9 @@ PlotReport draw_plots(const fs::path& run, core::PluginRegistry* registry) {
   attempt("gradient_check", [&] { plan_gradient_check(run, plan); });
   report.skipped = plan.skipped;
   if (plan.figures.empty()) return report;
-
-  require_cairo_drivers();
   const fs::path plots = prepare_plots_folder(run);
-  const ScratchFolder scratch;
-  for (const Figure& figure : plan.figures) {
-    try {
-      const auto files = render(figure, plots, scratch.path());
-      report.written.insert(report.written.end(), files.begin(), files.end());
-    } catch (const std::exception& err) {
-      report.failed.push_back(fmt::format("{}: {}", figure.name, err.what()));
-    }
-  }
+  const ScratchFolder scratch;  // the parent's: it outlives a child that is killed
+  render_in_child(plan.figures, plots, scratch.path(), report);
   return report;
 }
 
@@ -156,6 +148,12 @@ bool draw_plots_after_results(const fs::path& run, core::PluginRegistry* registr
     for (const auto& f : report.failed)
       fmt::print(stderr, "warning: plot {} (the results are unaffected)\n", f);
     return report.failed.empty();
+  } catch (const PlotsInterrupted&) {
+    fmt::print(stderr,
+               "interrupted while drawing the plots; the results are complete in {} (draw the "
+               "plots with `neohebb plot {}`)\n",
+               run.string(), run.string());
+    return false;
   } catch (const std::exception& err) {
     fmt::print(stderr,
                "warning: no plots drawn: {} (the results are unaffected; redraw with "
