@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Plots that fail or are interrupted after the results are written: PLplot ending the process
 # (as it does when memory runs out) is a warning for `run` and an error for `plot`, a Ctrl-C
-# while drawing says that the results are complete.
+# while drawing says that the results are complete, and `plot` refuses a folder that is no run.
 #
 #   test_plot_failures.sh NEOHEBB_BINARY PLPLOT_FAULT_LIBRARY
 set -uo pipefail
@@ -104,6 +104,15 @@ check "Ctrl-C during plot: exit 130" test "$status" = 130
 check "saying what was interrupted" grep_or_show \
   "^error: interrupted while drawing the plots of $work/run2; the figures finished before it are in $work/run2/plots$" \
   "$work/err"
+
+# A folder that is no run directory.
+mkdir "$work/not a run"
+echo "hello" >"$work/not a run/notes.txt"
+check "plot of a folder that is not a run exits 1" expect_exit 1 "$neohebb" plot "$work/not a run"
+check "naming the folder and what is missing" grep -q \
+  "^error: $work/not a run: not a run directory (no experiment.toml, and none of the files a figure is drawn from" \
+  "$work/err"
+check "leaving it as it was" test "$(ls -A "$work/not a run")" = notes.txt
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]

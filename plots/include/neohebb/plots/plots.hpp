@@ -32,8 +32,9 @@ struct PlotReport {
 // Draws every figure whose inputs exist, PLplot in a child process (a PLplot that exits or
 // crashes fails its figures, not the caller). `registry` (may be null) lets the theta heatmap of
 // a run without meta-learning load the experiment's trace plugin for its coefficients and term
-// names. Throws core::RunError when no figure can be drawn at all: RUN/plots/ cannot be created
-// or written, or PLplot's cairo drivers are missing; PlotsInterrupted on Ctrl-C.
+// names. Throws core::RunError when no figure can be drawn at all: `run_dir` is no run directory
+// (none of its files), RUN/plots/ cannot be created or written, or PLplot's cairo drivers are
+// missing; PlotsInterrupted on Ctrl-C.
 PlotReport draw_plots(const std::filesystem::path& run_dir, core::PluginRegistry* registry);
 
 // The report as lines for a terminal: the files written, the figures skipped and why (the
