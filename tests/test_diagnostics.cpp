@@ -1,14 +1,29 @@
-// What error messages echo of their input: bounded in length and in number.
+// What error messages echo of their input: bounded in length and in number, and a duplicated
+// key shown as the file writes it.
 #include <string>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 #include "core/config/diagnostics.hpp"
 #include "core/support/errors.hpp"
 
 using namespace neohebb;
+
+namespace {
+
+std::string parse_error_of(const std::string& text) {
+  try {
+    const toml::table parsed = toml::parse(std::string_view{text}, std::string_view{"f.toml"});
+    return "parsed: " + std::to_string(parsed.size()) + " keys";
+  } catch (const toml::parse_error& err) {
+    return core::parse_error_message(err, text, "f.toml");
+  }
+}
+
+}  // namespace
 
 TEST(BoundedText, ShortTextIsUnchanged) {
   const std::string text = "f.toml:1:1: 'x' = \"abc\" for task 'dnms' must be one of \"a\", \"b\"";
@@ -75,4 +90,37 @@ TEST(Diagnostics, BoundsEveryMessageAndCapsTheirNumber) {
     ASSERT_EQ(e.messages().size(), 21u);
     EXPECT_EQ(e.messages()[20], "... and 80 more errors");
   }
+}
+
+TEST(ParseErrorMessage, ADuplicatedQuotedKeyIsShownAsWritten) {
+  EXPECT_EQ(parse_error_of("\"a b\" = 1\n\"a b\" = 2\n"),
+            "f.toml:2:9: Error while parsing key-value pair: cannot redefine existing integer "
+            "'\"a b\"'");
+  EXPECT_EQ(parse_error_of("[t]\n'lit' = 1\n  'lit'   = 2\n"),
+            "f.toml:3:13: Error while parsing key-value pair: cannot redefine existing integer "
+            "''lit''");
+  EXPECT_EQ(parse_error_of("\"k\\u0041\\\"z\" = 1\n\"k\\u0041\\\"z\" = 2\n"),
+            "f.toml:2:16: Error while parsing key-value pair: cannot redefine existing integer "
+            "'\"k\\u0041\\\"z\"'");
+  EXPECT_EQ(parse_error_of("x.\"a b\".c = 1\nx.\"a b\".c = 2\n"),
+            "f.toml:2:13: Error while parsing key-value pair: cannot redefine existing integer "
+            "'x.\"a b\".c'");
+  EXPECT_EQ(parse_error_of("t = {\"a=b\" = 1, s = \"x, y = z\", \"a=b\" = 2}\n"),
+            "f.toml:1:41: Error while parsing key-value pair: cannot redefine existing integer "
+            "'\"a=b\"'");
+  EXPECT_EQ(parse_error_of("[\"a b\"]\n[\"a b\"]\n"),
+            "f.toml:2:1: Error while parsing table header: cannot redefine existing table "
+            "'\"a b\"'");
+  EXPECT_EQ(parse_error_of("a = 1\n[a]\n"),
+            "f.toml:2:1: Error while parsing table header: cannot redefine existing integer 'a' "
+            "as table");
+}
+
+TEST(ParseErrorMessage, OtherErrorsAreTomlsOwnBounded) {
+  EXPECT_EQ(parse_error_of("a = \n"),
+            "f.toml:1:5: Error while parsing key-value pair: expected value, saw '\\n'");
+  const std::string key(100000, 'k');
+  const std::string message = parse_error_of(key + " = 1\n" + key + " = 2\n");
+  EXPECT_LT(message.size(), 400u);
+  EXPECT_NE(message.find("(100002 characters)"), std::string::npos) << message;
 }

@@ -3,6 +3,7 @@
 // echoes of its input.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <toml++/toml.h>
@@ -11,6 +12,11 @@
 #include "core/config/source_position.hpp"
 
 namespace neohebb::core {
+
+// "file:line:col: description" for a TOML syntax error in `source`. TOML++ garbles the key of
+// a redefinition when it is quoted ('"a a b" ' for "a b"): it is shown as `source` writes it.
+std::string parse_error_message(const toml::parse_error& err, std::string_view source,
+                                const std::string& file);
 
 // Collects every problem with its position; nothing is thrown until all sections are checked.
 class Diagnostics {
