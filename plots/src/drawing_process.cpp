@@ -150,9 +150,12 @@ void read_records(const std::string& records, const std::vector<Figure>& figures
   const std::string why = plplot.empty() ? ending : fmt::format("PLplot stopped: {}", plplot);
   for (const Figure& f : figures) {
     if (done.count(f.name)) continue;
-    report.failed.push_back(started.count(f.name)
-                                ? fmt::format("{}: {}", f.name, why)
-                                : fmt::format("{}: not drawn, as {} failed", f.name, current));
+    if (started.count(f.name))
+      report.failed.push_back(fmt::format("{}: {}", f.name, why));
+    else if (current.empty())  // the child ended before its first figure
+      report.failed.push_back(fmt::format("{}: not drawn: {}", f.name, why));
+    else
+      report.failed.push_back(fmt::format("{}: not drawn, as {} failed", f.name, current));
   }
 }
 
