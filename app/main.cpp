@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
   core::PluginRegistry registry;  // outlives every catch below (see app::Context)
   app::Context ctx{registry, joined(argc, argv)};
   try {
-    return app::run_command_line(argc, argv, ctx);
+    const int code = app::run_command_line(argc, argv, ctx);
+    // A command that finished its work after a Ctrl-C (its plots cut short) still says so.
+    return code == 0 && core::interrupted() ? 130 : code;
   } catch (const app::UsageError& e) {
     app::print_error(e.what(), app::use_color(ctx.no_color));
     return 2;

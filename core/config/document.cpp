@@ -57,12 +57,11 @@ std::string read_experiment_file(const fs::path& file) {
 }
 
 toml::table parse_file(const fs::path& file) {
+  const std::string text = read_experiment_file(file);
   try {
-    return toml::parse(read_experiment_file(file), file.string());
+    return toml::parse(text, file.string());
   } catch (const toml::parse_error& err) {
-    const auto& b = err.source().begin;
-    const std::string path = err.source().path ? std::string(*err.source().path) : file.string();
-    throw ConfigError({fmt::format("{}:{}:{}: {}", path, b.line, b.column, err.description())});
+    throw ConfigError({parse_error_message(err, text, file.string())});
   }
 }
 

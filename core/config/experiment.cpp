@@ -144,9 +144,8 @@ std::vector<PluginPathEntry> plugin_path_entries(const toml::table& root, const 
 void discover_plugins(const std::vector<PluginPathEntry>& entries, Experiment& e,
                       PluginRegistry& registry, Diagnostics& d) {
   for (const PluginPathEntry& entry : entries) {
-    std::error_code ec;
-    if (!fs::exists(entry.path, ec)) {
-      d.error(entry.where, fmt::format("plugin path '{}' does not exist", entry.path.string()));
+    if (const auto problem = plugin_path_problem(entry.path)) {
+      d.error(entry.where, fmt::format("plugin path '{}' {}", entry.path.string(), *problem));
       continue;
     }
     for (const auto& failure : registry.load_path(entry.path))
