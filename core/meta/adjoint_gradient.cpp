@@ -68,8 +68,9 @@ int checkpoint_interval(int checkpoint_every, std::int64_t trials) {
   return std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(trials)))));
 }
 
-// Forward mode costs about two primal trials per coefficient and trial, reverse mode about five
-// primal trials whatever P (the forward sweep, the stretch run again, the replay, the sweep).
+// Forward mode's cost grows by about one primal trial per coefficient; reverse mode costs about
+// four primal trials whatever P (the forward sweep, the stretch run again, the replay, the
+// sweep). Measured, the two are even near P = 3 (docs/meta-learning.md).
 bool use_adjoint(GradientEngine engine, std::size_t directions) {
   switch (engine) {
     case GradientEngine::Forward:
