@@ -159,8 +159,18 @@ void Lifetime<S>::integrate() {
 // A plugin's exception gets the trial it happened in; the host's own errors name it already.
 template <class S>
 TrialRecord Lifetime<S>::run_trial() {
+  return guarded_trial(true);
+}
+
+template <class S>
+TrialRecord Lifetime<S>::replay_trial() {
+  return guarded_trial(false);
+}
+
+template <class S>
+TrialRecord Lifetime<S>::guarded_trial(bool update) {
   try {
-    return simulate_trial();
+    return simulate_trial(update);
   } catch (const RunError&) {
     throw;
   } catch (const std::bad_alloc&) {
@@ -230,16 +240,9 @@ void Lifetime<S>::update_weights(const TrialRecord& rec) {
   s.rule->end_trial(outcome, P > 0 ? dR_s.data() : nullptr);
 }
 
+// A trial; without `update` (a replay) the rule neither changes W nor ends the trial.
 template <class S>
-TrialRecord Lifetime<S>::simulate_trial() {
-  const TrialRecord rec = play_trial();
-  update_weights(rec);
-  ++state_.trial;
-  return rec;
-}
-
-template <class S>
-TrialRecord Lifetime<S>::play_trial() {
+TrialRecord Lifetime<S>::simulate_trial(bool update) {
   const std::int64_t h = state_.trial;
   sdk::Rng task_rng(stream_seed(seed_, Stream::Task, h));
   sdk::Rng init_rng(stream_seed(seed_, Stream::InitialState, h));
@@ -261,6 +264,9 @@ TrialRecord Lifetime<S>::play_trial() {
       setup_.task->log_policy_gradient(work_.spec, work_.z, state_.action, work_.dlogpi_dz);
   }
   if (tangents_.P > 0) propagate_tangents();
+  if (!update) return rec;
+  update_weights(rec);
+  ++state_.trial;
   return rec;
 }
 

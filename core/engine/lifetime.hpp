@@ -143,8 +143,8 @@ class Lifetime {
   void adjoint_trial(AdjointState& a, double weight);
 
  private:
-  TrialRecord simulate_trial();
-  TrialRecord play_trial();  // everything of a trial before the rule's update
+  TrialRecord guarded_trial(bool update);
+  TrialRecord simulate_trial(bool update);
   void allocate_trajectory();
   void allocate_workspace();
   void allocate_tangents();

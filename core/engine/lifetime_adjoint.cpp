@@ -29,11 +29,6 @@ void Lifetime<S>::restore(const LifetimeCheckpoint& c) {
 }
 
 template <class S>
-TrialRecord Lifetime<S>::replay_trial() {
-  return play_trial();
-}
-
-template <class S>
 void Lifetime<S>::allocate_adjoint() {
   const Eigen::Index M = T_ - first_trace_step_, L = setup_.trace->post_terms();
   auto& w = adjoint_work_;
@@ -161,7 +156,6 @@ void Lifetime<S>::adjoint_trial(AdjointState& a, double weight) {
 #define NEOHEBB_LIFETIME_ADJOINT(S)                                \
   template LifetimeCheckpoint Lifetime<S>::save() const;           \
   template void Lifetime<S>::restore(const LifetimeCheckpoint&);   \
-  template TrialRecord Lifetime<S>::replay_trial();                \
   template void Lifetime<S>::allocate_adjoint();                   \
   template void Lifetime<S>::adjoint_rule(AdjointState&, double&); \
   template void Lifetime<S>::adjoint_trace();                      \
