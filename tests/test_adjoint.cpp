@@ -77,14 +77,14 @@ TEST(Adjoint, MatchesForwardModeAndComplexStepForEveryCombination) {
 
 // Clamped units, unit readout, a running average carried across trials, both deviations and
 // node perturbation, |Rbar| modulation, clipping, warm-up; with a checkpoint every trial, every
-// 7 trials (stretches that do not divide the lifetime) and the default sqrt(H).
+// 7 trials (stretches that do not divide the lifetime), the default sqrt(H) and one stretch.
 TEST(Adjoint, MiconiOptionsMatchForwardModeAndComplexStep) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
   Errors worst;
   for (const char* deviation : {"before_average", "after_average", "perturbation"})
     for (const char* reward : {"task", "policy"})
-      for (const char* every : {"0", "1", "7"}) {
+      for (const char* every : {"0", "1", "7", "100"}) {
         const auto e = core::load_experiment(
             dir.write("exp.toml", miconi_options_experiment(deviation, reward)),
             {fmt::format("meta.checkpoint_every={}", every)}, registry);
@@ -99,23 +99,27 @@ TEST(Adjoint, MiconiOptionsMatchForwardModeAndComplexStep) {
 }
 
 // The objective's weights and the REINFORCE credit: late trials only, immediate credit; an
-// eligibility that starts late, decays and is not scaled by dt; the average carried over.
+// eligibility that starts late, decays and is not scaled by dt; the average carried over; a
+// global baseline with clipping, or none.
 TEST(Adjoint, ObjectiveAndEligibilityOptionsMatchForwardMode) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  for (bool reinforce : {false, true}) {
-    const auto e = core::load_experiment(
-        dir.write("exp.toml",
-                  gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", reinforce)),
-        {"meta.objective=\"late\"", "meta.late_fraction=0.3", "meta.credit=\"immediate\"",
-         "eligibility.start_step=5", "eligibility.scale_by_dt=false",
-         "eligibility.reset_average=false", "eligibility.deviation=\"after_average\"",
-         "rule.baseline=\"global\"", "rule.clip=2e-4"},
-        registry);
-    const Errors err = adjoint_errors(e);
-    EXPECT_LE(err.vs_forward, 1e-12) << reinforce;
-    EXPECT_LE(err.vs_complex_step, 1e-9) << reinforce;
-  }
+  for (const char* baseline : {"global", "none"})
+    for (bool reinforce : {false, true}) {
+      const auto e = core::load_experiment(
+          dir.write("exp.toml", gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms",
+                                                    reinforce)),
+          {"meta.objective=\"late\"", "meta.late_fraction=0.3", "meta.credit=\"immediate\"",
+           "eligibility.start_step=5", "eligibility.scale_by_dt=false",
+           "eligibility.reset_average=false", "eligibility.deviation=\"after_average\"",
+           fmt::format("rule.baseline=\"{}\"", baseline),
+           // Without a baseline every synapse would be clipped (a zero gradient).
+           fmt::format("rule.clip={}", std::string(baseline) == "none" ? 0.0 : 2e-4)},
+          registry);
+      const Errors err = adjoint_errors(e);
+      EXPECT_LE(err.vs_forward, 1e-12) << baseline << " " << reinforce;
+      EXPECT_LE(err.vs_complex_step, 1e-9) << baseline << " " << reinforce;
+    }
 }
 
 TEST(Adjoint, AutoChoosesReverseModeForManyCoefficients) {
