@@ -17,7 +17,7 @@
 #     reference's but run.json (times, command line), plots/ and hidden files (a lock file);
 #   - at most one process succeeded (exit 0), and every other one was refused with a message
 #     that names the holder's pid ("pid N", N the pid of the process that held the directory),
-#     or, having started after the run was complete, says that the run is complete or exists.
+#     or, having come after the run was complete, says that the run is complete or exists.
 #   A round that ends with only DIR.partial passes if nothing was lost: every process was
 #   refused as above and `neohebb run --resume DIR.partial` then completes it as above.
 # Anything else is a failure: two processes that both succeeded, a process that failed with
@@ -96,6 +96,8 @@ start=$(date +%s%N)
 echo "reference: $((($(date +%s%N) - start) / 1000000)) ms"
 
 declare -A total complete refused failures
+# A refusal of a process that came after the run was complete: nothing left to race for.
+late='this run is complete|run directory exists already|completed by another process'
 RANDOM=${STRESS_SEED:-7}
 
 # Judges the round of KIND on OUT whose processes were PID_A (log a) and PID_B (log b), with
@@ -112,9 +114,9 @@ judge() {  # judge KIND OUT
     elif grep -q "pid $other\b" "$log"; then
       clean_refusals=$((clean_refusals + 1))
       notes+=("$p: refused ($(grep -m1 "pid $other" "$log" | cut -c1-140))")
-    elif grep -qE 'this run is complete|run directory exists already' "$log"; then
+    elif grep -qE "$late" "$log"; then
       clean_refusals=$((clean_refusals + 1))
-      notes+=("$p: refused late ($(grep -m1 -E 'is complete|exists already' "$log" | cut -c1-100))")
+      notes+=("$p: refused late ($(grep -m1 -E "$late" "$log" | cut -c1-120))")
     else
       problems+=("$p (pid $pid) exit $status: $(grep -v '^\s*$' "$log" | head -2 | tr '\n' ' ' |
                  cut -c1-200)")
