@@ -86,7 +86,7 @@ void add_check_gradients(CLI::App& app, Context& ctx) {
       ->check(CLI::ExistingFile);
   sub->add_option("--trials", args.options.trials,
                   "trials of the lifetime (default: the experiment's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
   sub->add_option("--out", args.out,
                   "directory for the CSV tables (default: runs/<name>-gradients-<date>-<time>)")
       ->check(non_empty_directory());

@@ -251,17 +251,43 @@ TEST(Analyze, ReplacesTheAnalysisFolderAsAWhole) {
       HasSubstr("an unfinished analysis is in the way"));
 }
 
-TEST(Analyze, ALifetimeWithoutWeightsIsSkippedAndSaidSo) {
+// A lifetime that diverged has no final weights, and summary.json says so: it is skipped as
+// diverged. A lifetime whose weights were deleted is a damaged run: the file is named.
+TEST(Analyze, ALifetimeRecordedAsDivergedIsSkippedAndSaidSo) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
   const fs::path run = small_run(dir, registry, "");
   EXPECT_FALSE(fs::exists(run / "analysis"));
   fs::remove(run / "networks/lifetime_001/W.npy");
+  nlohmann::json summary;
+  std::ifstream(run / "summary.json") >> summary;
+  summary["lifetimes"][1] = {{"lifetime", 1},
+                             {"diverged", true},
+                             {"diverged_trial", 3},
+                             {"error", "trial 3: the weights W are no longer finite"}};
+  std::ofstream(run / "summary.json") << summary.dump(2);
   core::analyze_run_directory(run, {"fixed_points"}, registry, 1, core::silent_reporter());
   const auto s = summary_of(run);
-  EXPECT_THAT(s["lifetimes"]["lifetime_001"]["skipped"].get<std::string>(),
-              HasSubstr("no final weights"));
+  EXPECT_EQ(s["lifetimes"]["lifetime_001"]["skipped"].get<std::string>(),
+            "the lifetime diverged (trial 3: the weights W are no longer finite), as summary.json "
+            "records");
   EXPECT_TRUE(s["lifetimes"]["lifetime_000"].contains("fixed_points"));
+}
+
+TEST(Analyze, AMissingWeightFileIsNamedNotTakenForADivergence) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const fs::path run = small_run(dir, registry, "");
+  fs::remove(run / "networks/lifetime_001/W.npy");
+  EXPECT_EQ(
+      error_of([&] { core::analyze_run_directory(run, {}, registry, 1, core::silent_reporter()); }),
+      (run / "networks/lifetime_001/W.npy").string() +
+          ": cannot be read (No such file or directory)");
+  EXPECT_FALSE(fs::exists(run / "analysis"));
+  fs::remove(run / "networks/lifetime_000/W_in.npy");
+  EXPECT_THAT(
+      error_of([&] { core::analyze_run_directory(run, {}, registry, 1, core::silent_reporter()); }),
+      HasSubstr("lifetime_000/W_in.npy: cannot be read (No such file or directory)"));
 }
 
 TEST(Analyze, RefusesWhatIsNotARun) {

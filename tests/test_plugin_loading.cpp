@@ -1,4 +1,8 @@
 #include <dlfcn.h>
+#include <elf.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "core/engine/setup.hpp"
 #include "test_support.hpp"
@@ -18,6 +22,11 @@ std::string load_error(const fs::path& file) {
     return e.what();
   }
   return "";
+}
+
+std::string bytes_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 }  // namespace
 
@@ -70,6 +79,46 @@ TEST(PluginLoading, FileThatIsNotASharedLibrary) {
       << msg;
 }
 
+TEST(PluginLoading, ALoopOfSymbolicLinksSaysSo) {
+  test_support::TempDir dir;
+  fs::create_symlink("neohebb-loop.so", dir.path() / "neohebb-loop.so");
+  EXPECT_EQ(load_error(dir.path() / "neohebb-loop.so"),
+            (dir.path() / "neohebb-loop.so").string() +
+                ": cannot be accessed (Too many levels of symbolic links)");
+  // Two such files are two failures, not one file tried once.
+  fs::create_symlink("neohebb-loop2.so", dir.path() / "neohebb-loop2.so");
+  core::PluginRegistry registry;
+  EXPECT_EQ(registry.load_path(dir.path()).size(), 2u);
+}
+
+TEST(PluginLoading, AProgramIsNotASharedLibrary) {
+  test_support::TempDir dir;
+  const fs::path program = dir.path() / "neohebb-ls.so";
+  fs::copy_file("/bin/ls", program);
+  EXPECT_EQ(load_error(program), program.string() +
+                                     ": is a program, not a shared library; a plugin is a .so "
+                                     "built with neohebb_add_plugin");
+}
+
+// The loader maps a truncated library and the process dies of SIGBUS: refused before.
+TEST(PluginLoading, ATruncatedLibraryIsRefusedNotLoaded) {
+  test_support::TempDir dir;
+  const auto truncated =
+      dir.write("neohebb-cut.so", bytes_of(kPlugins / "neohebb-dnms.so").substr(0, 4096));
+  EXPECT_THAT(load_error(truncated),
+              ::testing::StartsWith(truncated.string() + ": is truncated (4096 bytes of the "));
+}
+
+TEST(PluginLoading, TheLoadersOwnReasonWhenItRefusesALibrary) {
+  test_support::TempDir dir;
+  std::string bytes = bytes_of(kPlugins / "neohebb-dnms.so");
+  bytes[EI_CLASS] = ELFCLASS32;
+  const auto other_class = dir.write("neohebb-32.so", bytes);
+  EXPECT_EQ(load_error(other_class), other_class.string() +
+                                         ": cannot be loaded as a shared library (wrong ELF "
+                                         "class: ELFCLASS32)");
+}
+
 TEST(PluginLoading, SharedLibraryWithoutEntryPoints) {
   const std::string msg = load_error(kTestPlugins / "neohebb-no_entry.so");
   EXPECT_NE(msg.find("not a neohebb plugin: it exports no 'neohebb_abi' entry point"),
@@ -79,7 +128,7 @@ TEST(PluginLoading, SharedLibraryWithoutEntryPoints) {
 
 TEST(PluginLoading, WrongAbiVersionIsRefusedBeforeTheManifest) {
   const std::string msg = load_error(kTestPlugins / "neohebb-bad_abi.so");
-  EXPECT_NE(msg.find("built against neohebb SDK ABI version 999, but this host uses version 2; "
+  EXPECT_NE(msg.find("built against neohebb SDK ABI version 999, but this host uses version 3; "
                      "rebuild the plugin against the installed SDK"),
             std::string::npos)
       << msg;

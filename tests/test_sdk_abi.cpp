@@ -8,7 +8,7 @@
 using namespace neohebb;
 
 TEST(SdkAbi, VersionMatchesTheLayoutsBelow) {
-  EXPECT_EQ(sdk::kAbiVersion, 2u);
+  EXPECT_EQ(sdk::kAbiVersion, 3u);
 }
 
 TEST(SdkAbi, LayoutsOfBoundaryTypes) {

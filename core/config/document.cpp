@@ -19,8 +19,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Reads at most kMaxExperimentFileBytes + 1 bytes of `in` into `text`; false on a read error.
+bool read_bounded(std::ifstream& in, std::string& text) {
+  try {
+    char buf[1 << 16];
+    while (text.size() <= kMaxExperimentFileBytes) {
+      in.read(buf, sizeof buf);
+      text.append(buf, static_cast<std::size_t>(in.gcount()));
+      if (!in) break;
+    }
+  } catch (const std::ios_base::failure&) {  // libstdc++ throws on a read error (EIO)
+    return false;
+  }
+  return !in.bad();
+}
+
 // The whole file, read here rather than by the TOML parser: a file that cannot be read gets its
-// own reason (not a parse error at 0:0), and files that report no size (/proc, pipes) still load.
+// own reason (not a parse error at 0:0), files that report no size (/proc, pipes) still load, and
+// an endless one (/dev/zero) stops at the size limit.
 std::string read_experiment_file(const fs::path& file) {
   std::error_code ec;
   if (fs::is_directory(file, ec))
@@ -28,34 +44,55 @@ std::string read_experiment_file(const fs::path& file) {
   errno = 0;
   std::ifstream in(file, std::ios::binary);
   std::string text;
-  bool failed = !in.is_open();
-  try {
-    if (!failed) text.assign(std::istreambuf_iterator<char>(in), {});
-  } catch (const std::ios_base::failure&) {  // libstdc++ throws on a read error (EIO)
-    failed = true;
-  }
-  if (failed || in.bad()) {
+  if (!in.is_open() || !read_bounded(in, text)) {
     const int err = errno;
     throw ConfigError({fmt::format("{}: cannot be read ({})", file.string(),
                                    err ? std::strerror(err) : "unknown error")});
   }
+  if (text.size() > kMaxExperimentFileBytes)
+    throw ConfigError({fmt::format(
+        "{}: is larger than {} MiB, the limit for an experiment file (is it an experiment?)",
+        file.string(), kMaxExperimentFileBytes >> 20)});
   return text;
 }
 
 toml::table parse_file(const fs::path& file) {
+  const std::string text = read_experiment_file(file);
   try {
-    return toml::parse(read_experiment_file(file), file.string());
+    return toml::parse(text, file.string());
   } catch (const toml::parse_error& err) {
-    const auto& b = err.source().begin;
-    const std::string path = err.source().path ? std::string(*err.source().path) : file.string();
-    throw ConfigError({fmt::format("{}:{}:{}: {}", path, b.line, b.column, err.description())});
+    throw ConfigError({parse_error_message(err, text, file.string())});
   }
 }
 
 // Applies one "section.key=value" override to the parsed file. The argument is parsed as the
 // TOML line it is (a dotted key), so errors point into the argument itself; a value that is not
 // TOML (a bare word) is taken as a string.
+// A control character (a newline above all) would let one argument write several TOML lines.
+void refuse_control_characters(const std::string& spec) {
+  const auto bad = std::find_if(spec.begin(), spec.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+  if (bad != spec.end())
+    throw ConfigError({fmt::format(
+        "--set {}...:1:{}: control character 0x{:02x}: an override is one line, "
+        "section.key=value",
+        std::string(spec.begin(), bad), bad - spec.begin() + 1, static_cast<unsigned char>(*bad))});
+}
+
+// The one `section.key = value` that a parsed override holds; anything else is not an override.
+// (The key keeps its position in the argument, for an unknown section's message.)
+std::pair<toml::key, toml::table*> override_section(toml::table& parsed, const std::string& where) {
+  toml::table* t = nullptr;
+  if (parsed.size() == 1) t = parsed.begin()->second.as_table();
+  if (!t || t->size() != 1)
+    throw ConfigError({fmt::format("{}: expected section.key=value", where)});
+  return {parsed.begin()->first, t};
+}
+
 void apply_override(toml::table& root, const std::string& spec) {
+  refuse_control_characters(spec);
   const auto eq = spec.find('=');
   const auto dot = spec.find('.');
   const auto trim = [](std::string v) {
@@ -85,13 +122,12 @@ void apply_override(toml::table& root, const std::string& spec) {
                                      err.source().begin.column, err.description())});
     }
   }
-  for (auto&& [section_key, section_node] : parsed) {
-    if (!root.contains(section_key.str())) root.insert(section_key, toml::table{});
-    toml::table* t = root[section_key.str()].as_table();
-    if (!t) throw ConfigError({fmt::format("{}: '{}' is not a section", where, section)});
-    for (auto&& [k, node] : *section_node.as_table())
-      node.visit([&, &k = k](auto&& n) { t->insert_or_assign(k, std::move(n)); });
-  }
+  const auto [section_key, values] = override_section(parsed, where);
+  if (!root.contains(section_key.str())) root.insert(section_key, toml::table{});
+  toml::table* t = root[section_key.str()].as_table();
+  if (!t) throw ConfigError({fmt::format("{}: '{}' is not a section", where, section)});
+  for (auto&& [k, node] : *values)
+    node.visit([&, &k = k](auto&& n) { t->insert_or_assign(k, std::move(n)); });  // keeps source
 }
 
 struct BaseFile {

@@ -4,6 +4,7 @@
 // on top (tables merge key by key, later values win, an array replaces, a plugin section with
 // another `type` replaces), then the `--set` overrides. Every value keeps the position in the file
 // that wrote it, so that the errors found later point into that file.
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@
 #include "core/config/sweep_grid.hpp"
 
 namespace neohebb::core {
+
+// The largest experiment file read (a bigger one is refused, and an endless one is not read on).
+inline constexpr std::size_t kMaxExperimentFileBytes = std::size_t(16) << 20;
 
 struct ExperimentDocument {
   std::filesystem::path file;                // the file named by the source

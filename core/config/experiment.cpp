@@ -1,6 +1,7 @@
 #include "core/config/experiment.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
@@ -143,9 +144,8 @@ std::vector<PluginPathEntry> plugin_path_entries(const toml::table& root, const 
 void discover_plugins(const std::vector<PluginPathEntry>& entries, Experiment& e,
                       PluginRegistry& registry, Diagnostics& d) {
   for (const PluginPathEntry& entry : entries) {
-    std::error_code ec;
-    if (!fs::exists(entry.path, ec)) {
-      d.error(entry.where, fmt::format("plugin path '{}' does not exist", entry.path.string()));
+    if (const auto problem = plugin_path_problem(entry.path)) {
+      d.error(entry.where, fmt::format("plugin path '{}' {}", entry.path.string(), *problem));
       continue;
     }
     for (const auto& failure : registry.load_path(entry.path))
@@ -286,6 +286,41 @@ void validate_analysis_section(const toml::table& root, Experiment& e,
     }
   }
 }
+
+// The name becomes part of a path (runs/<name>-<date>-<time>): one folder name, no tricks.
+constexpr std::size_t kMaxNameLength = 100;
+bool name_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
+
+// A value shown in a message: quoted, control characters as '?', at most 60 characters.
+std::string shown_value(std::string v) {
+  std::replace_if(
+      v.begin(), v.end(), [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); }, '?');
+  return v.size() > 60 ? fmt::format("\"{}...\" ({} characters)", v.substr(0, 60), v.size())
+                       : fmt::format("\"{}\"", v);
+}
+
+void check_name(const Experiment& e, Diagnostics& d) {
+  const std::string& n = e.experiment.name;
+  if (n.size() <= kMaxNameLength && n.front() != '.' &&
+      std::all_of(n.begin(), n.end(), name_character))
+    return;
+  d.error(e.position("experiment", "name"),
+          fmt::format("[experiment] name must be 1 to {} letters, digits, '_', '-' or '.' (not "
+                      "starting with '.'): it names the run's folder; got {}",
+                      kMaxNameLength, shown_value(n)));
+}
+
+// A file stem made into a name: other characters become '_'.
+std::string safe_name(std::string stem) {
+  std::replace_if(
+      stem.begin(), stem.end(), [](char c) { return !name_character(c); }, '_');
+  if (stem.size() > kMaxNameLength) stem.resize(kMaxNameLength);
+  if (stem.empty() || stem.front() == '.') stem.insert(0, "run");
+  return stem;
+}
+
 }  // namespace
 
 Experiment load_experiment(const ExperimentSource& source, PluginRegistry& registry) {
@@ -299,7 +334,10 @@ Experiment load_experiment(const ExperimentSource& source, PluginRegistry& regis
   read_sweep(root, source, e, d);
   discover_plugins(plugin_path_entries(root, source.file, d), e, registry, d);
   e.for_each([&](auto& section) { validate_core_section(root, section, e, d); });
-  if (e.experiment.name.empty()) e.experiment.name = source.file.stem().string();
+  if (e.experiment.name.empty())
+    e.experiment.name = safe_name(source.file.stem().string());
+  else
+    check_name(e, d);
   for (const auto& ps : plugin_sections()) validate_plugin_section(root, ps, e, registry, d);
   validate_analysis_section(root, e, registry, d);
   d.throw_if_any();

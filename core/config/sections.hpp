@@ -133,14 +133,17 @@ struct NetworkSection {
         F::field(&NetworkSection::input_scale, "input_scale", "scale s of the input weights")
             .at_least(0),
         F::field(&NetworkSection::input_free_units, "input_free_units",
-                 "units that receive no direct input (their W_in row is zero)"),
+                 "units that receive no direct input (their W_in row is zero)")
+            .at_least(0),
         F::field(&NetworkSection::readout, "readout",
                  "'linear': z = W_out r with W_out ~ N(0, 1/N); 'unit': z_o = r of "
                  "readout_units[o]"),
         F::field(&NetworkSection::readout_units, "readout_units",
-                 "with readout = 'unit': one unit per output"),
+                 "with readout = 'unit': one unit per output")
+            .at_least(0),
         F::field(&NetworkSection::clamped_units, "clamped_units",
-                 "units held at a constant x (bias units; their outgoing weights stay plastic)"),
+                 "units held at a constant x (bias units; their outgoing weights stay plastic)")
+            .at_least(0),
         F::field(&NetworkSection::clamped_values, "clamped_values",
                  "x of each clamped unit, same order"),
         F::field(&NetworkSection::initial_state, "initial_state",
@@ -269,7 +272,8 @@ struct EligibilitySection {
         F::field(&EligibilitySection::tau_e, "tau_e",
                  "trace time constant: e <- (1 - dt/tau_e) e + c f; inf = no decay")
             .with_unit("ms")
-            .above(0),
+            .above(0)
+            .or_infinite(),
         F::field(&EligibilitySection::average_beta, "average_beta",
                  "xbar <- beta xbar + (1 - beta) x")
             .at_least(0)

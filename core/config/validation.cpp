@@ -83,6 +83,11 @@ class Converter {
   }
 
   bool check_range(const toml::node& at, double v, const std::string& label) const {
+    if (std::isinf(v) && !s_.infinite_allowed) {
+      d_.error(at.source(),
+               fmt::format("'{}' = {} for {} must be finite", label, node_text(at), owner_));
+      return false;
+    }
     if (in_range(s_, v)) return true;
     if (std::isnan(v))
       d_.error(at.source(), fmt::format("'{}' for {} is not a number (nan)", label, owner_));

@@ -155,7 +155,9 @@ TrialRecord Lifetime<S>::run_trial() {
   } catch (const RunError&) {
     throw;
   } catch (const std::bad_alloc&) {
-    throw RunError(fmt::format("trial {}: out of memory", state_.trial));
+    throw std::bad_alloc();             // said in words where the thread count is known
+  } catch (const std::length_error&) {  // a size beyond what a vector can hold
+    throw std::bad_alloc();
   } catch (const std::exception& e) {
     throw RunError(fmt::format("trial {}: {}", state_.trial, e.what()));
   }

@@ -47,6 +47,10 @@ void check_clamped_once(const Experiment& e, const NetworkSection& net,
                                    e.position("network", "clamped_units").str(), u));
 }
 
+double machine_memory() {
+  return double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+}
+
 // A lifetime holds several N x N matrices (W, its initial copy, the trace, the update); refuse a
 // network whose weights alone could never fit in this machine's memory, rather than failing with
 // an allocation error mid-run.
@@ -54,12 +58,47 @@ void check_memory(const Experiment& e, const NetworkSection& net,
                   std::vector<std::string>& errors) {
   constexpr double kMatrices = 4, kGiB = 1024.0 * 1024 * 1024;
   const double need = kMatrices * double(net.size) * double(net.size) * sizeof(double);
-  const double have = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+  const double have = machine_memory();
   if (have > 0 && need > have)
     errors.push_back(fmt::format(
         "{}: [network] size = {} needs at least {:.3g} GiB for the weights of one lifetime; this "
         "machine has {:.3g} GiB of memory",
         e.position("network", "size").str(), net.size, need / kGiB, have / kGiB));
+}
+
+// The lifetimes held at once (all of a plain run's, a meta-step's batch) each keep a record per
+// trial (about 64 bytes; REINFORCE adds a score per learnable coefficient) and, in a plain run,
+// their final weights. Refuse what could never fit, rather than failing in an allocation with a
+// message about vectors.
+void check_lifetime_memory(const Experiment& e, std::size_t directions,
+                           std::vector<std::string>& errors) {
+  constexpr double kRecordBytes = 64, kLifetimeBytes = 512, kGiB = 1024.0 * 1024 * 1024;
+  const bool meta = e.meta.steps > 0;
+  const double n = e.network.size, held = meta ? e.meta.batch : e.experiment.lifetimes;
+  const double per_trial =
+      kRecordBytes +
+      (meta && e.meta.estimator == Estimator::Reinforce ? 8.0 * double(directions) : 0);
+  const double per_lifetime =
+      kLifetimeBytes + per_trial * double(e.experiment.trials) + (meta ? 0 : 16 * n * n);
+  const double need = held * per_lifetime, have = machine_memory();
+  if (have > 0 && need > have)
+    errors.push_back(fmt::format(
+        "{}: {} lifetimes{} of {} trials each need at least {:.3g} GiB; this machine has {:.3g} "
+        "GiB of memory",
+        e.position(meta ? "meta" : "experiment", meta ? "batch" : "lifetimes").str(), held,
+        meta ? " per meta-step ([meta] batch)" : "", e.experiment.trials, need / kGiB,
+        have / kGiB));
+}
+
+// A trial this long is a unit mistake (dt in s rather than ms) far more often than an experiment;
+// it would also run for days before failing to allocate its per-step arrays.
+void check_trial_length(const Experiment& e, const sdk::TaskLayout& lay, double dt,
+                        std::vector<std::string>& errors) {
+  if (lay.steps > kMaxTrialSteps)
+    errors.push_back(fmt::format(
+        "{}: a trial of task '{}' lasts {} steps at dt = {} ms, more than the {} a trial may "
+        "last (is dt in ms?)",
+        e.position("neuron", "dt").str(), e.plugin("task").type, lay.steps, dt, kMaxTrialSteps));
 }
 
 void check_options(const Experiment& e, const NetworkSection& net, const sdk::TaskLayout& lay,
@@ -125,6 +164,7 @@ Setup<S> make_setup(const Experiment& e) {
       for (int l = 0; l < L; ++l)
         if (s.trace->learnable(k, l)) s.directions.emplace_back(k, l);
   }
+  check_lifetime_memory(e, s.directions.size(), errors);
   if (s.task && s.reward == RewardSource::Policy && !s.task->has_policy())
     errors.push_back(fmt::format("{}: [experiment] reward = \"policy\" but task '{}' has no policy",
                                  e.position("experiment", "reward").str(), e.plugin("task").type));
@@ -132,7 +172,9 @@ Setup<S> make_setup(const Experiment& e) {
     try {
       s.task->setup({s.neuron->dt()});
       s.layout = s.task->layout();
-      check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
+      check_trial_length(e, s.layout, s.neuron->dt(), errors);
+      if (s.layout.steps <= kMaxTrialSteps)
+        check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
     } catch (const sdk::ParameterError& err) {
       errors.push_back(fmt::format("{}: task '{}': parameter '{}': {}",
                                    e.position("task", err.parameter()).str(), e.plugin("task").type,

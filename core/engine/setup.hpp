@@ -12,6 +12,9 @@
 
 namespace neohebb::core {
 
+// The most steps a trial may last (checked against the task's layout at dt).
+inline constexpr int kMaxTrialSteps = 1'000'000;
+
 template <class S>
 struct Setup {
   NetworkSection network;

@@ -2,21 +2,30 @@
 // An exclusive lock on a directory for as long as the object lives: `flock` on DIR/.lock, which
 // also holds the holder's process id, so that a second process that wants the directory is
 // refused with a message naming the holder. The kernel releases the lock when the process ends,
-// however it ends.
+// however it ends. The lock file is removed when the lock is released (a killed process leaves
+// it, and the next one reuses it); a process that locked a file removed meanwhile tries again.
 #include <filesystem>
 
 namespace neohebb::core {
 
+inline constexpr const char* kLockFile = ".lock";
+
 class DirectoryLock {
  public:
-  // Throws RunError when another process holds the lock, or the lock file cannot be made.
+  // Throws RunError when another process holds the lock, or the lock file cannot be made (the
+  // directory is gone, or not writable).
   explicit DirectoryLock(const std::filesystem::path& dir);
   ~DirectoryLock();
   DirectoryLock(const DirectoryLock&) = delete;
   DirectoryLock& operator=(const DirectoryLock&) = delete;
+  // The locked directory was renamed to `dir` (the lock goes with it; the path is for release).
+  void moved_to(const std::filesystem::path& dir) { file_ = dir / kLockFile; }
 
  private:
+  std::filesystem::path file_;
   int fd_ = -1;
+  bool try_lock();  // false: the file was replaced while we locked it (try again)
+  bool still_ours() const;
 };
 
 }  // namespace neohebb::core

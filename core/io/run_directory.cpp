@@ -1,6 +1,7 @@
 #include "core/io/run_directory.hpp"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +46,20 @@ bool write_and_sync(const fs::path& file, const std::string& bytes) {
   return ::close(fd) == 0 && ok;
 }
 
+// Why a write failed, in words for the failures a user can act on.
+std::string write_failure(int err) {
+  switch (err) {
+    case ENOSPC:
+      return "the disk is full";
+    case EDQUOT:
+      return "the disk quota is exceeded";
+    case EFBIG:
+      return "the file size limit, ulimit -f, is reached";
+    default:
+      return std::strerror(err);
+  }
+}
+
 // A run killed while writing leaves NAME.tmpPID files; a resumed run must not carry them along.
 void remove_temporary_files(const fs::path& dir) {
   std::error_code ec;
@@ -63,8 +78,7 @@ void write_file_atomically(const fs::path& file, const std::string& bytes) {
     const int err = errno;
     std::error_code ec;
     fs::remove(tmp, ec);
-    throw RunError(fmt::format("{}: cannot write ({})", file.string(),
-                               err == ENOSPC ? "the disk is full" : std::strerror(err)));
+    throw RunError(fmt::format("{}: cannot write ({})", file.string(), write_failure(err)));
   }
   std::error_code ec;
   fs::rename(tmp, file, ec);
@@ -85,6 +99,19 @@ RunPaths RunPaths::of(const fs::path& either) {
   return {base, base + suffix};
 }
 
+namespace {
+
+// Why `partial` is in the way: a live run (its lock is held) or an interrupted one.
+[[noreturn]] void refuse_partial_in_the_way(const fs::path& partial, const fs::path& dir) {
+  { const DirectoryLock probe(partial); }  // throws, naming the holder, if a run is live there
+  throw RunError(
+      fmt::format("{}: an interrupted run is in the way; continue it with: neohebb run --resume {} "
+                  "(or remove it to start again)",
+                  partial.string(), dir.string()));
+}
+
+}  // namespace
+
 RunDirectory::RunDirectory(fs::path dir, bool overwrite)
     : dir_(std::move(dir)), partial_(dir_.string() + kPartialSuffix), overwrite_(overwrite) {
   std::error_code ec;
@@ -98,17 +125,38 @@ RunDirectory::RunDirectory(fs::path dir, bool overwrite)
         fmt::format("{}: exists and is not a neohebb run directory (no experiment.toml); "
                     "--overwrite only replaces runs",
                     dir_.string()));
+  if (fs::exists(partial_, ec)) refuse_partial_in_the_way(partial_, dir_);
   const fs::path parent = fs::absolute(dir_, ec).parent_path();
   if (!fs::exists(parent, ec)) created_parent_ = parent;
-  if (fs::exists(partial_, ec))
-    throw RunError(
-        fmt::format("{}: an unfinished run is in the way (another run in progress, or a "
-                    "crashed one); remove it to start again",
-                    partial_.string()));
-  fs::create_directories(partial_, ec);
+  create_locked_partial();
+}
+
+// The partial directory is made and locked under a private name, then renamed into place only
+// if nothing is there: a second process never sees it unlocked, and two never both create it.
+void RunDirectory::create_locked_partial() {
+  std::error_code ec;
+  const fs::path staging = partial_.string() + fmt::format(".new{}", ::getpid());
+  fs::create_directories(staging, ec);
   if (ec)
     throw RunError(
         fmt::format("{}: cannot create the run directory ({})", partial_.string(), ec.message()));
+  try {
+    lock_ = std::make_unique<DirectoryLock>(staging);
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
+  }
+  if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, partial_.c_str(), RENAME_NOREPLACE) != 0) {
+    const int err = errno;
+    lock_.reset();
+    fs::remove_all(staging, ec);
+    if (!created_parent_.empty() && fs::is_empty(created_parent_, ec))
+      fs::remove(created_parent_, ec);
+    if (err == EEXIST || err == ENOTEMPTY) refuse_partial_in_the_way(partial_, dir_);
+    throw RunError(fmt::format("{}: cannot create the run directory ({})", partial_.string(),
+                               std::strerror(err)));
+  }
+  lock_->moved_to(partial_);
 }
 
 RunDirectory::RunDirectory(RunDirectory&& o) noexcept
@@ -117,7 +165,8 @@ RunDirectory::RunDirectory(RunDirectory&& o) noexcept
       overwrite_(o.overwrite_),
       committed_(o.committed_),
       kept_(o.kept_),
-      created_parent_(std::move(o.created_parent_)) {
+      created_parent_(std::move(o.created_parent_)),
+      lock_(std::move(o.lock_)) {
   o.kept_ = true;  // the moved-from object must not remove anything
 }
 
@@ -136,8 +185,26 @@ RunDirectory RunDirectory::reopen(const fs::path& dir) {
     throw RunError(
         fmt::format("{}: no interrupted run here (no {})", dir.string(), r.partial_.string()));
   }
+  try {
+    r.lock_ = std::make_unique<DirectoryLock>(r.partial_);  // before anything in it is touched
+  } catch (const RunError&) {
+    if (!fs::exists(r.partial_, ec) && fs::exists(r.dir_, ec))
+      throw RunError(
+          fmt::format("{}: this run was completed by another process meanwhile", r.dir_.string()));
+    throw;
+  }
   remove_temporary_files(r.partial_);
   return r;
+}
+
+void RunDirectory::clear_results() const {
+  std::error_code ec;
+  std::vector<fs::path> results;
+  for (const auto& entry : fs::directory_iterator(partial_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "experiment.toml" && name != kLockFile) results.push_back(entry.path());
+  }
+  for (const auto& p : results) fs::remove_all(p, ec);
 }
 
 void RunDirectory::keep() {
@@ -193,6 +260,8 @@ void RunDirectory::commit() {
           fmt::format("{}: cannot move the run into place ({})", dir_.string(), ec.message()));
   }
   committed_ = true;
+  lock_->moved_to(dir_);
+  lock_.reset();  // a complete run needs no lock: its lock file goes
 }
 
 }  // namespace neohebb::core

@@ -46,9 +46,10 @@ class PluginRegistry {
     bool duplicate;       // it registers what another file registers: always an error
     std::filesystem::path canonical;
   };
-  // Loads every `neohebb-*.so` in a directory, or `path` itself if it is a file. Files that fail
-  // are returned (and remembered in failures()) rather than thrown, so that one broken file does
-  // not hide others; a file that failed once is not tried again.
+  // Loads every `neohebb-*.so` in a directory, or `path` itself if it is a file. Files that fail,
+  // and a directory that cannot be listed, are returned (and remembered in failures()) rather
+  // than thrown, so that one broken file does not hide others; a file that failed once is not
+  // tried again.
   std::vector<Failure> load_path(const std::filesystem::path& path);
 
   const LoadedComponent* find(sdk::Kind kind, const std::string& name) const;
@@ -60,6 +61,8 @@ class PluginRegistry {
  private:
   void check_not_registered(const std::filesystem::path& file, const sdk::Manifest& m) const;
   std::optional<Failure> try_load(const std::filesystem::path& file);
+  Failure record(const std::filesystem::path& path, const PluginLoadError& e);
+  static std::vector<Failure> failure_list(std::optional<Failure> f);
   std::map<std::pair<sdk::Kind, std::string>, LoadedComponent> components_;
   std::vector<std::filesystem::path> loaded_files_;
   std::vector<Failure> failures_;

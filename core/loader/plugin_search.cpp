@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>  // before runtime_symbol_info: Boost.DLL 1.74 with std::filesystem needs it
 
+#include <fmt/format.h>
 #include <boost/dll/runtime_symbol_info.hpp>
+
+#include "core/support/errors.hpp"
 
 namespace neohebb::core {
 namespace fs = std::filesystem;
@@ -38,7 +41,30 @@ std::vector<fs::path> host_folder_candidates() {
   return out;
 }
 
+// A missing entry of NEOHEBB_PLUGIN_PATH is skipped, as a shell skips one of PATH; one that is
+// there but cannot be used would hide its plugins without a word, so it is an error.
+void check_environment_entry(const fs::path& p) {
+  const auto problem = plugin_path_problem(p);
+  if (problem && *problem != kPathMissing)
+    throw PluginLoadError(p, *problem + "; NEOHEBB_PLUGIN_PATH names it");
+  std::error_code ec;
+  if (problem || !fs::is_directory(p, ec)) return;
+  const fs::directory_iterator listing(p, ec);
+  if (ec)
+    throw PluginLoadError(p, fmt::format("the plugin folder cannot be read ({}); "
+                                         "NEOHEBB_PLUGIN_PATH names it",
+                                         ec.message()));
+}
+
 }  // namespace
+
+std::optional<std::string> plugin_path_problem(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status s = fs::status(path, ec);
+  if (s.type() == fs::file_type::not_found) return std::string(kPathMissing);
+  if (ec) return fmt::format("cannot be accessed ({})", ec.message());
+  return std::nullopt;
+}
 
 std::vector<fs::path> default_plugin_paths() {
   std::vector<fs::path> out = environment_paths();
@@ -52,10 +78,10 @@ std::vector<fs::path> default_plugin_paths() {
 }
 
 std::vector<PluginRegistry::Failure> load_default_plugins(PluginRegistry& registry) {
+  for (const auto& p : environment_paths()) check_environment_entry(p);
   std::vector<PluginRegistry::Failure> out;
-  std::error_code ec;
   for (const auto& p : default_plugin_paths())
-    if (fs::exists(p, ec))
+    if (plugin_path_problem(p) != kPathMissing)
       for (auto& f : registry.load_path(p)) out.push_back(std::move(f));
   return out;
 }

@@ -9,6 +9,7 @@
 #include "core/engine/seeding.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/support/errors.hpp"
+#include "core/support/interrupt.hpp"
 #include "core/support/parallel.hpp"
 
 namespace neohebb::core {
@@ -17,6 +18,11 @@ namespace {
 constexpr double kComplexStep = 1e-30;
 
 // The differentiated per-trial quantity of a lifetime: R_h (pathwise) or log pi(a_h).
+// Ctrl-C or SIGTERM: a gradient check keeps nothing, so it stops at once (between trials).
+void stop_if_interrupted() {
+  if (interrupted()) throw RunError("interrupted; a gradient check keeps nothing");
+}
+
 template <class S>
 S trial_quantity(const Lifetime<S>& life, bool reinforce) {
   return reinforce ? life.log_policy_value() : life.task_reward_value();
@@ -31,6 +37,7 @@ std::vector<double> quantities(const Setup<S>& setup, std::uint64_t seed, const 
   Lifetime<S> life(setup, seed, theta, opt);
   std::vector<double> q;
   for (std::int64_t h = 0; h < setup.trials; ++h) {
+    stop_if_interrupted();
     life.run_trial();
     const S v = trial_quantity(life, reinforce);
     if constexpr (sdk::is_complex_v<S>)
@@ -68,6 +75,7 @@ ForwardMode forward_mode(const Setup<sdk::Real>& real, std::uint64_t seed,
   Lifetime<sdk::Real> life(real, seed, theta, options);
   ForwardMode out;
   for (std::int64_t h = 0; h < real.trials; ++h) {
+    stop_if_interrupted();
     const TrialRecord rec = life.run_trial();
     out.gradient.push_back(reinforce ? life.log_policy_tangent() : life.task_reward_tangent());
     out.actions.push_back(rec.action);

@@ -6,7 +6,6 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/engine/lifetime.hpp"
 #include "core/support/errors.hpp"
@@ -107,7 +106,8 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
         return true;
       });
   for (int k = 0; k < B; ++k)
-    if (errors[static_cast<std::size_t>(k)] && !recover(s, k, errors[static_cast<std::size_t>(k)]))
+    if (errors[static_cast<std::size_t>(k)] &&
+        !recover(s, k, errors[static_cast<std::size_t>(k)], threads))
       return false;
   b.kept.assign(static_cast<std::size_t>(B), true);
   for (std::size_t k = 0; k < diverged.size(); ++k)
@@ -121,7 +121,7 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
 
 // A lifetime's error: a divergence backtracks (returns false) when the options allow it;
 // everything else stops the run with the meta-step and the lifetime named.
-bool MetaLearner::recover(MetaState& s, int k, const std::exception_ptr& error) const {
+bool MetaLearner::recover(MetaState& s, int k, const std::exception_ptr& error, int threads) const {
   try {
     std::rethrow_exception(error);
   } catch (const DivergenceError& e) {  // a numerical fault of the lifetime
@@ -132,8 +132,11 @@ bool MetaLearner::recover(MetaState& s, int k, const std::exception_ptr& error) 
     }
     throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
   } catch (const std::bad_alloc&) {
-    throw RunError(fmt::format("meta-step {}, lifetime {}: out of memory (try fewer --threads)",
-                               s.step + 1, k));
+    throw RunError(
+        fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, out_of_memory(threads)));
+  } catch (const std::length_error&) {
+    throw RunError(
+        fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, out_of_memory(threads)));
   } catch (const std::exception& e) {
     throw RunError(fmt::format("meta-step {}, lifetime {}: {}", s.step + 1, k, e.what()));
   }
@@ -265,96 +268,6 @@ std::string theta_csv(const MetaState& s, const std::vector<std::string>& names)
     out += "\n";
   }
   return out;
-}
-
-namespace {
-nlohmann::json skipped_json(const std::vector<SkippedLifetime>& skipped) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& k : skipped)
-    out.push_back({{"lifetime", k.lifetime}, {"trial", k.trial}, {"error", k.error}});
-  return out;
-}
-std::vector<SkippedLifetime> parse_skipped(const nlohmann::json& history_entry) {
-  std::vector<SkippedLifetime> out;
-  if (!history_entry.contains("skipped")) return out;  // written before lifetimes could be skipped
-  for (const auto& k : history_entry.at("skipped"))
-    out.push_back({k.at("lifetime").get<int>(), k.at("trial").get<long long>(),
-                   k.at("error").get<std::string>()});
-  return out;
-}
-std::vector<double> to_vector(const Eigen::VectorXd& v) {
-  return {v.data(), v.data() + v.size()};
-}
-Eigen::VectorXd to_eigen(const std::vector<double>& v) {
-  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
-}
-}  // namespace
-
-// Doubles are written with 17 significant digits, so a resumed run reads back the same bits.
-std::string checkpoint_json(const MetaState& s) {
-  nlohmann::json history = nlohmann::json::array();
-  for (const auto& r : s.history)
-    history.push_back({{"step", r.step},
-                       {"objective", r.objective},
-                       {"reward_early", r.reward_early},
-                       {"reward_late", r.reward_late},
-                       {"correct_early", r.correct_early},
-                       {"correct_late", r.correct_late},
-                       {"gradient_norm", r.gradient_norm},
-                       {"step_scale", r.step_scale},
-                       {"theta", to_vector(r.theta)},
-                       {"skipped", skipped_json(r.skipped)}});
-  const Eigen::MatrixXd& th = s.theta;
-  return nlohmann::json{{"format", 1},
-                        {"step", s.step},
-                        {"theta_rows", th.rows()},
-                        {"theta_cols", th.cols()},
-                        {"theta", std::vector<double>(th.data(), th.data() + th.size())},
-                        {"adam_m", to_vector(s.m)},
-                        {"adam_v", to_vector(s.v)},
-                        {"baseline", s.baseline},
-                        {"last_step", to_vector(s.last_step)},
-                        {"step_scale", s.step_scale},
-                        {"backtracks", s.backtracks},
-                        {"history", history}}
-             .dump(1) +
-         "\n";
-}
-
-MetaState parse_checkpoint(const std::string& text) {
-  try {
-    const auto j = nlohmann::json::parse(text);
-    if (j.at("format").get<int>() != 1) throw RunError("checkpoint: unknown format version");
-    MetaState s;
-    s.step = j.at("step").get<int>();
-    const auto theta = j.at("theta").get<std::vector<double>>();
-    s.theta =
-        Eigen::Map<const Eigen::MatrixXd>(theta.data(), j.at("theta_rows").get<Eigen::Index>(),
-                                          j.at("theta_cols").get<Eigen::Index>());
-    s.m = to_eigen(j.at("adam_m").get<std::vector<double>>());
-    s.v = to_eigen(j.at("adam_v").get<std::vector<double>>());
-    s.baseline = j.at("baseline").get<std::vector<double>>();
-    s.last_step = to_eigen(j.at("last_step").get<std::vector<double>>());
-    s.step_scale = j.at("step_scale").get<double>();
-    s.backtracks = j.at("backtracks").get<int>();
-    for (const auto& h : j.at("history")) {
-      MetaStepRecord r;
-      r.step = h.at("step").get<int>();
-      r.objective = h.at("objective").get<double>();
-      r.reward_early = h.at("reward_early").get<double>();
-      r.reward_late = h.at("reward_late").get<double>();
-      r.correct_early = h.at("correct_early").get<double>();
-      r.correct_late = h.at("correct_late").get<double>();
-      r.gradient_norm = h.at("gradient_norm").get<double>();
-      r.step_scale = h.at("step_scale").get<double>();
-      r.theta = to_eigen(h.at("theta").get<std::vector<double>>());
-      r.skipped = parse_skipped(h);
-      s.history.push_back(std::move(r));
-    }
-    return s;
-  } catch (const nlohmann::json::exception& e) {
-    throw RunError(fmt::format("checkpoint.json is not a valid checkpoint ({})", e.what()));
-  }
 }
 
 }  // namespace neohebb::core

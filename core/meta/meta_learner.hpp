@@ -2,7 +2,7 @@
 // The outer loop: meta-steps of gradient ascent on the lifetime objective over the learnable
 // trace coefficients, each step averaging the forward-mode meta-gradients of a meta-batch of
 // independent lifetimes (pathwise or REINFORCE). Everything a resumed run needs is in MetaState,
-// which is checkpointed after every step.
+// which is checkpointed after every step (meta/checkpoint.hpp).
 #include <cstdint>
 #include <exception>
 #include <string>
@@ -71,7 +71,7 @@ class MetaLearner {
     std::vector<SkippedLifetime> skipped;
   };
   bool run_batch(MetaState& s, int threads, Progress* progress, Batch& b) const;
-  bool recover(MetaState& s, int lifetime, const std::exception_ptr& error) const;
+  bool recover(MetaState& s, int lifetime, const std::exception_ptr& error, int threads) const;
   void reinforce_gradients(MetaState& s, Batch& b, double n) const;
   MetaStepRecord batch_means(const Batch& b, double n, Eigen::VectorXd& g) const;
   Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
@@ -94,7 +94,5 @@ std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int in
 
 std::string meta_metrics_csv(const MetaState& s);
 std::string theta_csv(const MetaState& s, const std::vector<std::string>& names);
-std::string checkpoint_json(const MetaState& s);
-MetaState parse_checkpoint(const std::string& json);  // throws RunError on a bad file
 
 }  // namespace neohebb::core

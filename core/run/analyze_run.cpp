@@ -3,7 +3,10 @@
 #include "core/run/analyze_run.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -37,7 +40,12 @@ std::vector<fs::path> lifetime_folders(const fs::path& run_dir) {
   return out;
 }
 
+// read_npy names a file it cannot open without the reason; a missing file is said to be one.
 Eigen::MatrixXd read_shaped(const fs::path& file, Eigen::Index rows, Eigen::Index cols) {
+  errno = 0;
+  if (!std::ifstream(file, std::ios::binary))
+    throw RunError(fmt::format("{}: cannot be read ({})", file.string(),
+                               errno ? std::strerror(errno) : "unknown error"));
   Eigen::MatrixXd m = read_npy(file);
   if (m.rows() != rows || m.cols() != cols)
     throw RunError(fmt::format("{}: shape ({}, {}), but the run's experiment needs ({}, {})",
@@ -45,23 +53,50 @@ Eigen::MatrixXd read_shaped(const fs::path& file, Eigen::Index rows, Eigen::Inde
   return m;
 }
 
+// The lifetimes that the run recorded as diverged in its summary.json, with their errors: these
+// have no final weights. Any other lifetime without them is a damaged run directory.
+std::map<std::int64_t, std::string> recorded_divergences(const fs::path& run_dir) {
+  std::map<std::int64_t, std::string> out;
+  std::ifstream in(run_dir / "summary.json");
+  const auto summary = nlohmann::json::parse(in, nullptr, false);
+  if (!summary.is_object() || !summary.contains("lifetimes") || !summary["lifetimes"].is_array())
+    return out;
+  for (const auto& l : summary["lifetimes"]) {
+    if (!l.is_object()) continue;
+    const auto lifetime = l.find("lifetime"), diverged = l.find("diverged"),
+               error = l.find("error");
+    if (lifetime == l.end() || !lifetime->is_number_integer() || diverged == l.end() ||
+        *diverged != true)
+      continue;
+    out[lifetime->get<std::int64_t>()] =
+        error != l.end() && error->is_string() ? error->get<std::string>() : "no error recorded";
+  }
+  return out;
+}
+
+std::int64_t lifetime_of(const fs::path& dir) {
+  const std::string label = dir.filename().string();
+  try {  // the folder names the lifetime, and so the seed of its test trials
+    std::size_t used = 0;
+    const std::string digits = label.substr(std::string("lifetime_").size());
+    const std::int64_t lifetime = std::stoll(digits, &used);
+    if (used != digits.size() || lifetime < 0) throw std::invalid_argument(digits);
+    return lifetime;
+  } catch (const std::exception&) {
+    throw RunError(fmt::format("{}: not a lifetime_<number> folder", dir.string()));
+  }
+}
+
 std::vector<AnalysedNetwork> read_networks(const fs::path& run_dir, const Setup<sdk::Real>& setup) {
   const Eigen::Index n = setup.network.size, in = setup.layout.inputs, out = setup.layout.outputs;
+  const auto diverged = recorded_divergences(run_dir);
   std::vector<AnalysedNetwork> networks;
   for (const fs::path& dir : lifetime_folders(run_dir)) {
     AnalysedNetwork net;
     net.label = dir.filename().string();
-    try {  // the folder names the lifetime, and so the seed of its test trials
-      std::size_t used = 0;
-      const std::string digits = net.label.substr(std::string("lifetime_").size());
-      net.lifetime = std::stoll(digits, &used);
-      if (used != digits.size() || net.lifetime < 0) throw std::invalid_argument(digits);
-    } catch (const std::exception&) {
-      throw RunError(fmt::format("{}: not a lifetime_<number> folder", dir.string()));
-    }
-    std::error_code ec;
-    if (!fs::exists(dir / "W.npy", ec)) {
-      net.skipped = "no final weights W.npy (the lifetime diverged)";
+    net.lifetime = lifetime_of(dir);
+    if (const auto d = diverged.find(net.lifetime); d != diverged.end()) {
+      net.skipped = fmt::format("the lifetime diverged ({}), as summary.json records", d->second);
     } else {
       net.weights.W = read_shaped(dir / "W.npy", n, n);
       net.weights.W_in = read_shaped(dir / "W_in.npy", n, in);

@@ -7,6 +7,7 @@
 #include "core/io/npy.hpp"
 #include "core/io/run_directory.hpp"
 #include "core/io/run_info.hpp"
+#include "core/meta/checkpoint.hpp"
 #include "core/meta/held_out.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/support/errors.hpp"
@@ -29,48 +30,75 @@ std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta
   return out;
 }
 
-void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner) {
+void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner,
+                          const CheckpointShape& shape) {
   run.write("meta_metrics.csv", meta_metrics_csv(s));
   run.write("theta.csv", theta_csv(s, learner.direction_names()));
-  run.write("checkpoint.json", checkpoint_json(s));  // last: the other files match it or precede it
+  run.write("checkpoint.json", checkpoint_json(s, shape));  // last: the others match or precede it
+}
+
+// A resumed run records what --set changed (only what may change: meta.steps, meta.evaluate)
+// under the header of the experiment it started from.
+void record_resumed_experiment(const RunDirectory& run, const Experiment& e) {
+  const std::string recorded = run.read("experiment.toml");
+  const std::string now = resolved_toml(e);
+  const auto body = [](const std::string& t) { return t.substr(std::min(t.find('\n'), t.size())); };
+  if (body(now) != body(recorded))
+    run.write("experiment.toml",
+              recorded.substr(0, recorded.size() - body(recorded).size()) + body(now));
 }
 
 // The state to continue from: the start of a new run (checkpointed at once, so that it is
-// resumable from the very start) or the checkpoint of an interrupted one.
-MetaState first_state(const Experiment& e, const MetaLearner& learner, const RunDirectory& run,
-                      bool resumed) {
+// resumable from the very start and kept from then on) or the checkpoint of an interrupted one.
+MetaState first_state(const Experiment& e, const MetaLearner& learner, RunDirectory& run,
+                      const CheckpointShape& shape, bool resumed) {
   if (!resumed) {
     run.write("experiment.toml", resolved_toml(e));
     const MetaState s = learner.initial_state();
-    run.write("checkpoint.json", checkpoint_json(s));
+    run.write("checkpoint.json", checkpoint_json(s, shape));
+    run.keep();
     return s;
   }
-  if (run.has("checkpoint.json")) return parse_checkpoint(run.read("checkpoint.json"));
-  return learner.initial_state();  // killed between experiment.toml and the first checkpoint
+  MetaState s = learner.initial_state();  // killed between experiment.toml and the checkpoint
+  if (run.has("checkpoint.json")) {
+    try {
+      s = parse_checkpoint(run.read("checkpoint.json"), &shape);
+    } catch (const RunError& err) {  // its messages start with "checkpoint.json"
+      throw RunError(fmt::format("{}/{}\nnothing was changed in {}", run.partial_path().string(),
+                                 err.what(), run.partial_path().string()));
+    }
+  }
+  record_resumed_experiment(run, e);
+  return s;
 }
 
-// One meta-step, checkpointed; what happened in it is told to the reporter.
+// Why a run stopped, and how to continue it from its last checkpoint.
+RunError stopped(const std::string& why, int checkpointed, const RunDirectory& run) {
+  return RunError(
+      fmt::format("{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
+                  "continue with: neohebb run --resume {} [--set meta.steps=...]",
+                  why, checkpointed, run.partial_path().string(), run.partial_path().string()));
+}
+
+// One meta-step, checkpointed; what happened in it is told to the reporter. A failure (a
+// diverged lifetime, a full disk) leaves the last checkpoint as it was.
 void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
-               const RunOptions& options, Progress& progress) {
+               const CheckpointShape& shape, const RunOptions& options, Progress& progress) {
+  const int checkpointed = state.step;
   try {
     if (!learner.step(state, options.threads, &progress))
       progress.reporter().note(fmt::format(
           "meta-step {}: a lifetime diverged; backtracked to half the last step, learning rate "
           "now x{}",
           state.step + 1, state.step_scale));
+    progress.report();
+    for (const auto& k : state.history.back().skipped)
+      progress.reporter().note(fmt::format("meta-step {}: lifetime {} diverged and is left out: {}",
+                                           state.step, k.lifetime, k.error));
+    write_progress_files(run, state, learner, shape);
   } catch (const std::exception& err) {
-    // Keep what was done: the checkpoint of the last completed meta-step stays resumable.
-    run.keep();
-    throw RunError(fmt::format(
-        "{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
-        "continue with: neohebb run --resume {} [--set ...]",
-        err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
+    throw stopped(err.what(), checkpointed, run);
   }
-  progress.report();
-  for (const auto& k : state.history.back().skipped)
-    progress.reporter().note(fmt::format("meta-step {}: lifetime {} diverged and is left out: {}",
-                                         state.step, k.lifetime, k.error));
-  write_progress_files(run, state, learner);
 }
 
 MetaRunSummary summary_of(const MetaState& state, const Setup<sdk::Real>& setup,
@@ -133,29 +161,27 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
       resumed ? RunDirectory::reopen(resume)
               : RunDirectory(options.out.empty() ? default_run_directory(e.name()) : options.out,
                              options.overwrite);
-  MetaState state = first_state(e, learner, run, resumed);
+  const CheckpointShape shape = checkpoint_shape(e, setup);
+  MetaState state = first_state(e, learner, run, shape, resumed);
   const RunClock clock;
   RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
   Progress progress(reporter, e.name(),
                     std::int64_t(e.meta.steps - state.step) * e.meta.batch * setup.trials);
   while (state.step < e.meta.steps) {
-    meta_step(state, learner, run, options, progress);
+    meta_step(state, learner, run, shape, options, progress);
     const bool stop = interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
     if (stop && state.step < e.meta.steps) {
-      run.keep();
       out.meta = summary_of(state, setup, e.meta);
       return out;
     }
   }
   progress.finish();
 
-  // Every meta-step is done and checkpointed: nothing that fails from here on may delete them.
-  run.keep();
   out.meta = summary_of(state, setup, e.meta);
   try {
     out.complete = finish(e, setup, learner, state, run, options, clock, resumed, *out.meta);
   } catch (const std::exception& err) {
-    run.keep();  // a failed commit() must not drop the partial directory either
+    run.keep();  // commit() clears it: a failed commit must not drop the partial directory
     throw RunError(fmt::format(
         "{}\nall {} meta-steps are done and checkpointed in {}; finish the run with: "
         "neohebb run --resume {}",

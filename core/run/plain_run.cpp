@@ -138,7 +138,9 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
     try {
       std::rethrow_exception(errors[static_cast<std::size_t>(k)]);
     } catch (const std::bad_alloc&) {
-      throw RunError(fmt::format("lifetime {}: out of memory (try fewer --threads)", k));
+      throw RunError(fmt::format("lifetime {}: {}", k, out_of_memory(threads)));
+    } catch (const std::length_error&) {
+      throw RunError(fmt::format("lifetime {}: {}", k, out_of_memory(threads)));
     } catch (const std::exception& err) {
       throw RunError(fmt::format("lifetime {}: {}", k, err.what()));
     }
@@ -159,11 +161,25 @@ std::string learning_curve_csv(const std::vector<LifetimeResult>& results) {
   return out;
 }
 
-RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter) {
-  const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
+namespace {
+RunDirectory plain_run_directory(const Experiment& e, const RunOptions& options,
+                                 const fs::path& resume) {
+  if (!resume.empty()) {
+    RunDirectory run = RunDirectory::reopen(resume);
+    run.clear_results();
+    return run;
+  }
   RunDirectory run(options.out.empty() ? default_run_directory(e.name()) : options.out,
                    options.overwrite);
   run.write("experiment.toml", resolved_toml(e));
+  return run;
+}
+}  // namespace
+
+RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter,
+                     const fs::path& resume) {
+  const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
+  RunDirectory run = plain_run_directory(e, options, resume);
   const RunClock clock;
 
   const auto results = run_lifetimes(e, setup, options.threads, reporter);

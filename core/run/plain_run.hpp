@@ -28,8 +28,11 @@ struct LifetimeResult {
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
                                           int threads, Reporter& reporter);
 
-// Runs the lifetimes and writes the run directory.
-RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter);
+// Runs the lifetimes and writes the run directory. With `resume` (an interrupted plain run's
+// directory) the run starts again there from its experiment.toml: a plain run keeps no state
+// between lifetimes, and the same seeds give the same numbers.
+RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter,
+                     const std::filesystem::path& resume = {});
 
 // The learning curve as CSV (lifetime,trial,condition,reward,correct,baseline,plastic), without
 // the lifetimes that diverged.

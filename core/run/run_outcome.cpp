@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/meta/checkpoint.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/support/errors.hpp"
 
@@ -36,7 +37,7 @@ HeldOutMeans held_out_means(const nlohmann::json& j) {
 }
 
 MetaRunSummary meta_summary(const fs::path& dir, const nlohmann::json& info) {
-  const MetaState state = parse_checkpoint(read_text(dir / "checkpoint.json"));
+  const MetaState state = parse_checkpoint(read_text(dir / "checkpoint.json"), nullptr);
   MetaRunSummary out;
   out.steps_done = state.step;
   out.steps = info.at("meta_steps").get<int>();

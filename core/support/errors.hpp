@@ -56,4 +56,10 @@ class DivergenceError : public RunError {
   long long trial_;
 };
 
+// Running out of memory, in words: fewer threads help only when there are several.
+inline std::string out_of_memory(int threads) {
+  return threads > 1 ? "out of memory (try fewer --threads)"
+                     : "out of memory (try a smaller network, or fewer trials or lifetimes)";
+}
+
 }  // namespace neohebb::core

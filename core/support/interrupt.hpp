@@ -1,6 +1,7 @@
 #pragma once
 // SIGINT/SIGTERM ask a run to stop at its next safe point (after a trial of a plain run, after
 // the current meta-step of a meta-learning run, which is then checkpointed and resumable).
+// SIGXFSZ is ignored, so that a file size limit is a failed write, reported as such.
 namespace neohebb::core {
 
 void install_interrupt_handler();

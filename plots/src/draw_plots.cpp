@@ -9,6 +9,7 @@
 
 #include "core/io/run_directory.hpp"
 #include "core/support/errors.hpp"
+#include "drawing_process.hpp"
 #include "figures.hpp"
 #include "neohebb/plots/plots.hpp"
 
@@ -98,6 +99,19 @@ fs::path prepare_plots_folder(const fs::path& run) {
   return plots;
 }
 
+// A folder with nothing to draw is no run directory when it lacks a run's experiment.toml too:
+// `neohebb plot` on the wrong folder must not pass for a run without figures.
+void require_run_directory(const fs::path& run) {
+  std::error_code ec;
+  if (fs::exists(run / "experiment.toml", ec)) return;
+  const bool sweep = fs::exists(run / "sweep.json", ec);
+  throw core::RunError(fmt::format(
+      "{}: not a run directory (no experiment.toml, and none of the files a figure is drawn "
+      "from: learning_curve.csv, meta_metrics.csv, theta.npy, gradient_check.csv, "
+      "analysis/){}",
+      run.string(), sweep ? "; it is a sweep: plot one of its points, each a run directory" : ""));
+}
+
 }  // namespace
 
 PlotReport draw_plots(const fs::path& run, core::PluginRegistry* registry) {
@@ -120,19 +134,13 @@ PlotReport draw_plots(const fs::path& run, core::PluginRegistry* registry) {
   attempt("state_space", [&] { plan_state_space(run, plan); });
   attempt("gradient_check", [&] { plan_gradient_check(run, plan); });
   report.skipped = plan.skipped;
-  if (plan.figures.empty()) return report;
-
-  require_cairo_drivers();
-  const fs::path plots = prepare_plots_folder(run);
-  const ScratchFolder scratch;
-  for (const Figure& figure : plan.figures) {
-    try {
-      const auto files = render(figure, plots, scratch.path());
-      report.written.insert(report.written.end(), files.begin(), files.end());
-    } catch (const std::exception& err) {
-      report.failed.push_back(fmt::format("{}: {}", figure.name, err.what()));
-    }
+  if (plan.figures.empty()) {
+    if (report.failed.empty()) require_run_directory(run);
+    return report;
   }
+  const fs::path plots = prepare_plots_folder(run);
+  const ScratchFolder scratch;  // the parent's: it outlives a child that is killed
+  render_in_child(plan.figures, plots, scratch.path(), report);
   return report;
 }
 
@@ -156,6 +164,12 @@ bool draw_plots_after_results(const fs::path& run, core::PluginRegistry* registr
     for (const auto& f : report.failed)
       fmt::print(stderr, "warning: plot {} (the results are unaffected)\n", f);
     return report.failed.empty();
+  } catch (const PlotsInterrupted&) {
+    fmt::print(stderr,
+               "interrupted while drawing the plots; the results are complete in {} (draw the "
+               "plots with `neohebb plot {}`)\n",
+               run.string(), run.string());
+    return false;
   } catch (const std::exception& err) {
     fmt::print(stderr,
                "warning: no plots drawn: {} (the results are unaffected; redraw with "

@@ -11,11 +11,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "csv_table.hpp"
-#include "figures.hpp"
-#include "core/support/errors.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/run_directory.hpp"
+#include "core/support/errors.hpp"
+#include "csv_table.hpp"
+#include "figures.hpp"
 #include "neohebb/plots/plots.hpp"
 
 namespace fs = std::filesystem;
@@ -200,10 +200,20 @@ TEST(DrawPlots, SkipsFiguresWithoutInputsAndSaysWhy) {
   EXPECT_NE(text.find("learning_curve.png"), std::string::npos) << text;
   EXPECT_NE(text.find("skipped gradient_check"), std::string::npos) << text;
 
+  // A folder with none of a run's files is no run directory: an error, and no plots/ folder.
   TempDir empty;
-  const auto nothing = plots::draw_plots(empty.path(), nullptr);
-  EXPECT_TRUE(nothing.written.empty());
-  EXPECT_FALSE(fs::exists(empty.path() / "plots"));  // nothing to draw: no folder
+  try {
+    plots::draw_plots(empty.path(), nullptr);
+    FAIL() << "a folder without any of a run's files passed for a run";
+  } catch (const core::RunError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(empty.path().string() +
+                                              ": not a run directory (no experiment.toml, and "
+                                              "none of the files a figure is drawn from",
+                                          0),
+              0u)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(empty.path() / "plots"));
   EXPECT_THROW(plots::draw_plots(empty.path() / "nosuch", nullptr), core::RunError);
 }
 

@@ -138,7 +138,9 @@ check "and says how to resume" grep -q "continue with: neohebb run --resume" "$w
 check "its checkpoint matches its metrics" bash -c "
   steps=\$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[\"step\"])' '$work/meta_int.partial/checkpoint.json')
   test \$((steps + 1)) -eq \$(wc -l <'$work/meta_int.partial/meta_metrics.csv')"
-check "an interrupted run resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_int" --set meta.steps=1 -q
+done_steps=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["step"])' "$work/meta_int.partial/checkpoint.json")
+check "a resume with fewer meta-steps than done is refused" expect_exit 1 "$neohebb" run --resume "$work/meta_int" --set meta.steps=$((done_steps - 1)) -q
+check "an interrupted run resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_int" --set meta.steps=$((done_steps + 1)) -q
 
 # SIGINT during the held-out evaluation: stops it, keeps the checkpoints, and a resume finishes.
 "$neohebb" run "$work/meta.toml" --out "$work/meta_eval_int" --set meta.steps=1 --set meta.evaluate=100000 -q >"$work/eval_int_out" 2>&1 &

@@ -48,8 +48,9 @@ class FixedPoints final : public sdk::Analysis {
                         "|grad q| = |J^T F| is below this; otherwise it did not converge")
             .above(0),
         ParamSpec::real("slow_max_q", std::numeric_limits<double>::infinity(),
-                        "slow points with a larger q are dropped")
-            .above(0),
+                        "slow points with a larger q are dropped (inf: none is)")
+            .above(0)
+            .or_infinite(),
         ParamSpec::integer("max_iterations", 500, "damped Newton steps per start").at_least(1),
         ParamSpec::integer("seed", 0, "seed of the starts").at_least(0),
         ParamSpec::reals("input", {},

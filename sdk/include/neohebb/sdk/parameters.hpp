@@ -3,6 +3,7 @@
 // required, range, unit, one-line doc). The host validates experiment files against it, lists it
 // in `neohebb plugins`, and generates the docs' parameter tables from it.
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -52,13 +53,16 @@ struct ParamSpec {
   std::string unit;
   std::optional<double> min, max;  // for lists: bounds on every element
   bool min_exclusive = false, max_exclusive = false;
+  bool infinite_allowed = false;  // reals: inf and -inf are values (e.g. "no decay"), not mistakes
   std::vector<std::string> choices;  // for strings: the accepted values (empty: any)
 
   static ParamSpec boolean(std::string name, bool def, std::string doc) {
     return make(std::move(name), ParamType::Bool, std::move(doc), ParamValue{def});
   }
+  // Integers are bounded by what a plugin holds in an int unless it widens the range with
+  // at_least/at_most: a count of 2^32 + 1 must be refused, never cut to 1.
   static ParamSpec integer(std::string name, std::int64_t def, std::string doc) {
-    return make(std::move(name), ParamType::Int, std::move(doc), ParamValue{def});
+    return int_bounded(make(std::move(name), ParamType::Int, std::move(doc), ParamValue{def}));
   }
   static ParamSpec real(std::string name, double def, std::string doc) {
     return make(std::move(name), ParamType::Real, std::move(doc), ParamValue{def});
@@ -70,10 +74,12 @@ struct ParamSpec {
     return make(std::move(name), ParamType::RealList, std::move(doc), ParamValue{std::move(def)});
   }
   static ParamSpec integers(std::string name, std::vector<std::int64_t> def, std::string doc) {
-    return make(std::move(name), ParamType::IntList, std::move(doc), ParamValue{std::move(def)});
+    return int_bounded(
+        make(std::move(name), ParamType::IntList, std::move(doc), ParamValue{std::move(def)}));
   }
   static ParamSpec required(std::string name, ParamType type, std::string doc) {
-    return make(std::move(name), type, std::move(doc), std::nullopt);
+    ParamSpec s = make(std::move(name), type, std::move(doc), std::nullopt);
+    return type == ParamType::Int || type == ParamType::IntList ? int_bounded(std::move(s)) : s;
   }
 
   ParamSpec&& with_unit(std::string u) && {
@@ -100,6 +106,11 @@ struct ParamSpec {
     max_exclusive = true;
     return std::move(*this);
   }
+  // Reals are finite unless declared otherwise here.
+  ParamSpec&& or_infinite() && {
+    infinite_allowed = true;
+    return std::move(*this);
+  }
   ParamSpec&& one_of(std::vector<std::string> c) && {
     choices = std::move(c);
     return std::move(*this);
@@ -108,6 +119,11 @@ struct ParamSpec {
   bool required_value() const { return !default_value.has_value(); }
 
  private:
+  static ParamSpec int_bounded(ParamSpec s) {
+    s.min = double(std::numeric_limits<int>::min());
+    s.max = double(std::numeric_limits<int>::max());
+    return s;
+  }
   static ParamSpec make(std::string name, ParamType type, std::string doc,
                         std::optional<ParamValue> def) {
     if (doc.empty()) throw Error("parameter '" + name + "' has no doc string");

@@ -143,6 +143,11 @@ class Field {
     return std::move(*this);
   }
 
+  Field&& or_infinite() && {
+    std::move(spec_).or_infinite();  // refines spec_ in place
+    return std::move(*this);
+  }
+
   const ParamSpec& spec() const { return spec_; }
   void read(const ParamSet& p, Owner& out) const {
     out.*member_ = detail::value_of<T>(p, spec_.name);
@@ -173,6 +178,9 @@ ParamSpec bounded_by_type(ParamSpec spec) {
   if constexpr (!std::is_same_v<E, bool> && sizeof(E) < sizeof(std::int64_t)) {
     spec.min = static_cast<double>(std::numeric_limits<E>::min());
     spec.max = static_cast<double>(std::numeric_limits<E>::max());
+  } else if constexpr (!std::is_same_v<E, bool>) {  // 64 bits: the file's own integers
+    spec.min.reset();
+    spec.max.reset();
   }
   return spec;
 }

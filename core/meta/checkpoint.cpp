@@ -1,0 +1,290 @@
+#include "core/meta/checkpoint.hpp"
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+#include <boost/crc.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/config/resolved_experiment.hpp"
+#include "core/support/errors.hpp"
+
+namespace neohebb::core {
+
+namespace {
+
+// Format 2 added the fingerprint and the shape; a format-1 checkpoint cannot be checked.
+constexpr int kFormat = 2;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The fields of one JSON object, each checked where it is read: every error names the field.
+class Fields {
+ public:
+  Fields(const nlohmann::json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object()) fail("", "is not a JSON object");
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    throw RunError(
+        fmt::format("checkpoint.json: {}{}{}", where_, key.empty() ? "" : key + " ", problem));
+  }
+
+  const nlohmann::json& at(const std::string& key) const {
+    const auto it = j_.find(key);
+    if (it == j_.end()) fail(key, "is missing");
+    return *it;
+  }
+
+  std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    const auto& v = at(key);
+    if (!v.is_number_integer()) fail(key, "is not an integer");
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(hi))
+      fail(key, fmt::format("= {} is out of range [{}, {}]", v.get<std::uint64_t>(), lo, hi));
+    const auto x = v.get<std::int64_t>();
+    if (x < lo || x > hi) fail(key, fmt::format("= {} is out of range [{}, {}]", x, lo, hi));
+    return x;
+  }
+
+  double real(const std::string& key, double lo = -kInf, double hi = kInf) const {
+    const auto& v = at(key);
+    if (!v.is_number()) fail(key, "is not a number");
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x < lo || x > hi)
+      fail(key, fmt::format("= {} is out of range [{}, {}]", x, lo, hi));
+    return x;
+  }
+
+  std::string text(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_string()) fail(key, "is not a string");
+    return v.get<std::string>();
+  }
+
+  const nlohmann::json& array(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_array()) fail(key, "is not an array");
+    return v;
+  }
+
+  // Finite numbers, `size` of them unless `size` is empty; each >= lo.
+  std::vector<double> reals(const std::string& key, std::optional<std::size_t> size,
+                            double lo = -kInf) const {
+    const auto& v = array(key);
+    if (size && v.size() != *size)
+      fail(key, fmt::format("has {} entries; this experiment needs {}", v.size(), *size));
+    std::vector<double> out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_number() || !std::isfinite(v[i].get<double>()) || v[i].get<double>() < lo)
+        fail(fmt::format("{}[{}]", key, i), lo > -kInf
+                                                ? fmt::format("is not a finite number >= {}", lo)
+                                                : "is not a finite number");
+      out.push_back(v[i].get<double>());
+    }
+    return out;
+  }
+
+ private:
+  const nlohmann::json& j_;
+  std::string where_;
+};
+
+std::vector<double> to_vector(const Eigen::VectorXd& v) {
+  return {v.data(), v.data() + v.size()};
+}
+Eigen::VectorXd to_eigen(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+nlohmann::json skipped_json(const std::vector<SkippedLifetime>& skipped) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& k : skipped)
+    out.push_back({{"lifetime", k.lifetime}, {"trial", k.trial}, {"error", k.error}});
+  return out;
+}
+
+nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : history)
+    out.push_back({{"step", r.step},
+                   {"objective", r.objective},
+                   {"reward_early", r.reward_early},
+                   {"reward_late", r.reward_late},
+                   {"correct_early", r.correct_early},
+                   {"correct_late", r.correct_late},
+                   {"gradient_norm", r.gradient_norm},
+                   {"step_scale", r.step_scale},
+                   {"theta", to_vector(r.theta)},
+                   {"skipped", skipped_json(r.skipped)}});
+  return out;
+}
+
+// The shape as written: what `expected` is compared with, field by field.
+nlohmann::json shape_json(const CheckpointShape& s) {
+  return {{"theta_rows", s.theta_rows},  {"theta_cols", s.theta_cols},
+          {"directions", s.directions},  {"batch", s.batch},
+          {"trials", s.trials},          {"optimizer", s.optimizer},
+          {"fingerprint", s.fingerprint}};
+}
+
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+
+CheckpointShape read_shape(const nlohmann::json& j) {
+  const Fields f(j, "shape: ");
+  CheckpointShape s;
+  s.theta_rows = f.integer("theta_rows", 1, kIntMax);
+  s.theta_cols = f.integer("theta_cols", 1, kIntMax);
+  s.directions = f.integer("directions", 1, s.theta_rows * s.theta_cols);
+  s.batch = static_cast<int>(f.integer("batch", 1, kIntMax));
+  s.trials = f.integer("trials", 1, std::numeric_limits<std::int64_t>::max());
+  s.optimizer = f.text("optimizer");
+  s.fingerprint = f.text("fingerprint");
+  return s;
+}
+
+// A checkpoint written for another experiment: the first field that differs, in words.
+void check_same_shape(const CheckpointShape& got, const CheckpointShape& want) {
+  const auto differs = [](const std::string& what, const auto& g, const auto& w) {
+    throw RunError(fmt::format(
+        "checkpoint.json was written for another experiment: its {} is {}, this experiment's is "
+        "{} (was experiment.toml or checkpoint.json replaced?)",
+        what, g, w));
+  };
+  if (got.theta_rows != want.theta_rows || got.theta_cols != want.theta_cols)
+    differs("trace", fmt::format("{} x {}", got.theta_rows, got.theta_cols),
+            fmt::format("{} x {}", want.theta_rows, want.theta_cols));
+  if (got.directions != want.directions)
+    differs("number of learnable coefficients", got.directions, want.directions);
+  if (got.batch != want.batch) differs("meta-batch", got.batch, want.batch);
+  if (got.trials != want.trials) differs("number of trials", got.trials, want.trials);
+  if (got.optimizer != want.optimizer) differs("optimizer", got.optimizer, want.optimizer);
+  if (got.fingerprint != want.fingerprint)
+    differs("experiment fingerprint", got.fingerprint, want.fingerprint);
+}
+
+std::vector<SkippedLifetime> read_skipped(const Fields& h, int batch) {
+  std::vector<SkippedLifetime> out;
+  for (const auto& k : h.array("skipped")) {
+    const Fields f(k, "skipped lifetime: ");
+    out.push_back({static_cast<int>(f.integer("lifetime", 0, batch - 1)),
+                   f.integer("trial", 0, std::numeric_limits<std::int64_t>::max()),
+                   f.text("error")});
+  }
+  return out;
+}
+
+MetaStepRecord read_record(const nlohmann::json& j, std::size_t index, const CheckpointShape& s) {
+  const Fields f(j, fmt::format("history[{}]: ", index));
+  MetaStepRecord r;
+  const auto step = static_cast<std::int64_t>(index) + 1;
+  r.step = static_cast<int>(f.integer("step", step, step));
+  r.objective = f.real("objective");
+  r.reward_early = f.real("reward_early");
+  r.reward_late = f.real("reward_late");
+  r.correct_early = f.real("correct_early", 0, 1);
+  r.correct_late = f.real("correct_late", 0, 1);
+  r.gradient_norm = f.real("gradient_norm", 0);
+  r.step_scale = f.real("step_scale", std::numeric_limits<double>::min(), 1);
+  r.theta = to_eigen(f.reals("theta", static_cast<std::size_t>(s.directions)));
+  r.skipped = read_skipped(f, s.batch);
+  return r;
+}
+
+// The state itself, sized by `s` (the checkpoint's own shape, checked against the experiment's).
+MetaState read_state(const Fields& f, const CheckpointShape& s, int max_steps) {
+  MetaState st;
+  st.step = static_cast<int>(f.integer("step", 0, max_steps));
+  const auto P = static_cast<std::size_t>(s.directions);
+  const auto theta = f.reals("theta", static_cast<std::size_t>(s.theta_rows * s.theta_cols));
+  st.theta = Eigen::Map<const Eigen::MatrixXd>(theta.data(), s.theta_rows, s.theta_cols);
+  st.m = to_eigen(f.reals("adam_m", P));
+  st.v = to_eigen(f.reals("adam_v", P, 0.0));
+  const bool started = st.step > 0;
+  st.baseline = f.reals("baseline", std::nullopt);
+  if (!st.baseline.empty() && st.baseline.size() != static_cast<std::size_t>(s.trials))
+    f.fail("baseline", fmt::format("has {} entries; this experiment needs 0 or {}",
+                                   st.baseline.size(), s.trials));
+  st.last_step = to_eigen(f.reals("last_step", started ? std::optional(P) : std::nullopt));
+  if (!started && st.last_step.size() != 0) f.fail("last_step", "is set before the first step");
+  st.step_scale = f.real("step_scale", std::numeric_limits<double>::min(), 1);
+  st.backtracks = static_cast<int>(f.integer("backtracks", 0, kIntMax));
+  const auto& history = f.array("history");
+  if (history.size() != static_cast<std::size_t>(st.step))
+    f.fail("history", fmt::format("has {} meta-steps; the checkpoint is at meta-step {}",
+                                  history.size(), st.step));
+  for (std::size_t i = 0; i < history.size(); ++i)
+    st.history.push_back(read_record(history[i], i, s));
+  return st;
+}
+
+}  // namespace
+
+std::string experiment_fingerprint(const Experiment& e) {
+  Experiment same = e;
+  same.meta.steps = 0;
+  same.meta.evaluate = 0;
+  same.experiment.name.clear();
+  same.file = "experiment.toml";
+  same.files = {same.file};
+  const std::string text = resolved_toml(same);
+  boost::crc_32_type crc;
+  crc.process_bytes(text.data(), text.size());
+  return fmt::format("{:08x}", crc.checksum());
+}
+
+CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& setup) {
+  const Eigen::MatrixXd theta = setup.trace->initial_coefficients();
+  CheckpointShape s;
+  s.theta_rows = theta.rows();
+  s.theta_cols = theta.cols();
+  s.directions = static_cast<Eigen::Index>(setup.directions.size());
+  s.steps = e.meta.steps;
+  s.batch = e.meta.batch;
+  s.trials = setup.trials;
+  s.optimizer = sdk::choice_name(e.meta.optimizer);
+  s.fingerprint = experiment_fingerprint(e);
+  return s;
+}
+
+// Doubles are written with 17 significant digits, so a resumed run reads back the same bits.
+std::string checkpoint_json(const MetaState& s, const CheckpointShape& shape) {
+  const Eigen::MatrixXd& th = s.theta;
+  return nlohmann::json{{"format", kFormat},
+                        {"shape", shape_json(shape)},
+                        {"step", s.step},
+                        {"theta", std::vector<double>(th.data(), th.data() + th.size())},
+                        {"adam_m", to_vector(s.m)},
+                        {"adam_v", to_vector(s.v)},
+                        {"baseline", s.baseline},
+                        {"last_step", to_vector(s.last_step)},
+                        {"step_scale", s.step_scale},
+                        {"backtracks", s.backtracks},
+                        {"history", history_json(s.history)}}
+             .dump(1) +
+         "\n";
+}
+
+MetaState parse_checkpoint(const std::string& text, const CheckpointShape* expected) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) throw RunError("checkpoint.json is not valid JSON (cut short or edited?)");
+  const Fields f(j, "");
+  if (f.integer("format", 0, kIntMax) != kFormat)
+    throw RunError(fmt::format(
+        "checkpoint.json has format {}, this version reads format {} (a checkpoint of an earlier "
+        "version carries no fingerprint to check it with: start the run again)",
+        f.at("format").get<std::int64_t>(), kFormat));
+  const CheckpointShape shape = read_shape(f.at("shape"));
+  if (expected) check_same_shape(shape, *expected);
+  const int max_steps = expected ? expected->steps : static_cast<int>(kIntMax);
+  if (expected && f.integer("step", 0, kIntMax) > expected->steps)
+    throw RunError(
+        fmt::format("checkpoint.json is at meta-step {}, beyond this experiment's "
+                    "[meta] steps = {}",
+                    f.at("step").get<std::int64_t>(), expected->steps));
+  return read_state(f, shape, max_steps);
+}
+
+}  // namespace neohebb::core
