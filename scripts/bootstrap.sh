@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages neohebb needs (only those missing), then configures and builds it
 # in build/. Used by the README's two commands; safe to run again. Arguments go to CMake's
-# configure step (e.g. -DNEOHEBB_WARNINGS_AS_ERRORS=ON).
+# configure step (e.g. -DNEOHEBB_WARNINGS_AS_ERRORS=ON); `--packages-only` installs the packages
+# and builds nothing (for scripts that build elsewhere, e.g. scripts/sanitize.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+
+if [ "${1:-}" = --packages-only ]; then exit 0; fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >&2
 cmake --build build -j "$(nproc)" >&2
