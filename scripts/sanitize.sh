@@ -48,6 +48,8 @@ fi
 export ASAN_OPTIONS="detect_leaks=$leaks:halt_on_error=1:fast_unwind_on_malloc=0:check_initialization_order=1"
 export LSAN_OPTIONS="suppressions=$root/scripts/lsan_suppressions.txt:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# A bad-input case may take 60 s under the sanitizers on a loaded machine (100,000 errors).
+export NEOHEBB_CASE_TIMEOUT=300
 status=0
 ctest --test-dir "$build" --output-on-failure -j "$jobs" "$@" || status=$?
 finished=$(date +%s)

@@ -44,7 +44,7 @@ work=$(cd "$work" && pwd -P) || exit 2
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-if command -v timeout >/dev/null 2>&1; then limit=(timeout 60); else limit=(); fi
+if command -v timeout >/dev/null 2>&1; then limit=(timeout "${NEOHEBB_CASE_TIMEOUT:-60}"); else limit=(); fi
 
 # The test plugin folder written inside a TOML basic string.
 toml_plugins=${plugins//\\/\\\\}
