@@ -80,7 +80,8 @@ void add_validate(CLI::App& app, Context& ctx) {
 void add_check_gradients(CLI::App& app, Context& ctx) {
   static CheckArgs args;
   auto* sub = app.add_subcommand(
-      "check-gradients", "forward mode vs complex step vs finite differences for one lifetime");
+      "check-gradients",
+      "forward mode vs complex step vs finite differences vs reverse mode for one lifetime");
   sub->add_option("experiment", args.experiment, "experiment TOML file")
       ->required()
       ->check(CLI::ExistingFile);

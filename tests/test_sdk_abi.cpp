@@ -8,7 +8,7 @@
 using namespace neohebb;
 
 TEST(SdkAbi, VersionMatchesTheLayoutsBelow) {
-  EXPECT_EQ(sdk::kAbiVersion, 3u);
+  EXPECT_EQ(sdk::kAbiVersion, 4u);
 }
 
 TEST(SdkAbi, LayoutsOfBoundaryTypes) {

@@ -55,6 +55,11 @@ constexpr std::array<const char*, 2> choice_names(Optimizer) {
   return {"adam", "sgd"};
 }
 
+enum class GradientEngine { Forward, Adjoint, Auto };
+constexpr std::array<const char*, 3> choice_names(GradientEngine) {
+  return {"forward", "adjoint", "auto"};
+}
+
 enum class MetaDivergence { Stop, Backtrack, Skip };
 constexpr std::array<const char*, 3> choice_names(MetaDivergence) {
   return {"stop", "backtrack", "skip"};
@@ -185,7 +190,7 @@ struct ExplorationSection {
 struct MetaSection {
   static constexpr const char* kName = "meta";
   static constexpr const char* kDoc =
-      "meta-learning of the trace coefficients by forward-mode tangent propagation";
+      "meta-learning of the trace coefficients by exact meta-gradients through the lifetime";
   int steps = 0;
   Estimator estimator = Estimator::Pathwise;
   int batch = 4;
@@ -202,6 +207,8 @@ struct MetaSection {
   double clip_norm = 0.0;
   MetaDivergence on_divergence = MetaDivergence::Stop;
   int evaluate = 0;
+  GradientEngine gradient = GradientEngine::Forward;
+  int checkpoint_every = 0;
   static auto fields() {
     using F = sdk::Fields<MetaSection>;
     return std::tuple{
@@ -249,6 +256,15 @@ struct MetaSection {
                  "off")
             .at_least(0)
             .at_most(100000),
+        F::field(&MetaSection::gradient, "gradient",
+                 "how the meta-gradient is computed: 'forward' (tangents dW/dtheta_p, cost grows "
+                 "with the number P of learnable coefficients), 'adjoint' (reverse mode through "
+                 "the lifetime, cost independent of P) or 'auto' (adjoint when P > 2)"),
+        F::field(&MetaSection::checkpoint_every, "checkpoint_every",
+                 "with the adjoint: trials between the weights kept by the forward sweep (the "
+                 "trials between are run again); 0 = the nearest integer to sqrt(trials)")
+            .with_unit("trials")
+            .at_least(0),
     };
   }
   bool operator==(const MetaSection&) const = default;

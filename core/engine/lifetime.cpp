@@ -41,7 +41,16 @@ Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<
   for (int t = 0; t < T_; ++t)
     trace_weight_[static_cast<std::size_t>(t)] = c * std::pow(lambda, T_ - 1 - t);
   allocate_workspace();
+  if (tangents_.P > 0 || options.adjoint) allocate_trajectory();
   if (tangents_.P > 0) allocate_tangents();
+}
+
+template <class S>
+void Lifetime<S>::allocate_trajectory() {
+  work_.xs.setZero(N_, T_ + 1);
+  work_.currents.setZero(N_, T_);
+  work_.rates.setZero(N_, T_);
+  work_.deviations.setZero(N_, T_);
 }
 
 template <class S>
@@ -105,7 +114,7 @@ void Lifetime<S>::integrate() {
   const double beta = el.average_beta;
   const auto& neuron = *setup_.neuron;
   const auto& trace = *setup_.trace;
-  const bool record = tangents_.P > 0;
+  const bool record = tangents_.P > 0 || options_.adjoint;
   auto& w = work_;
   neuron.rate(w.x, w.r);
   std::size_t next_kick = 0;
@@ -150,8 +159,18 @@ void Lifetime<S>::integrate() {
 // A plugin's exception gets the trial it happened in; the host's own errors name it already.
 template <class S>
 TrialRecord Lifetime<S>::run_trial() {
+  return guarded_trial(true);
+}
+
+template <class S>
+TrialRecord Lifetime<S>::replay_trial() {
+  return guarded_trial(false);
+}
+
+template <class S>
+TrialRecord Lifetime<S>::guarded_trial(bool update) {
   try {
-    return simulate_trial();
+    return simulate_trial(update);
   } catch (const RunError&) {
     throw;
   } catch (const std::bad_alloc&) {
@@ -221,8 +240,9 @@ void Lifetime<S>::update_weights(const TrialRecord& rec) {
   s.rule->end_trial(outcome, P > 0 ? dR_s.data() : nullptr);
 }
 
+// A trial; without `update` (a replay) the rule neither changes W nor ends the trial.
 template <class S>
-TrialRecord Lifetime<S>::simulate_trial() {
+TrialRecord Lifetime<S>::simulate_trial(bool update) {
   const std::int64_t h = state_.trial;
   sdk::Rng task_rng(stream_seed(seed_, Stream::Task, h));
   sdk::Rng init_rng(stream_seed(seed_, Stream::InitialState, h));
@@ -238,12 +258,13 @@ TrialRecord Lifetime<S>::simulate_trial() {
   work_.e.noalias() = work_.post_stack * work_.pre_stack.transpose();
   TrialRecord rec;
   score(rec);
-  if (tangents_.P > 0) {
+  if (tangents_.P > 0 || options_.adjoint) {
     setup_.task->reward_gradient(work_.spec, work_.z, work_.dR_dz);
     if (state_.action >= 0)
       setup_.task->log_policy_gradient(work_.spec, work_.z, state_.action, work_.dlogpi_dz);
-    propagate_tangents();
   }
+  if (tangents_.P > 0) propagate_tangents();
+  if (!update) return rec;
   update_weights(rec);
   ++state_.trial;
   return rec;

@@ -8,6 +8,8 @@
 // U_p r_t for every p and t is one product, W (r' * X_p) one N x N x P product per step, and
 // E_p = sum_t dP_t,p A_t^T + P_t dA_t,p^T two tall products per chunk of steps
 // (lifetime_tangents.cpp; the equations are in docs/meta-learning.md).
+// Reverse mode restores a trial's start from a checkpoint, replays it and pulls the adjoint of
+// W back through its update and its steps (lifetime_adjoint.cpp).
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -35,6 +37,23 @@ struct LifetimeOptions {
   bool tangents = false;  // propagate dW/dtheta_p for Setup::directions
   // Actions to replay instead of sampling (gradient checks hold the actions fixed).
   const std::vector<int>* forced_actions = nullptr;
+  bool adjoint = false;  // keep each trial's trajectory, for replay_trial and adjoint_trial
+};
+
+// What a trial starts from: enough to replay it and every trial after it.
+struct LifetimeCheckpoint {
+  std::int64_t trial = 0;
+  Eigen::MatrixXd W;
+  Eigen::VectorXd xbar;
+  std::vector<double> rule_state;
+};
+
+// The adjoints the backward sweep carries from trial h+1 to trial h, and what it collects.
+struct AdjointState {
+  Eigen::MatrixXd W;         // dJ/dW at the start of trial h+1
+  std::vector<double> rule;  // dJ/d(the rule's state) at the start of trial h+1
+  Eigen::VectorXd xbar;      // dJ/dxbar at the start of trial h+1 (reset_average = false)
+  Eigen::MatrixXd theta;     // dJ/dtheta (K x L), summed over the trials swept
 };
 
 // What the lifetime carries from one trial to the next, and the last trial's outcome.
@@ -73,7 +92,14 @@ struct Workspace {
   sdk::Mat<S> drive;                  // W_in u_t, one column a step
   sdk::Mat<S> pre_stack, post_stack;  // [A_t] and [w_t B_t theta^T] side by side
   sdk::Mat<S> post_basis, e, mu, z, dR_dz, dlogpi_dz;
-  sdk::Mat<S> xs, currents, rates, deviations;  // the trajectory, stored for the tangents
+  sdk::Mat<S> xs, currents, rates, deviations;  // the trajectory, for tangents and adjoints
+};
+
+// Buffers of the backward pass over one trial.
+struct AdjointWorkspace {
+  Eigen::MatrixXd G, W_bar, P_bar, A_bar, I_bar, z_bar, B_bar, theta_bar;
+  Eigen::MatrixXd pre_derivative, post_derivative;
+  Eigen::VectorXd x_bar, r_bar, xbar_bar, d_bar, Fx, FI, slope;
 };
 
 // Buffers of the tangent pass over one trial.
@@ -106,8 +132,20 @@ class Lifetime {
   const Eigen::VectorXd& log_policy_tangent() const { return tangents_.dlogpi; }
   double tangent_norm() const { return tangents_.U.norm(); }  // ||dW/dtheta||_F
 
+  // Reverse mode (real lifetimes with LifetimeOptions::adjoint; lifetime_adjoint.cpp).
+  LifetimeCheckpoint save() const;
+  void restore(const LifetimeCheckpoint& c);
+  // Runs the next trial again without its update, keeping its trajectory; returns its record.
+  TrialRecord replay_trial();
+  // After replay_trial: pulls the adjoints back through the trial's end, update and steps,
+  // with `weight` = dJ/dq for the trial's own quantity q (task reward, or log pi(action) when
+  // plasticity is driven by the policy's reward).
+  void adjoint_trial(AdjointState& a, double weight);
+
  private:
-  TrialRecord simulate_trial();
+  TrialRecord guarded_trial(bool update);
+  TrialRecord simulate_trial(bool update);
+  void allocate_trajectory();
   void allocate_workspace();
   void allocate_tangents();
   void draw_kicks(sdk::Rng& rng);
@@ -121,6 +159,12 @@ class Lifetime {
   void eligibility_tangents(int t, int column);
   void flush_eligibility_tangents(int first_step, int steps);
   void update_tangents(const sdk::TrialOutcome<S>& outcome, const Eigen::VectorXd& dR);
+  // lifetime_adjoint.cpp
+  void allocate_adjoint();
+  void adjoint_rule(AdjointState& a, double& R_bar);
+  void adjoint_trace();
+  void adjoint_steps(AdjointState& a);
+  void adjoint_step(int t);
 
   const Setup<S>& setup_;
   std::uint64_t seed_;
@@ -134,6 +178,7 @@ class Lifetime {
   TangentState<S> tangents_;
   Workspace<S> work_;
   TangentWorkspace<S> tangent_work_;
+  AdjointWorkspace adjoint_work_;
 };
 
 }  // namespace neohebb::core

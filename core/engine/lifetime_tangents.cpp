@@ -38,10 +38,6 @@ void Lifetime<S>::allocate_tangents() {
   t.Fx.setZero(N_);
   t.FI.setZero(N_);
   t.rate_slope.setZero(N_);
-  work_.xs.setZero(N_, T_ + 1);
-  work_.currents.setZero(N_, T_);
-  work_.rates.setZero(N_, T_);
-  work_.deviations.setZero(N_, T_);
 }
 
 // Adds the chunk's terms of E_p = sum_t dP_t,p A_t^T + P_t dA_t,p^T for all p at once:

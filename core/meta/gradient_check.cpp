@@ -7,6 +7,7 @@
 
 #include "core/engine/lifetime.hpp"
 #include "core/engine/seeding.hpp"
+#include "core/meta/adjoint_gradient.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
@@ -155,6 +156,31 @@ class References {
   std::vector<double> fd_step_;
 };
 
+// Reverse mode on the same lifetime (the actions of forward mode replayed): the derivative of
+// one trial's quantity per checked trial, and the weighted sum, each one backward sweep.
+class ReverseMode {
+ public:
+  ReverseMode(const Setup<sdk::Real>& real, std::uint64_t seed, const Eigen::MatrixXd& theta,
+              const std::vector<int>& actions, int checkpoint_every)
+      : life_(real, seed, theta, checkpoint_interval(checkpoint_every, real.trials), &actions),
+        trials_(static_cast<std::size_t>(real.trials)) {
+    for (std::size_t h = 0; h < trials_; ++h) {
+      stop_if_interrupted();
+      life_.run_trial();
+    }
+  }
+  Eigen::VectorXd trial(std::int64_t h) {
+    std::vector<double> c(trials_, 0.0);
+    c[static_cast<std::size_t>(h)] = 1.0;
+    return life_.gradient(c);
+  }
+  Eigen::VectorXd weighted(const std::vector<double>& c) { return life_.gradient(c); }
+
+ private:
+  AdjointLifetime life_;
+  std::size_t trials_;
+};
+
 // Trial 1 runs before any update, so its gradient is exactly zero; trial 2 is the first that
 // depends on theta; then the middle and the last.
 std::vector<std::int64_t> checked_trials(std::int64_t H) {
@@ -189,16 +215,19 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   const std::vector<double> w = objective_weights(meta, real.trials);
   const std::vector<double> weight = reinforce ? credit(meta, w, fm.rewards) : w;
   const References ref(real, cplx, seed, theta, reinforce, fm.actions, options);
+  ReverseMode rm(real, seed, theta, fm.actions, meta.checkpoint_every);
 
   for (std::int64_t h : checked_trials(real.trials)) {
     const auto at_h = [h](const std::vector<double>& q) { return q[static_cast<std::size_t>(h)]; };
-    GradientTable t{fmt::format("trial {}", h + 1), Eigen::MatrixXd(P, 3)};
+    GradientTable t{fmt::format("trial {}", h + 1), Eigen::MatrixXd(P, 4)};
+    const Eigen::VectorXd ad = rm.trial(h);
     for (int p = 0; p < P; ++p)
       t.values.row(p) << fm.gradient[static_cast<std::size_t>(h)](p), ref.complex_step(p, at_h),
-          ref.finite_differences(p, at_h);
+          ref.finite_differences(p, at_h), ad(p);
     out.tables.push_back(std::move(t));
   }
-  GradientTable cum{"cumulative", Eigen::MatrixXd::Zero(P, 3)};
+  GradientTable cum{"cumulative", Eigen::MatrixXd::Zero(P, 4)};
+  const Eigen::VectorXd ad = rm.weighted(weight);
   const auto weighted = [&](const std::vector<double>& q) {
     double s = 0;
     for (std::size_t h = 0; h < q.size(); ++h) s += weight[h] * q[h];
@@ -207,7 +236,8 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   for (int p = 0; p < P; ++p) {
     double g = 0;
     for (std::size_t h = 0; h < fm.gradient.size(); ++h) g += weight[h] * fm.gradient[h](p);
-    cum.values.row(p) << g, ref.complex_step(p, weighted), ref.finite_differences(p, weighted);
+    cum.values.row(p) << g, ref.complex_step(p, weighted), ref.finite_differences(p, weighted),
+        ad(p);
   }
   out.tables.push_back(std::move(cum));
   return out;
@@ -217,20 +247,26 @@ std::string gradient_check_report(const GradientCheck& c) {
   std::string out =
       fmt::format("differentiated per trial: {}; cumulative: {}\n", c.quantity, c.cumulative);
   out += "relative error: max over coefficients of |x_p - ref_p|, divided by max_p |ref_p|\n\n";
-  out += fmt::format("{:<12} {:>14} {:>14}\n", "", "FM vs CS", "FM vs FD");
+  out += fmt::format("{:<12} {:>14} {:>14} {:>14} {:>14}\n", "", "FM vs CS", "FM vs FD", "AD vs FM",
+                     "AD vs CS");
   for (const auto& t : c.tables)
-    out += fmt::format("{:<12} {:>14.3e} {:>14.3e}\n", t.label, max_relative_error(t.values, 0, 1),
-                       max_relative_error(t.values, 0, 2));
+    out += fmt::format("{:<12} {:>14.3e} {:>14.3e} {:>14.3e} {:>14.3e}\n", t.label,
+                       max_relative_error(t.values, 0, 1), max_relative_error(t.values, 0, 2),
+                       max_relative_error(t.values, 3, 0), max_relative_error(t.values, 3, 1));
   const auto& cum = c.tables.back();
-  out += fmt::format("\n{} gradient per coefficient:\n{:<12} {:>22} {:>22} {:>22} {:>10} {:>10}\n",
-                     cum.label, "coefficient", "forward mode", "complex step", "finite diff.",
-                     "err CS", "err FD");
+  out += fmt::format(
+      "\n{} gradient per coefficient:\n{:<12} {:>22} {:>22} {:>22} {:>10} {:>10} {:>22} {:>10}\n",
+      cum.label, "coefficient", "forward mode", "complex step", "finite diff.", "err CS", "err FD",
+      "adjoint", "AD vs CS");
   for (Eigen::Index p = 0; p < cum.values.rows(); ++p) {
-    const double fm = cum.values(p, 0), cs = cum.values(p, 1), fd = cum.values(p, 2);
-    out += fmt::format("{:<12} {:>22.15e} {:>22.15e} {:>22.15e} {:>10.2e} {:>10.2e}\n",
-                       c.coefficients[static_cast<std::size_t>(p)], fm, cs, fd,
-                       std::abs(fm - cs) / std::max(std::abs(cs), 1e-300),
-                       std::abs(fm - fd) / std::max(std::abs(fd), 1e-300));
+    const double fm = cum.values(p, 0), cs = cum.values(p, 1), fd = cum.values(p, 2),
+                 ad = cum.values(p, 3);
+    out += fmt::format(
+        "{:<12} {:>22.15e} {:>22.15e} {:>22.15e} {:>10.2e} {:>10.2e} {:>22.15e} {:>10.2e}\n",
+        c.coefficients[static_cast<std::size_t>(p)], fm, cs, fd,
+        std::abs(fm - cs) / std::max(std::abs(cs), 1e-300),
+        std::abs(fm - fd) / std::max(std::abs(fd), 1e-300), ad,
+        std::abs(ad - cs) / std::max(std::abs(cs), 1e-300));
   }
   const double first = c.tangent_norm.front(), last = c.tangent_norm.back();
   out +=
@@ -240,12 +276,12 @@ std::string gradient_check_report(const GradientCheck& c) {
 }
 
 std::string gradient_check_csv(const GradientCheck& c) {
-  std::string out = "table,coefficient,forward_mode,complex_step,finite_differences\n";
+  std::string out = "table,coefficient,forward_mode,complex_step,finite_differences,adjoint\n";
   for (const auto& t : c.tables)
     for (Eigen::Index p = 0; p < t.values.rows(); ++p)
-      out += fmt::format("{},{},{:.17g},{:.17g},{:.17g}\n", t.label,
+      out += fmt::format("{},{},{:.17g},{:.17g},{:.17g},{:.17g}\n", t.label,
                          c.coefficients[static_cast<std::size_t>(p)], t.values(p, 0),
-                         t.values(p, 1), t.values(p, 2));
+                         t.values(p, 1), t.values(p, 2), t.values(p, 3));
   return out;
 }
 

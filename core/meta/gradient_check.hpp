@@ -1,8 +1,9 @@
 #pragma once
 // `neohebb check-gradients`: the forward-mode meta-gradient of one lifetime against the
 // complex-step derivative (the whole lifetime in complex arithmetic with theta_p + ih, exact to
-// rounding) and against central finite differences with Richardson extrapolation; per trial
-// and cumulated over the lifetime, with the growth of the tangents' norm.
+// rounding), against central finite differences with Richardson extrapolation and against the
+// reverse-mode (adjoint) one; per trial and cumulated over the lifetime, with the growth of the
+// tangents' norm.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ struct GradientCheckOptions {
 
 struct GradientTable {
   std::string label;       // "trial 1", ..., "cumulative"
-  Eigen::MatrixXd values;  // P x 3: forward mode, complex step, finite differences
+  Eigen::MatrixXd values;  // P x 4: forward mode, complex step, finite differences, adjoint
 };
 
 struct GradientCheck {
@@ -39,7 +40,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
 double max_relative_error(const Eigen::MatrixXd& values, int column, int reference);
 
 std::string gradient_check_report(const GradientCheck& c);  // text tables for the terminal
-std::string gradient_check_csv(const GradientCheck& c);     // table,coefficient,fm,cs,fd
+std::string gradient_check_csv(const GradientCheck& c);     // table,coefficient,fm,cs,fd,adjoint
 std::string tangent_norm_csv(const GradientCheck& c);       // trial,tangent_norm
 
 }  // namespace neohebb::core

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/engine/lifetime.hpp"
+#include "core/meta/adjoint_gradient.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/parallel.hpp"
 
@@ -39,6 +40,8 @@ MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
     : setup_(setup),
       options_(options),
       reinforce_(options.estimator == Estimator::Reinforce),
+      adjoint_(use_adjoint(options.gradient, setup.directions.size())),
+      checkpoint_every_(checkpoint_interval(options.checkpoint_every, setup.trials)),
       weights_(objective_weights(options, setup.trials)) {
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
@@ -53,14 +56,25 @@ MetaState MetaLearner::initial_state() const {
   return s;
 }
 
+// The objective and the early and late metrics of a lifetime, one trial at a time.
+void MetaLearner::tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const {
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  const std::size_t tenth = std::max<std::size_t>(1, H / 10);
+  out.objective += weights_[h] * R;
+  if (h < tenth)
+    out.reward_early += R / double(tenth), out.correct_early += correct / double(tenth);
+  if (h >= H - tenth)
+    out.reward_late += R / double(tenth), out.correct_late += correct / double(tenth);
+}
+
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& theta, int step,
                                                         int index, Progress* progress) const {
+  if (adjoint_) return run_lifetime_adjoint(theta, step, index, progress);
   LifetimeOptions opt;
   opt.tangents = true;
   Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index), theta, opt);
   const auto H = static_cast<std::size_t>(setup_.trials);
   const auto P = static_cast<Eigen::Index>(setup_.directions.size());
-  const std::size_t tenth = std::max<std::size_t>(1, H / 10);
   LifetimeGradient out;
   out.gradient = Eigen::VectorXd::Zero(P);
   std::vector<double> rewards(H);
@@ -68,11 +82,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
     const TrialRecord rec = life.run_trial();
     const double R = reinforce_ ? rec.reward : rec.task_reward;
     rewards[h] = R;
-    out.objective += weights_[h] * R;
-    if (h < tenth)
-      out.reward_early += R / double(tenth), out.correct_early += rec.correct / double(tenth);
-    if (h >= H - tenth)
-      out.reward_late += R / double(tenth), out.correct_late += rec.correct / double(tenth);
+    tally(out, h, R, rec.correct);
     if (reinforce_)
       out.score.push_back(life.log_policy_tangent());
     else
@@ -80,6 +90,31 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
     if (progress) progress->advance();
   }
   if (reinforce_) out.credit = credit(options_, weights_, rewards);
+  return out;
+}
+
+// Reverse mode: the forward sweep, then (pathwise) the backward sweep with the objective's
+// weights; REINFORCE sweeps back once the credit's baseline is known (reinforce_gradients).
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::MatrixXd& theta,
+                                                                int step, int index,
+                                                                Progress* progress) const {
+  auto life = std::make_shared<AdjointLifetime>(
+      setup_, meta_lifetime_seed(setup_.seed, step, index), theta, checkpoint_every_);
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  LifetimeGradient out;
+  std::vector<double> rewards(H);
+  for (std::size_t h = 0; h < H; ++h) {
+    const TrialRecord rec = life->run_trial();
+    rewards[h] = reinforce_ ? rec.reward : rec.task_reward;
+    tally(out, h, rewards[h], rec.correct);
+    if (progress) progress->advance();
+  }
+  if (reinforce_) {
+    out.credit = credit(options_, weights_, rewards);
+    out.adjoint = std::move(life);
+  } else {
+    out.gradient = life->gradient(weights_);
+  }
   return out;
 }
 
@@ -144,16 +179,27 @@ bool MetaLearner::recover(MetaState& s, int k, const std::exception_ptr& error, 
 
 // REINFORCE: each lifetime's gradient sum_h (G_h - b_h) d log pi(a_h)/dtheta, then the
 // baseline b_h follows the batch's mean credit.
-void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n) const {
+void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int threads) const {
   const auto H = static_cast<std::size_t>(setup_.trials);
   std::vector<double> mean_credit(H, 0.0);
   for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
     for (std::size_t h = 0; h < H && b.kept[k]; ++h) mean_credit[h] += b.lifetimes[k].credit[h] / n;
   if (s.baseline.empty()) s.baseline = mean_credit;
-  for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
-    for (std::size_t h = 0; h < H && b.kept[k]; ++h)
-      b.lifetimes[k].gradient +=
-          (b.lifetimes[k].credit[h] - s.baseline[h]) * b.lifetimes[k].score[h];
+  if (adjoint_) {  // one backward sweep per lifetime, with the weights G_h - b_h
+    rethrow_first(parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
+      auto& lg = b.lifetimes[static_cast<std::size_t>(k)];
+      if (!b.kept[static_cast<std::size_t>(k)]) return;
+      std::vector<double> c(H);
+      for (std::size_t h = 0; h < H; ++h) c[h] = lg.credit[h] - s.baseline[h];
+      lg.gradient = lg.adjoint->gradient(c);
+      lg.adjoint.reset();
+    }));
+  } else {
+    for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
+      for (std::size_t h = 0; h < H && b.kept[k]; ++h)
+        b.lifetimes[k].gradient +=
+            (b.lifetimes[k].credit[h] - s.baseline[h]) * b.lifetimes[k].score[h];
+  }
   for (std::size_t h = 0; h < H; ++h)
     s.baseline[h] =
         options_.baseline_decay * s.baseline[h] + (1 - options_.baseline_decay) * mean_credit[h];
@@ -209,7 +255,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   if (!run_batch(s, threads, progress, b)) return false;
   // The means are over the lifetimes kept; a skipped one counts for nothing.
   const double n = options_.batch - static_cast<double>(b.skipped.size());
-  if (reinforce_) reinforce_gradients(s, b, n);
+  if (reinforce_) reinforce_gradients(s, b, n, threads);
   Eigen::VectorXd g;
   MetaStepRecord rec = batch_means(b, n, g);
   const Eigen::VectorXd delta = ascent(s, g);

@@ -1,10 +1,11 @@
 #pragma once
 // The outer loop: meta-steps of gradient ascent on the lifetime objective over the learnable
-// trace coefficients, each step averaging the forward-mode meta-gradients of a meta-batch of
-// independent lifetimes (pathwise or REINFORCE). Everything a resumed run needs is in MetaState,
-// which is checkpointed after every step (meta/checkpoint.hpp).
+// trace coefficients, each step averaging the meta-gradients (forward or reverse mode, [meta]
+// gradient) of a meta-batch of independent lifetimes (pathwise or REINFORCE). Everything a resumed
+// run needs is in MetaState, which is checkpointed after every step (meta/checkpoint.hpp).
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "core/support/progress.hpp"
 
 namespace neohebb::core {
+
+class AdjointLifetime;
 
 // A lifetime left out of a meta-step ([meta] on_divergence = "skip").
 struct SkippedLifetime {
@@ -62,7 +65,9 @@ class MetaLearner {
     double objective = 0, reward_early = 0, reward_late = 0, correct_early = 0, correct_late = 0;
     Eigen::VectorXd gradient;            // pathwise: complete; REINFORCE: filled after the baseline
     std::vector<double> credit;          // REINFORCE G_h
-    std::vector<Eigen::VectorXd> score;  // REINFORCE d log pi(a_h)/dtheta
+    std::vector<Eigen::VectorXd> score;  // REINFORCE d log pi(a_h)/dtheta (forward mode)
+    // REINFORCE in reverse mode: the swept lifetime, until the credit's baseline is known.
+    std::shared_ptr<AdjointLifetime> adjoint;
   };
   // One meta-step's lifetimes: their gradients, which were kept and which skipped.
   struct Batch {
@@ -72,16 +77,21 @@ class MetaLearner {
   };
   bool run_batch(MetaState& s, int threads, Progress* progress, Batch& b) const;
   bool recover(MetaState& s, int lifetime, const std::exception_ptr& error, int threads) const;
-  void reinforce_gradients(MetaState& s, Batch& b, double n) const;
+  void reinforce_gradients(MetaState& s, Batch& b, double n, int threads) const;
   MetaStepRecord batch_means(const Batch& b, double n, Eigen::VectorXd& g) const;
   Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
   void backtrack(MetaState& s) const;
   LifetimeGradient run_lifetime(const Eigen::MatrixXd& theta, int step, int index,
                                 Progress* progress) const;
+  LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, int step, int index,
+                                        Progress* progress) const;
+  void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
 
   const Setup<sdk::Real>& setup_;
   MetaSection options_;
   bool reinforce_;  // the REINFORCE estimator, else pathwise
+  bool adjoint_;    // reverse mode, else forward mode
+  int checkpoint_every_;
   std::vector<double> weights_;
   std::vector<std::string> names_;
 };

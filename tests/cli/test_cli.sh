@@ -157,6 +157,10 @@ check "writing held_out.csv" test -s "$work/meta_eval_int/held_out.csv"
 check "check-gradients writes its tables" expect_exit 0 "$neohebb" check-gradients "$work/meta.toml" --out "$work/grad" --trials 6
 check "gradient_check.csv has the cumulative table" grep -q "^cumulative,r^2 d^2," "$work/grad/gradient_check.csv"
 check "forward mode agrees with the complex step" grep -qE "^cumulative +[0-9.]+e-1[0-9]" "$work/grad/gradient_check.txt"
+check "reverse mode agrees with forward mode and the complex step" grep -qE \
+  "^cumulative +[^ ]+ +[^ ]+ +[0-9.]+e(-1[0-9]|\+00) +[0-9.]+e(-1[0-9]|\+00)$" "$work/grad/gradient_check.txt"
+check "gradient_check.csv has the adjoint column" grep -q "^table,coefficient,forward_mode,complex_step,finite_differences,adjoint$" "$work/grad/gradient_check.csv"
+check "a meta-learning run in reverse mode" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_adjoint" --set 'meta.gradient="adjoint"' -q
 
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
   check "numpy loads the weights" /usr/bin/python3 -c "

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -119,6 +120,41 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     if (!dR) return;
     for (std::size_t p = 0; p < drbar_.size(); ++p)
       drbar_[p][s] = decay_ * drbar_[p][s] + (1.0 - decay_) * dR[p];
+  }
+
+  // The state is Rbar, one scalar per slot.
+  int state_size() const override { return static_cast<int>(rbar_.size()); }
+  void save_state(S* out) const override { std::copy(rbar_.begin(), rbar_.end(), out); }
+  void load_state(const S* in) override { std::copy(in, in + rbar_.size(), rbar_.begin()); }
+
+  // The transpose of weight_update_tangent: with mu_bar zeroed where the clip is active,
+  // e_bar = eta m (R - Rbar) mu_bar and, with s = <mu_bar, e>, R_bar += eta m s and
+  // Rbar_bar += eta (m' (R - Rbar) - m) s. mu does not depend on W.
+  void weight_update_adjoint(const sdk::TrialOutcome<S>& o, sdk::MatCRef<S> e, sdk::MatCRef<S>,
+                             sdk::MatCRef<S> mu_bar, sdk::MatRef<S> e_bar, sdk::MatRef<S> W_bar,
+                             S& R_bar, S* state_bar) const override {
+    const std::size_t s = slot(o);
+    const S m = modulation(o), delta = o.reward - rbar_[s];
+    const S gain = S(eta_) * m * delta;
+    e_bar = mu_bar;
+    if (clip_ > 0)
+      for (Eigen::Index j = 0; j < e_bar.cols(); ++j)
+        for (Eigen::Index i = 0; i < e_bar.rows(); ++i)
+          if (std::abs(sdk::real_part(gain * e(i, j))) > clip_) e_bar(i, j) = S(0);
+    const S dot = (e_bar.array() * e.array()).sum();
+    e_bar *= gain;
+    W_bar.setZero();
+    const S dm = scaled_ ? S(sdk::real_part(rbar_[s]) < 0 ? -1.0 : 1.0) : S(0);
+    R_bar += S(eta_) * m * dot;
+    state_bar[s] += S(eta_) * (dm * delta - m) * dot;
+  }
+
+  // Rbar <- decay Rbar + (1 - decay) R in the trial's slot, transposed.
+  void end_trial_adjoint(const sdk::TrialOutcome<S>& o, S* state_bar, S& R_bar) const override {
+    if (mode_ == Baseline::None) return;
+    const std::size_t s = slot(o);
+    R_bar += (1.0 - decay_) * state_bar[s];
+    state_bar[s] *= decay_;
   }
 
   S baseline(int condition) const override {

@@ -18,6 +18,10 @@ struct TrialOutcome {
 // Tangents: for meta-learning direction p the host supplies E_p = de/dtheta_p,
 // dR_p = dR/dtheta_p and U_p = dW/dtheta_p; the rule returns dmu/dtheta_p and keeps the
 // tangents of its own state (dRbar/dtheta_p) in `end_trial`.
+//
+// Adjoints (reverse mode): the host checkpoints the rule's state as a flat list of scalars and,
+// walking the lifetime backwards, asks for the vector-Jacobian products of `weight_update` and
+// `end_trial` at the state the rule had before that trial (restored with `load_state`).
 template <class S>
 class PlasticityRule : public Component<S> {
  public:
@@ -33,6 +37,19 @@ class PlasticityRule : public Component<S> {
   // (nullptr when no tangents are propagated).
   virtual void end_trial(const TrialOutcome<S>& o, const S* dR) = 0;
   virtual S baseline(int condition) const = 0;  // the current reward baseline, for the record
+
+  // The state that end_trial advances (e.g. the baselines), flattened: state_size() scalars.
+  virtual int state_size() const = 0;
+  virtual void save_state(S* out) const = 0;
+  virtual void load_state(const S* in) = 0;
+  // Given mu_bar = dJ/dmu: writes e_bar = dJ/de and W_bar = dJ/dW (through mu alone), adds
+  // dJ/dR to R_bar and dJ/d(state) to state_bar[0 .. state_size()).
+  virtual void weight_update_adjoint(const TrialOutcome<S>& o, MatCRef<S> e, MatCRef<S> W,
+                                     MatCRef<S> mu_bar, MatRef<S> e_bar, MatRef<S> W_bar, S& R_bar,
+                                     S* state_bar) const = 0;
+  // state_bar holds dJ/d(the state after end_trial) and becomes dJ/d(the state before it);
+  // adds dJ/dR to R_bar.
+  virtual void end_trial_adjoint(const TrialOutcome<S>& o, S* state_bar, S& R_bar) const = 0;
 };
 
 }  // namespace neohebb::sdk

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "neohebb/sdk/plugin.hpp"
@@ -153,6 +154,24 @@ void check_trace(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
       [](auto& impl, const auto& v, auto& out) { impl.post_basis_derivative(v, out); });
 }
 
+inline Mat<Real> scalar(double v) {
+  return Mat<Real>::Constant(1, 1, v);
+}
+
+// The tangent of a rule's state: from its complex instance, and by central difference of the
+// instances at +-h.
+template <class Cx, class Re>
+std::pair<Mat<Real>, Mat<Real>> state_tangent(const Cx& cx, const Re& plus, const Re& minus,
+                                              double h) {
+  const int n = cx.state_size();
+  Mat<Complex> c(n, 1);
+  Mat<Real> p(n, 1), m(n, 1);
+  cx.save_state(c.data());
+  plus.save_state(p.data());
+  minus.save_state(m.data());
+  return {imag_over_step(c), (p - m) / (2 * h)};
+}
+
 // Runs a short sequence of trials through a real instance (with the declared tangent), a complex
 // instance stepped along the same direction, and two real instances at +-h.
 template <template <class> class Impl>
@@ -183,10 +202,31 @@ void check_rule(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
     cx.weight_update(oc, with_step(e, E), with_step(W, U), mu_c);
     add_row(rep, "weight_update_tangent trial " + std::to_string(h), dmu, imag_over_step(mu_c),
             (mu_p - mu_m) / (2 * s));
+    // The adjoints by the dot-product test: <mu_bar, dmu> must equal
+    // <e_bar, E> + <W_bar, U> + R_bar dR + <state_bar, dstate> along the same direction.
+    const Mat<Real> mu_bar = random_matrix(rng, n, n, -1, 1);
+    const Mat<Real> dstate = state_tangent(cx, plus, minus, s).first;
+    Mat<Real> e_bar(n, n), W_bar(n, n), state_bar = Mat<Real>::Zero(re.state_size(), 1);
+    double R_bar = 0;
+    re.weight_update_adjoint(o, e, W, mu_bar, e_bar, W_bar, R_bar, state_bar.data());
+    add_row(rep, "weight_update_adjoint trial " + std::to_string(h),
+            scalar((e_bar.cwiseProduct(E)).sum() + (W_bar.cwiseProduct(U)).sum() + R_bar * dR +
+                   state_bar.cwiseProduct(dstate).sum()),
+            scalar(mu_bar.cwiseProduct(imag_over_step(mu_c)).sum()),
+            scalar(mu_bar.cwiseProduct((mu_p - mu_m) / (2 * s)).sum()));
+    const Mat<Real> after_bar = random_matrix(rng, re.state_size(), 1, -1, 1);
+    Mat<Real> before_bar = after_bar;
+    R_bar = 0;
+    re.end_trial_adjoint(o, before_bar.data(), R_bar);
     re.end_trial(o, &dR);
     plus.end_trial(op, nullptr);
     minus.end_trial(om, nullptr);
     cx.end_trial(oc, nullptr);
+    const auto [cs_after, fd_after] = state_tangent(cx, plus, minus, s);
+    add_row(rep, "end_trial_adjoint trial " + std::to_string(h),
+            scalar(before_bar.cwiseProduct(dstate).sum() + R_bar * dR),
+            scalar(after_bar.cwiseProduct(cs_after).sum()),
+            scalar(after_bar.cwiseProduct(fd_after).sum()));
   }
 }
 

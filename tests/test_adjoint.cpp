@@ -1,0 +1,163 @@
+// Reverse-mode meta-gradients against forward mode and the complex step (the adjoint column of
+// the gradient check), for every combination of the installed plugins under both estimators,
+// with every Miconi option and several checkpoint intervals; and meta-learning in reverse mode
+// against forward mode.
+#include <fmt/format.h>
+
+#include "core/engine/setup.hpp"
+#include "core/loader/plugin_search.hpp"
+#include "core/meta/adjoint_gradient.hpp"
+#include "core/meta/gradient_check.hpp"
+#include "core/meta/meta_learner.hpp"
+#include "gradient_experiments.hpp"
+#include "test_support.hpp"
+
+using namespace neohebb;
+using test_support::gradient_experiment;
+using test_support::miconi_options_experiment;
+
+namespace {
+
+constexpr int kForward = 0, kComplexStep = 1, kAdjoint = 3;
+
+// The largest error of the adjoint column against forward mode and the complex step, over the
+// tables of one check (per trial and cumulative).
+struct Errors {
+  double vs_forward = 0, vs_complex_step = 0;
+};
+
+Errors adjoint_errors(const core::Experiment& e) {
+  core::GradientCheckOptions options;
+  options.finite_differences = false;
+  const auto check = core::check_gradients(e, options);
+  Errors out;
+  for (const auto& t : check.tables) {
+    out.vs_forward =
+        std::max(out.vs_forward, core::max_relative_error(t.values, kAdjoint, kForward));
+    out.vs_complex_step =
+        std::max(out.vs_complex_step, core::max_relative_error(t.values, kAdjoint, kComplexStep));
+  }
+  EXPECT_GT(check.tables.back().values.col(kAdjoint).cwiseAbs().maxCoeff(), 0.0);
+  return out;
+}
+
+}  // namespace
+
+TEST(Adjoint, MatchesForwardModeAndComplexStepForEveryCombination) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  core::load_default_plugins(registry);
+  int combinations = 0;
+  Errors worst;
+  for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
+    for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))
+      for (const auto& rule : registry.names(sdk::Kind::PlasticityRule))
+        for (const auto& task : registry.names(sdk::Kind::Task))
+          for (bool reinforce : {false, true}) {
+            const auto c = registry.find(sdk::Kind::Task, task);
+            auto probe =
+                core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params));
+            if (reinforce && !probe->has_policy()) continue;
+            const std::string label = fmt::format("{} / {} / {} / {} / {}", neuron, trace, rule,
+                                                  task, reinforce ? "reinforce" : "pathwise");
+            const auto e = core::load_experiment(
+                dir.write("exp.toml", gradient_experiment(neuron, trace, rule, task, reinforce)),
+                {}, registry);
+            const Errors err = adjoint_errors(e);
+            EXPECT_LE(err.vs_forward, 1e-12) << label;
+            EXPECT_LE(err.vs_complex_step, 1e-9) << label;
+            worst.vs_forward = std::max(worst.vs_forward, err.vs_forward);
+            worst.vs_complex_step = std::max(worst.vs_complex_step, err.vs_complex_step);
+            ++combinations;
+          }
+  EXPECT_GE(combinations, 4);
+  RecordProperty("max_error_vs_forward", fmt::format("{:.3e}", worst.vs_forward));
+  RecordProperty("max_error_vs_complex_step", fmt::format("{:.3e}", worst.vs_complex_step));
+}
+
+// Clamped units, unit readout, a running average carried across trials, both deviations and
+// node perturbation, |Rbar| modulation, clipping, warm-up; with a checkpoint every trial, every
+// 7 trials (stretches that do not divide the lifetime), the default sqrt(H) and one stretch.
+TEST(Adjoint, MiconiOptionsMatchForwardModeAndComplexStep) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  Errors worst;
+  for (const char* deviation : {"before_average", "after_average", "perturbation"})
+    for (const char* reward : {"task", "policy"})
+      for (const char* every : {"0", "1", "7", "100"}) {
+        const auto e = core::load_experiment(
+            dir.write("exp.toml", miconi_options_experiment(deviation, reward)),
+            {fmt::format("meta.checkpoint_every={}", every)}, registry);
+        const Errors err = adjoint_errors(e);
+        EXPECT_LE(err.vs_forward, 1e-12) << deviation << " " << reward << " every " << every;
+        EXPECT_LE(err.vs_complex_step, 1e-9) << deviation << " " << reward << " every " << every;
+        worst.vs_forward = std::max(worst.vs_forward, err.vs_forward);
+        worst.vs_complex_step = std::max(worst.vs_complex_step, err.vs_complex_step);
+      }
+  RecordProperty("max_error_vs_forward", fmt::format("{:.3e}", worst.vs_forward));
+  RecordProperty("max_error_vs_complex_step", fmt::format("{:.3e}", worst.vs_complex_step));
+}
+
+// The objective's weights and the REINFORCE credit: late trials only, immediate credit; an
+// eligibility that starts late, decays and is not scaled by dt; the average carried over; a
+// global baseline with clipping, or none.
+TEST(Adjoint, ObjectiveAndEligibilityOptionsMatchForwardMode) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  for (const char* baseline : {"global", "none"})
+    for (bool reinforce : {false, true}) {
+      const auto e = core::load_experiment(
+          dir.write("exp.toml", gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms",
+                                                    reinforce)),
+          {"meta.objective=\"late\"", "meta.late_fraction=0.3", "meta.credit=\"immediate\"",
+           "eligibility.start_step=5", "eligibility.scale_by_dt=false",
+           "eligibility.reset_average=false", "eligibility.deviation=\"after_average\"",
+           fmt::format("rule.baseline=\"{}\"", baseline),
+           // Without a baseline every synapse would be clipped (a zero gradient).
+           fmt::format("rule.clip={}", std::string(baseline) == "none" ? 0.0 : 2e-4)},
+          registry);
+      const Errors err = adjoint_errors(e);
+      EXPECT_LE(err.vs_forward, 1e-12) << baseline << " " << reinforce;
+      EXPECT_LE(err.vs_complex_step, 1e-9) << baseline << " " << reinforce;
+    }
+}
+
+TEST(Adjoint, AutoChoosesReverseModeForManyCoefficients) {
+  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Forward, 100));
+  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Adjoint, 1));
+  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Auto, 1));
+  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Auto, 16));
+  EXPECT_EQ(core::checkpoint_interval(0, 400), 20);
+  EXPECT_EQ(core::checkpoint_interval(0, 1), 1);
+  EXPECT_EQ(core::checkpoint_interval(7, 400), 7);
+}
+
+// A few meta-steps (Adam, batch of 3 lifetimes on 2 threads) take theta the same way whichever
+// mode computes the gradient, for both estimators (REINFORCE's baseline starts from the first
+// batch, so reverse mode sweeps back only after the whole batch has run).
+TEST(Adjoint, MetaLearningFollowsTheSameThetaAsForwardMode) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  for (bool reinforce : {false, true}) {
+    const auto path = dir.write("exp.toml", gradient_experiment("rate_tanh", "monomial",
+                                                                "three_factor", "dnms", reinforce));
+    std::vector<Eigen::MatrixXd> thetas;
+    for (const char* mode : {"forward", "adjoint"}) {
+      const auto e =
+          core::load_experiment(path,
+                                {"meta.steps=4", "meta.batch=3", "meta.learning_rate=0.05",
+                                 fmt::format("meta.gradient=\"{}\"", mode)},
+                                registry);
+      const auto setup = core::make_setup<sdk::Real>(e);
+      core::MetaLearner learner(setup, e.meta);
+      core::MetaState s = learner.initial_state();
+      for (int k = 0; k < e.meta.steps; ++k) ASSERT_TRUE(learner.step(s, 2));
+      thetas.push_back(s.theta);
+    }
+    const Eigen::MatrixXd start =
+        core::make_setup<sdk::Real>(core::load_experiment(path, {}, registry))
+            .trace->initial_coefficients();
+    EXPECT_GT((thetas[0] - start).norm(), 0.0);
+    EXPECT_LE((thetas[1] - thetas[0]).norm() / thetas[0].norm(), 1e-10) << reinforce;
+  }
+}
