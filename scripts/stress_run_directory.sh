@@ -10,8 +10,9 @@
 #                  alive, once it has written a checkpoint.
 #
 # The experiment is a short meta-learning run (tests/cli/tiny_dnms.toml with [meta] steps =
-# STRESS_STEPS, default 40, about 1-2 s on one thread; each process gets --threads 1). One
-# uninterrupted run of it is the reference. A round passes when, after both processes ended:
+# STRESS_STEPS, default 150: about 1 s on one thread of an idle machine; each process gets
+# --threads 1). One uninterrupted run of it is the reference. A round passes when, after both
+# processes ended:
 #   - exactly one complete run directory DIR exists and no DIR.partial, holding the reference's
 #     files (none missing, none extra, no temporary file) with every one byte-identical to the
 #     reference's but run.json (times, command line), plots/ and hidden files (a lock file);
@@ -21,7 +22,8 @@
 #   A round that ends with only DIR.partial passes if nothing was lost: every process was
 #   refused as above and `neohebb run --resume DIR.partial` then completes it as above.
 # Anything else is a failure: two processes that both succeeded, a process that failed with
-# another message (or crashed), missing, extra or different files.
+# another message (or crashed; a refusal that names "pid ?" or the pid of the killed run is not
+# one naming the holder), missing, extra or different files.
 #
 # Output: one line per round ("ok" or "FAIL", the kind, each process's exit status and, for a
 # refused one, the first line of its message), then a summary per kind: rounds, complete (rounds
@@ -35,7 +37,7 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 fi
 neohebb=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 rounds=${2:-20}
-steps=${STRESS_STEPS:-40}
+steps=${STRESS_STEPS:-150}
 [ -x "$neohebb" ] || { echo "not an executable: $1" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -169,7 +171,7 @@ interrupted_run() {  # interrupted_run OUT SIGNAL
   wait_for_step "$pid" "$1" "$target"
   kill -"$2" "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  setup="SIG$2 after meta-step $(steps_done "$1"), "
+  setup="SIG$2 to pid $pid after meta-step $(steps_done "$1"), "
   [ -d "$1.partial" ] && [ ! -d "$1" ]
 }
 

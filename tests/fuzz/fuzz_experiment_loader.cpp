@@ -34,13 +34,23 @@ core::PluginRegistry& registry() {
   return r;
 }
 
+void remove_scratch();
+
+// A folder for this process's files, removed when it exits (a crash keeps it, with the input).
 const fs::path& scratch() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("neohebb-fuzz-" + std::to_string(::getpid()));
-    fs::create_directories(d);
+  static const fs::path* dir = [] {
+    auto* d =
+        new fs::path(fs::temp_directory_path() / ("neohebb-fuzz-" + std::to_string(::getpid())));
+    fs::create_directories(*d);
+    std::atexit(remove_scratch);  // never freed, so that it outlives the other statics
     return d;
   }();
-  return dir;
+  return *dir;
+}
+
+void remove_scratch() {
+  std::error_code ec;
+  fs::remove_all(scratch(), ec);
 }
 
 void write(const fs::path& file, std::string_view bytes) {
