@@ -1,7 +1,6 @@
 #include "core/io/directory_lock.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,22 +17,26 @@ namespace neohebb::core {
 namespace {
 constexpr int kAttempts = 100;  // each lost only to a holder that let go at that very moment
 
-std::string holder_of(int fd) {
-  char buf[32] = {};
-  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("?");
+// A write lock on the whole file. POSIX record locks (not flock) because the kernel reports who
+// holds one: a pid written into the file could be stale (a killed holder) or not yet written.
+struct flock whole_file(short type) {
+  struct flock fl {};
+  fl.l_type = type;
+  fl.l_whence = SEEK_SET;
+  return fl;
+}
+
+// The holder of the lock on `fd`'s file, or 0 when nobody holds it (any more).
+pid_t holder_of(int fd) {
+  struct flock fl = whole_file(F_WRLCK);
+  if (::fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK) return 0;
+  return fl.l_pid;
 }
 }  // namespace
 
 DirectoryLock::DirectoryLock(const std::filesystem::path& dir) : file_(dir / kLockFile) {
   for (int attempt = 0; attempt < kAttempts; ++attempt)
-    if (try_lock()) {
-      // Without the pid the lock still holds; only a refused process's message would lack it.
-      const std::string pid = std::to_string(::getpid());
-      [[maybe_unused]] const bool written =
-          ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, pid.data(), pid.size(), 0) > 0;
-      return;
-    }
+    if (try_lock()) return;
   throw RunError(
       fmt::format("{}: its lock file keeps being replaced by another process", dir.string()));
 }
@@ -52,10 +55,12 @@ bool DirectoryLock::try_lock() {
   if (fd_ < 0)
     throw RunError(
         fmt::format("{}: cannot create the lock file ({})", file_.string(), std::strerror(errno)));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const std::string holder = holder_of(fd_);
+  struct flock fl = whole_file(F_WRLCK);
+  if (::fcntl(fd_, F_SETLK, &fl) != 0) {
+    const pid_t holder = holder_of(fd_);
     ::close(fd_);
     fd_ = -1;
+    if (holder == 0) return false;  // released meanwhile: try again
     throw RunError(
         fmt::format("{}: in use by another neohebb process (pid {}); wait for it to "
                     "finish or stop it",

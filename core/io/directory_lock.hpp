@@ -1,7 +1,8 @@
 #pragma once
-// An exclusive lock on a directory for as long as the object lives: `flock` on DIR/.lock, which
-// also holds the holder's process id, so that a second process that wants the directory is
-// refused with a message naming the holder. The kernel releases the lock when the process ends,
+// An exclusive lock on a directory for as long as the object lives: a POSIX write lock on
+// DIR/.lock, so that a second process that wants the directory is refused with a message naming
+// the holder (the kernel says which process holds it). Locks are per process: one process takes
+// each directory once. The kernel releases the lock when the process ends,
 // however it ends. The lock file is removed when the lock is released (a killed process leaves
 // it, and the next one reuses it); a process that locked a file removed meanwhile tries again.
 #include <filesystem>

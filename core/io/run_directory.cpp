@@ -80,10 +80,10 @@ void write_file_atomically(const fs::path& file, const std::string& bytes) {
     fs::remove(tmp, ec);
     throw RunError(fmt::format("{}: cannot write ({})", file.string(), write_failure(err)));
   }
-  std::error_code ec;
+  std::error_code ec, ignored;
   fs::rename(tmp, file, ec);
   if (ec) {
-    fs::remove(tmp, ec);
+    fs::remove(tmp, ignored);  // (its own error code: the rename's is the one to report)
     throw RunError(fmt::format("{}: cannot move the finished file into place ({})", file.string(),
                                ec.message()));
   }
