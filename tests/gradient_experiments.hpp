@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "core/config/experiment.hpp"
+#include "core/engine/setup.hpp"
+#include "test_support.hpp"
+
 namespace neohebb::test_support {
 
 // Settings that keep a component fast or give it something to learn; others use defaults. The
@@ -98,6 +102,31 @@ response = 8.0
       reward, std::string(reward) == "task" ? "pathwise" : "reinforce",
       std::string(deviation) == "perturbation" ? std::string("postsynaptic = \"perturbation\"")
                                                : fmt::format("deviation = \"{}\"", deviation));
+}
+
+// Calls f(label, experiment) for every combination of the plugins in `registry` (loaded by the
+// caller) and both estimators, REINFORCE only where the task has a policy; returns how many.
+template <class F>
+int for_each_gradient_combination(core::PluginRegistry& registry, const TempDir& dir, F&& f) {
+  int combinations = 0;
+  for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
+    for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))
+      for (const auto& rule : registry.names(sdk::Kind::PlasticityRule))
+        for (const auto& task : registry.names(sdk::Kind::Task))
+          for (bool reinforce : {false, true}) {
+            const auto c = registry.find(sdk::Kind::Task, task);
+            auto probe =
+                core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params));
+            if (reinforce && !probe->has_policy()) continue;
+            const std::string label = fmt::format("{} / {} / {} / {} / {}", neuron, trace, rule,
+                                                  task, reinforce ? "reinforce" : "pathwise");
+            f(label,
+              core::load_experiment(
+                  dir.write("exp.toml", gradient_experiment(neuron, trace, rule, task, reinforce)),
+                  {}, registry));
+            ++combinations;
+          }
+  return combinations;
 }
 
 }  // namespace neohebb::test_support

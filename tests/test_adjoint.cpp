@@ -47,29 +47,15 @@ TEST(Adjoint, MatchesForwardModeAndComplexStepForEveryCombination) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
   core::load_default_plugins(registry);
-  int combinations = 0;
   Errors worst;
-  for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
-    for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))
-      for (const auto& rule : registry.names(sdk::Kind::PlasticityRule))
-        for (const auto& task : registry.names(sdk::Kind::Task))
-          for (bool reinforce : {false, true}) {
-            const auto c = registry.find(sdk::Kind::Task, task);
-            auto probe =
-                core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params));
-            if (reinforce && !probe->has_policy()) continue;
-            const std::string label = fmt::format("{} / {} / {} / {} / {}", neuron, trace, rule,
-                                                  task, reinforce ? "reinforce" : "pathwise");
-            const auto e = core::load_experiment(
-                dir.write("exp.toml", gradient_experiment(neuron, trace, rule, task, reinforce)),
-                {}, registry);
-            const Errors err = adjoint_errors(e);
-            EXPECT_LE(err.vs_forward, 1e-12) << label;
-            EXPECT_LE(err.vs_complex_step, 1e-9) << label;
-            worst.vs_forward = std::max(worst.vs_forward, err.vs_forward);
-            worst.vs_complex_step = std::max(worst.vs_complex_step, err.vs_complex_step);
-            ++combinations;
-          }
+  const int combinations = test_support::for_each_gradient_combination(
+      registry, dir, [&](const std::string& label, const core::Experiment& e) {
+        const Errors err = adjoint_errors(e);
+        EXPECT_LE(err.vs_forward, 1e-12) << label;
+        EXPECT_LE(err.vs_complex_step, 1e-9) << label;
+        worst.vs_forward = std::max(worst.vs_forward, err.vs_forward);
+        worst.vs_complex_step = std::max(worst.vs_complex_step, err.vs_complex_step);
+      });
   EXPECT_GE(combinations, 4);
   RecordProperty("max_error_vs_forward", fmt::format("{:.3e}", worst.vs_forward));
   RecordProperty("max_error_vs_complex_step", fmt::format("{:.3e}", worst.vs_complex_step));

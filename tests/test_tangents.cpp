@@ -16,35 +16,21 @@ TEST(Tangents, ForwardModeMatchesComplexStepAndFiniteDifferencesForEveryCombinat
   test_support::TempDir dir;
   core::PluginRegistry registry;
   core::load_default_plugins(registry);
-  int combinations = 0, fd_compared = 0;
-  for (const auto& neuron : registry.names(sdk::Kind::NeuronModel))
-    for (const auto& trace : registry.names(sdk::Kind::TracePolynomial))
-      for (const auto& rule : registry.names(sdk::Kind::PlasticityRule))
-        for (const auto& task : registry.names(sdk::Kind::Task))
-          for (bool reinforce : {false, true}) {
-            const auto c = registry.find(sdk::Kind::Task, task);
-            auto probe =
-                core::instantiate<sdk::Task<double>, double>(*c, sdk::defaults_of(c->info->params));
-            if (reinforce && !probe->has_policy()) continue;
-            const std::string label = fmt::format("{} / {} / {} / {} / {}", neuron, trace, rule,
-                                                  task, reinforce ? "reinforce" : "pathwise");
-            const auto e = core::load_experiment(
-                dir.write("exp.toml", gradient_experiment(neuron, trace, rule, task, reinforce)),
-                {}, registry);
-            const auto check = core::check_gradients(e, {});
-            ASSERT_GT(check.tangent_norm.back(), 0.0) << label;
-            for (const auto& t : check.tables) {
-              EXPECT_LE(core::max_relative_error(t.values, 0, 1), 1e-10)
-                  << label << ", " << t.label;
-              // A central difference resolves a derivative only down to ~eps |R| / h: compare
-              // with it where the gradient is well above that floor.
-              if (t.values.col(1).cwiseAbs().maxCoeff() < 1e-5) continue;
-              EXPECT_LE(core::max_relative_error(t.values, 0, 2), 1e-6) << label << ", " << t.label;
-              ++fd_compared;
-            }
-            EXPECT_GT(check.tables.back().values.col(1).cwiseAbs().maxCoeff(), 0.0) << label;
-            ++combinations;
-          }
+  int fd_compared = 0;
+  const int combinations = test_support::for_each_gradient_combination(
+      registry, dir, [&](const std::string& label, const core::Experiment& e) {
+        const auto check = core::check_gradients(e, {});
+        ASSERT_GT(check.tangent_norm.back(), 0.0) << label;
+        for (const auto& t : check.tables) {
+          EXPECT_LE(core::max_relative_error(t.values, 0, 1), 1e-10) << label << ", " << t.label;
+          // A central difference resolves a derivative only down to ~eps |R| / h: compare
+          // with it where the gradient is well above that floor.
+          if (t.values.col(1).cwiseAbs().maxCoeff() < 1e-5) continue;
+          EXPECT_LE(core::max_relative_error(t.values, 0, 2), 1e-6) << label << ", " << t.label;
+          ++fd_compared;
+        }
+        EXPECT_GT(check.tables.back().values.col(1).cwiseAbs().maxCoeff(), 0.0) << label;
+      });
   EXPECT_GE(combinations, 4);
   EXPECT_GE(fd_compared, 2 * combinations);  // most tables are above the finite-difference floor
 }
