@@ -30,23 +30,13 @@ results_intact() {  # results_intact DIR: every result file there, no temporary 
     [ -s "$d/experiment.toml" ] && [ ! -e "$d.partial" ] && [ -z "$(find "$d" -name '*.tmp*')" ]
 }
 
-cat >"$work/tiny.toml" <<'TOML'
+# The command-line tests' tiny DNMS experiment, two short lifetimes.
+tiny_dnms=$(cd "$(dirname "$0")/../../tests/cli" && pwd)/tiny_dnms.toml
+cat >"$work/tiny.toml" <<TOML
+base = "$tiny_dnms"
 [experiment]
 lifetimes = 2
 trials = 20
-[network]
-size = 10
-[trace]
-type = "miconi_cubic"
-[rule]
-type = "three_factor"
-[task]
-type = "dnms"
-stimulus1 = 5.0
-delay1 = 5.0
-stimulus2 = 5.0
-delay2 = 5.0
-response = 5.0
 TOML
 
 # PLplot's immediate exit, in the first figure: the run is complete all the same.
