@@ -194,9 +194,9 @@ MetaStepRecord read_record(const nlohmann::json& j, std::size_t index, const Che
 }
 
 // The state itself, sized by `s` (the checkpoint's own shape, checked against the experiment's).
-MetaState read_state(const Fields& f, const CheckpointShape& s, int max_steps) {
+MetaState read_state(const Fields& f, const CheckpointShape& s) {
   MetaState st;
-  st.step = static_cast<int>(f.integer("step", 0, max_steps));
+  st.step = static_cast<int>(f.integer("step", 0, kIntMax));
   const auto P = static_cast<std::size_t>(s.directions);
   const auto theta = f.reals("theta", static_cast<std::size_t>(s.theta_rows * s.theta_cols));
   st.theta = Eigen::Map<const Eigen::MatrixXd>(theta.data(), s.theta_rows, s.theta_cols);
@@ -278,13 +278,12 @@ MetaState parse_checkpoint(const std::string& text, const CheckpointShape* expec
         f.at("format").get<std::int64_t>(), kFormat));
   const CheckpointShape shape = read_shape(f.at("shape"));
   if (expected) check_same_shape(shape, *expected);
-  const int max_steps = expected ? expected->steps : static_cast<int>(kIntMax);
   if (expected && f.integer("step", 0, kIntMax) > expected->steps)
     throw RunError(
         fmt::format("checkpoint.json is at meta-step {}, beyond this experiment's "
                     "[meta] steps = {}",
                     f.at("step").get<std::int64_t>(), expected->steps));
-  return read_state(f, shape, max_steps);
+  return read_state(f, shape);
 }
 
 }  // namespace neohebb::core
