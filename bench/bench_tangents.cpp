@@ -9,82 +9,26 @@
 // in afresh or not. On a VM where a fresh page costs microseconds, that makes the primal trial of
 // N = 50 and 100 several times slower depending on which benchmark ran before it, and DGEMM with
 // N = 200 (a 35 MB packed block, always mmapped) 3-4x slower. main() therefore keeps every freed
-// block in the heap, as the neohebb command does (core/allocator.hpp), so the timings are of the
-// computation; NEOHEBB_BENCH_SYSTEM_MALLOC=1 keeps glibc's default policy for comparison.
+// block in the heap, as the neohebb command does (core/support/allocator.hpp), so the timings are
+// of the computation; NEOHEBB_BENCH_SYSTEM_MALLOC=1 keeps glibc's default policy for comparison.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
 
-#include <fmt/format.h>
-#include <unistd.h>
-
-#include "core/support/allocator.hpp"
-#include "core/config/experiment.hpp"
+#include "bench/tangent_experiment.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/engine/seeding.hpp"
+#include "core/support/allocator.hpp"
 
 using namespace neohebb;
+using bench::tangent_setup;
 
 namespace {
-
-// DNMS at dt = 10 ms without the pre-stimulus period: T = 100 steps, short enough that the
-// tangent trials of N = 200 stay near a tenth of a second. Small coefficients, a small clipped
-// learning rate and mild exploration keep the network well behaved over the warm-up and timed
-// trials, so every trial does the same work.
-constexpr const char* kExperiment = R"([experiment]
-seed = 1
-
-[network]
-gain = 1.2
-
-[exploration]
-probability = 0.03
-amplitude = 3.0
-
-[neuron]
-type = "rate_tanh"
-tau = 30.0
-dt = 10.0
-
-[trace]
-type = "monomial"
-degree = 5
-coefficients = [{}]
-
-[rule]
-type = "three_factor"
-eta = 0.01
-clip = 1e-3
-
-[task]
-type = "dnms"
-pre_stimulus = 0.0
-)";
 
 constexpr int kWarmupTrials = 20;
 // The dominant tangent product (P N x M K)(M K x N) has M K = 97 * 6 = 582 here; DGEMM is timed
 // with a round 600.
 constexpr int kInnerDimension = 600;
-
-core::PluginRegistry& registry() {
-  static core::PluginRegistry r;
-  return r;
-}
-
-// load_experiment reads a file, so the experiment goes through a temporary one.
-core::Setup<double> tangent_setup(int N) {
-  std::string coefficients;
-  for (int i = 0; i < 36; ++i) coefficients += i ? ", 0.001" : "0.001";
-  const auto file = std::filesystem::temp_directory_path() /
-                    fmt::format("neohebb_bench_tangents_{}.toml", ::getpid());
-  std::ofstream(file) << fmt::format(kExperiment, coefficients);
-  const auto e = core::load_experiment(file, {fmt::format("network.size={}", N)}, registry());
-  std::filesystem::remove(file);
-  return core::make_setup<double>(e);
-}
 
 // Floating-point operations of one trial's tangent pass (Lifetime::propagate_tangents), counted
 // from the shapes of its products only:

@@ -2,12 +2,15 @@
 // the gradient check), for every combination of the installed plugins under both estimators,
 // with every Miconi option and several checkpoint intervals; and meta-learning in reverse mode
 // against forward mode.
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "core/engine/setup.hpp"
 #include "core/loader/plugin_search.hpp"
 #include "core/meta/adjoint_gradient.hpp"
 #include "core/meta/gradient_check.hpp"
+#include "core/meta/gradient_engine.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "gradient_experiments.hpp"
 #include "test_support.hpp"
@@ -108,14 +111,57 @@ TEST(Adjoint, ObjectiveAndEligibilityOptionsMatchForwardMode) {
     }
 }
 
-TEST(Adjoint, AutoChoosesReverseModeForManyCoefficients) {
-  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Forward, 100));
-  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Adjoint, 1));
-  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Auto, 1));
-  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Auto, 16));
-  EXPECT_EQ(core::checkpoint_interval(0, 400), 20);
+TEST(Adjoint, AutoChoosesTheCheaperEngineByItsCostModel) {
+  core::GradientShape g{.directions = 1, .size = 100, .steps = 100, .trials = 400};
+  g.checkpoint_every = core::checkpoint_interval(0, g.trials);
+  EXPECT_EQ(g.checkpoint_every, 20);
+  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Forward, {.directions = 100}));
+  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Adjoint, g));
+  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Auto, g));  // 2.7 against 5.2 trials
+  g.directions = 10;
+  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Auto, g));
+  // Without recomputation (c = 1) the adjoint costs one primal trial less: even at P = 2.
+  g.directions = 2;
+  EXPECT_FALSE(core::use_adjoint(core::GradientEngine::Auto, g));
+  g.checkpoint_every = 1;
+  EXPECT_TRUE(core::use_adjoint(core::GradientEngine::Auto, g));
   EXPECT_EQ(core::checkpoint_interval(0, 1), 1);
   EXPECT_EQ(core::checkpoint_interval(7, 400), 7);
+}
+
+// The default interval keeps the checkpoints and a stretch's starts under 2 sqrt(H) N^2 doubles
+// (plus N per start with a carried running average), for every H.
+TEST(Adjoint, DefaultCheckpointingStaysUnderTwoSqrtHMatrices) {
+  for (std::int64_t H = 1; H <= 100000; ++H) {
+    const core::GradientShape g{
+        .size = 1, .trials = H, .checkpoint_every = core::checkpoint_interval(0, H)};
+    ASSERT_LE(core::adjoint_memory_doubles(g), 2 * std::sqrt(double(H))) << H;
+  }
+}
+
+// What a lifetime really holds matches the model (the rule's few baselines aside), for one
+// checkpoint every trial, every 4, the default round(sqrt(30)) = 5 and one for the lifetime.
+TEST(Adjoint, HeldCheckpointsMatchTheMemoryModel) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto e = core::load_experiment(
+      dir.write("exp.toml",
+                gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", false)),
+      {"experiment.trials=30", "network.size=12"}, registry);
+  const auto setup = core::make_setup<double>(e);
+  for (const int every : {0, 1, 4, 30}) {
+    const auto g = core::gradient_shape(setup, every);
+    core::AdjointLifetime life(setup, 5, setup.trace->initial_coefficients(), g.checkpoint_every);
+    for (int h = 0; h < 30; ++h) life.run_trial();
+    life.gradient(std::vector<double>(30, 1.0));
+    const double starts = core::adjoint_memory_doubles(g) / (12.0 * 12.0);
+    const double rule_state = double(life.peak_doubles()) / starts - 12.0 * 12.0;
+    EXPECT_GE(rule_state, 0) << every;
+    EXPECT_LE(rule_state, 8) << every;  // a baseline per condition
+    if (every == 0) {                   // the default interval: under the bound
+      EXPECT_LE(double(life.peak_doubles()), 2 * std::sqrt(30.0) * (12 * 12 + 8));
+    }
+  }
 }
 
 // A few meta-steps (Adam, batch of 3 lifetimes on 2 threads) take theta the same way whichever

@@ -259,7 +259,8 @@ struct MetaSection {
         F::field(&MetaSection::gradient, "gradient",
                  "how the meta-gradient is computed: 'forward' (tangents dW/dtheta_p, cost grows "
                  "with the number P of learnable coefficients), 'adjoint' (reverse mode through "
-                 "the lifetime, cost independent of P) or 'auto' (adjoint when P > 2)"),
+                 "the lifetime, cost independent of P) or 'auto' (the cheaper by a cost model in "
+                 "primal trials: the adjoint from P = 3, or P = 2 with checkpoint_every = 1)"),
         F::field(&MetaSection::checkpoint_every, "checkpoint_every",
                  "with the adjoint: trials between the weights kept by the forward sweep (the "
                  "trials between are run again); 0 = the nearest integer to sqrt(trials)")

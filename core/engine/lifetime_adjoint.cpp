@@ -14,7 +14,7 @@ LifetimeCheckpoint Lifetime<S>::save() const {
   LifetimeCheckpoint c;
   c.trial = state_.trial;
   c.W = state_.W;
-  c.xbar = state_.xbar;
+  if (!setup_.eligibility.reset_average) c.xbar = state_.xbar;  // else reset by the trial
   c.rule_state.resize(static_cast<std::size_t>(state_.rule->state_size()));
   state_.rule->save_state(c.rule_state.data());
   return c;
@@ -24,7 +24,7 @@ template <class S>
 void Lifetime<S>::restore(const LifetimeCheckpoint& c) {
   state_.trial = c.trial;
   state_.W = c.W;
-  state_.xbar = c.xbar;
+  if (!setup_.eligibility.reset_average) state_.xbar = c.xbar;
   state_.rule->load_state(c.rule_state.data());
 }
 

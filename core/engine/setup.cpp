@@ -1,12 +1,11 @@
 #include "core/engine/setup.hpp"
 
-#include <unistd.h>
-
 #include <set>
 
 #include <fmt/format.h>
 
 #include "core/support/errors.hpp"
+#include "core/support/memory.hpp"
 
 namespace neohebb::core {
 namespace {
@@ -45,10 +44,6 @@ void check_clamped_once(const Experiment& e, const NetworkSection& net,
     if (!seen.insert(u).second)
       errors.push_back(fmt::format("{}: [network] clamped_units holds unit {} twice",
                                    e.position("network", "clamped_units").str(), u));
-}
-
-double machine_memory() {
-  return double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
 }
 
 // A lifetime holds several N x N matrices (W, its initial copy, the trace, the update); refuse a

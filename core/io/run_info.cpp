@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "core/support/memory.hpp"
 #include "core/support/version.hpp"
 
 namespace neohebb::core {
@@ -62,6 +63,8 @@ nlohmann::json run_json(const Experiment& e, const RunClock& clock, const std::s
       {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
       {"wall_seconds",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - clock.start).count()},
+      // of this process: a resumed run's is that of its last part
+      {"peak_memory_mib", peak_resident_memory() / (1024.0 * 1024.0)},
   };
   info.update(fields);
   return info;

@@ -21,27 +21,40 @@ AdjointLifetime::AdjointLifetime(const Setup<sdk::Real>& setup, std::uint64_t se
       every_(std::max(1, checkpoint_every)),
       life_(setup, seed, theta, adjoint_options(forced_actions)) {}
 
+void AdjointLifetime::hold(const LifetimeCheckpoint& c) {
+  held_ += static_cast<std::size_t>(c.W.size() + c.xbar.size()) + c.rule_state.size();
+  peak_ = std::max(peak_, held_);
+}
+
 TrialRecord AdjointLifetime::run_trial() {
-  if (trials_ % every_ == 0) checkpoints_.push_back(life_.save());
+  if (trials_ % every_ == 0) {
+    checkpoints_.push_back(life_.save());
+    hold(checkpoints_.back());
+  }
   ++trials_;
   return life_.run_trial();
 }
 
-// Trials [first, end) of one stretch: run again from its checkpoint keeping each trial's start,
-// then each replayed and swept, last first.
+// Trials [first, end) of one stretch: run again from its checkpoint keeping each later trial's
+// start, then each replayed and swept, last first. The stretch's first trial starts from the
+// checkpoint itself, so a stretch keeps c - 1 starts besides the checkpoints.
 void AdjointLifetime::sweep_stretch(std::int64_t first, std::int64_t end,
                                     const std::vector<double>& c, AdjointState& a) {
-  life_.restore(checkpoints_[static_cast<std::size_t>(first / every_)]);
-  std::vector<LifetimeCheckpoint> starts;
-  for (std::int64_t h = first; h < end; ++h) {
+  const LifetimeCheckpoint& checkpoint = checkpoints_[static_cast<std::size_t>(first / every_)];
+  life_.restore(checkpoint);
+  std::vector<LifetimeCheckpoint> starts;  // of trials first + 1 .. end - 1
+  const std::size_t held_before = held_;
+  for (std::int64_t h = first + 1; h < end; ++h) {
+    life_.run_trial();
     starts.push_back(life_.save());
-    if (h + 1 < end) life_.run_trial();
+    hold(starts.back());
   }
   for (std::int64_t h = end - 1; h >= first; --h) {
-    life_.restore(starts[static_cast<std::size_t>(h - first)]);
+    life_.restore(h == first ? checkpoint : starts[static_cast<std::size_t>(h - first - 1)]);
     life_.replay_trial();
     life_.adjoint_trial(a, c[static_cast<std::size_t>(h)]);
   }
+  held_ = held_before;
 }
 
 Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
@@ -61,26 +74,6 @@ Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
     g(static_cast<Eigen::Index>(p)) =
         a.theta(setup_.directions[p].first, setup_.directions[p].second);
   return g;
-}
-
-int checkpoint_interval(int checkpoint_every, std::int64_t trials) {
-  if (checkpoint_every > 0) return checkpoint_every;
-  return std::max(1, static_cast<int>(std::lround(std::sqrt(static_cast<double>(trials)))));
-}
-
-// Forward mode's cost grows by about one primal trial per coefficient; reverse mode costs about
-// four primal trials whatever P (the forward sweep, the stretch run again, the replay, the
-// sweep). Measured, the two are even near P = 3 (docs/meta-learning.md).
-bool use_adjoint(GradientEngine engine, std::size_t directions) {
-  switch (engine) {
-    case GradientEngine::Forward:
-      return false;
-    case GradientEngine::Adjoint:
-      return true;
-    case GradientEngine::Auto:
-      break;
-  }
-  return directions > 2;
 }
 
 }  // namespace neohebb::core

@@ -28,6 +28,10 @@ class AdjointLifetime {
   // fixed when plasticity is driven by the policy's reward. May be called several times.
   Eigen::VectorXd gradient(const std::vector<double>& c);
 
+  // The most doubles held at once in checkpoints and stretch starts so far (the backward sweep's
+  // extra memory, which adjoint_memory_doubles models).
+  std::size_t peak_doubles() const { return peak_; }
+
  private:
   void sweep_stretch(std::int64_t first, std::int64_t end, const std::vector<double>& c,
                      AdjointState& a);
@@ -37,12 +41,8 @@ class AdjointLifetime {
   Lifetime<sdk::Real> life_;
   std::vector<LifetimeCheckpoint> checkpoints_;  // the state before trials 0, c, 2c, ...
   std::int64_t trials_ = 0;
+  std::size_t held_ = 0, peak_ = 0;  // doubles in checkpoints and starts
+  void hold(const LifetimeCheckpoint& c);
 };
-
-// The checkpoint interval in trials: [meta] checkpoint_every, or round(sqrt(H)) for 0.
-int checkpoint_interval(int checkpoint_every, std::int64_t trials);
-
-// Whether [meta] gradient selects reverse mode for P learnable coefficients.
-bool use_adjoint(GradientEngine engine, std::size_t directions);
 
 }  // namespace neohebb::core

@@ -8,6 +8,7 @@
 #include "core/engine/lifetime.hpp"
 #include "core/engine/seeding.hpp"
 #include "core/meta/adjoint_gradient.hpp"
+#include "core/meta/gradient_engine.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"

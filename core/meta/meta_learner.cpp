@@ -9,7 +9,9 @@
 
 #include "core/engine/lifetime.hpp"
 #include "core/meta/adjoint_gradient.hpp"
+#include "core/meta/gradient_engine.hpp"
 #include "core/support/errors.hpp"
+#include "core/support/memory.hpp"
 #include "core/support/parallel.hpp"
 
 namespace neohebb::core {
@@ -18,6 +20,36 @@ std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int in
   return sdk::derive_seed(experiment_seed, {0x3e7a1ea4ULL, static_cast<std::uint64_t>(step),
                                             static_cast<std::uint64_t>(index)});
 }
+
+namespace {
+
+// The backward sweep's checkpoints (or forward mode's tangents) of the lifetimes held at once:
+// one at least; in reverse mode with REINFORCE, the whole batch, whose sweeps wait for the
+// batch's credit baseline. Refuse what could never fit in this machine's memory.
+void check_gradient_memory(const Experiment& e, const Setup<sdk::Real>& setup,
+                           const MetaSection& o) {
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  const GradientShape g = gradient_shape(setup, o.checkpoint_every);
+  const bool adjoint = use_adjoint(o.gradient, g);
+  const double held = adjoint && o.estimator == Estimator::Reinforce ? o.batch : 1;
+  const double need = held * sizeof(double) *
+                      (adjoint ? adjoint_memory_doubles(g) : forward_mode_memory_doubles(g));
+  const double have = machine_memory();
+  if (have <= 0 || need <= have) return;
+  if (adjoint)
+    throw ConfigError({fmt::format(
+        "{}: the adjoint's checkpoints (N = {}, {} trials, one kept every {}) need {:.3g} GiB "
+        "for the {:g} lifetime(s) held at once; this machine has {:.3g} GiB of memory "
+        "(checkpoint_every = 0 keeps about 2 sqrt(trials) of them)",
+        e.position("meta", o.checkpoint_every > 0 ? "checkpoint_every" : "gradient").str(), g.size,
+        g.trials, g.checkpoint_every, need / kGiB, held, have / kGiB)});
+  throw ConfigError({fmt::format(
+      "{}: forward-mode tangents of {} coefficients at N = {} need {:.3g} GiB per lifetime; this "
+      "machine has {:.3g} GiB of memory (gradient = \"adjoint\" needs far less)",
+      e.position("meta", "gradient").str(), g.directions, g.size, need / kGiB, have / kGiB)});
+}
+
+}  // namespace
 
 void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaSection& o) {
   if (e.experiment.on_divergence != PlainDivergence::Stop)
@@ -34,13 +66,14 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
         {fmt::format("{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
                      e.position("meta", "estimator").str(), sdk::choice_name(o.estimator),
                      reinforce ? "policy" : "task")});
+  check_gradient_memory(e, setup, o);
 }
 
 MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
     : setup_(setup),
       options_(options),
       reinforce_(options.estimator == Estimator::Reinforce),
-      adjoint_(use_adjoint(options.gradient, setup.directions.size())),
+      adjoint_(use_adjoint(options.gradient, gradient_shape(setup, options.checkpoint_every))),
       checkpoint_every_(checkpoint_interval(options.checkpoint_every, setup.trials)),
       weights_(objective_weights(options, setup.trials)) {
   for (const auto& [k, l] : setup.directions)

@@ -59,6 +59,8 @@ class MetaLearner {
   // which every lifetime diverged throws.
   bool step(MetaState& state, int threads, Progress* progress = nullptr) const;
   const std::vector<std::string>& direction_names() const { return names_; }
+  bool reverse_mode() const { return adjoint_; }  // what [meta] gradient resolved to
+  int checkpoint_every() const { return checkpoint_every_; }
 
  private:
   struct LifetimeGradient {

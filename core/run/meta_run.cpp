@@ -136,15 +136,20 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   }
   run.write("theta.npy", npy_bytes(state.theta));
   run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
-  run.write("run.json", run_json(e, clock, options.command_line,
-                                 {{"meta_steps", e.meta.steps},
-                                  {"meta_batch", e.meta.batch},
-                                  {"trials", setup.trials},
-                                  {"estimator", sdk::choice_name(e.meta.estimator)},
-                                  {"resumed", resumed},
-                                  {"held_out", held_out}})
-                                .dump(2) +
-                            "\n");
+  run.write("run.json",
+            run_json(e, clock, options.command_line,
+                     {{"meta_steps", e.meta.steps},
+                      {"meta_batch", e.meta.batch},
+                      {"trials", setup.trials},
+                      {"estimator", sdk::choice_name(e.meta.estimator)},
+                      {"gradient", learner.reverse_mode() ? "adjoint" : "forward"},
+                      {"checkpoint_every", learner.reverse_mode()
+                                               ? nlohmann::json(learner.checkpoint_every())
+                                               : nlohmann::json()},
+                      {"resumed", resumed},
+                      {"held_out", held_out}})
+                    .dump(2) +
+                "\n");
   run.commit();
   return true;
 }
