@@ -111,6 +111,30 @@ TEST(Adjoint, ObjectiveAndEligibilityOptionsMatchForwardMode) {
     }
 }
 
+// The smooth clip c tanh(mu / c), saturated on many synapses: the three modes agree where the
+// hard clip would have no derivative.
+TEST(Adjoint, SmoothClipMatchesForwardModeAndComplexStep) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  core::GradientCheckOptions options;
+  options.finite_differences = false;
+  for (const char* reward : {"task", "policy"}) {
+    const auto file = dir.write("exp.toml", miconi_options_experiment("before_average", reward));
+    const auto e = core::load_experiment(file, {"rule.clip_shape=\"smooth\""}, registry);
+    const Errors err = adjoint_errors(e);
+    EXPECT_LE(err.vs_forward, 1e-12) << reward;
+    EXPECT_LE(err.vs_complex_step, 1e-9) << reward;
+    // The clip is active: the hard one gives another gradient.
+    const Eigen::VectorXd smooth =
+        core::check_gradients(e, options).tables.back().values.col(kForward);
+    const Eigen::VectorXd hard =
+        core::check_gradients(core::load_experiment(file, {}, registry), options)
+            .tables.back()
+            .values.col(kForward);
+    EXPECT_GT((smooth - hard).norm(), 1e-3 * hard.norm()) << reward;
+  }
+}
+
 TEST(Adjoint, AutoChoosesTheCheaperEngineByItsCostModel) {
   core::GradientShape g{.directions = 1, .size = 100, .steps = 100, .trials = 400};
   g.checkpoint_every = core::checkpoint_interval(0, g.trials);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <neohebb/sdk/testing/derivative_check.hpp>
 
 #include "three_factor.hpp"
@@ -16,15 +18,18 @@ sdk::ParamSet params(std::initializer_list<std::pair<const char*, sdk::ParamValu
 
 TEST(ThreeFactor, DerivativesMatchComplexStepInEveryMode) {
   for (const char* baseline : {"global", "per_condition", "none"})
-    for (const char* modulation : {"plain", "baseline_magnitude"}) {
-      if (std::string(baseline) == "none" && std::string(modulation) != "plain") continue;
-      const auto p = params({{"baseline", std::string(baseline)},
-                             {"modulation", std::string(modulation)},
-                             {"baseline_init", -0.5},
-                             {"clip", 1e-2}});
-      const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
-      EXPECT_TRUE(report.ok()) << baseline << "/" << modulation << "\n" << report.table();
-    }
+    for (const char* modulation : {"plain", "baseline_magnitude"})
+      for (const char* shape : {"hard", "smooth"}) {
+        if (std::string(baseline) == "none" && std::string(modulation) != "plain") continue;
+        const auto p = params({{"baseline", std::string(baseline)},
+                               {"modulation", std::string(modulation)},
+                               {"baseline_init", -0.5},
+                               {"clip", 1e-2},
+                               {"clip_shape", std::string(shape)}});
+        const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
+        EXPECT_TRUE(report.ok()) << baseline << "/" << modulation << "/" << shape << "\n"
+                                 << report.table();
+      }
 }
 
 // Miconi: dJ = clip(-ETA * Ebar_k * (E - Ebar_k) * hebb), Ebar_k <- 0.75 Ebar_k + 0.25 E.
@@ -60,4 +65,23 @@ TEST(ThreeFactor, TangentIsZeroWhereClipped) {
   rule.weight_update_tangent({0, 0, 1.0}, 0, 0.5, e, E, W, W, dmu);
   EXPECT_NE(dmu(0, 0), 0.0);
   EXPECT_EQ(dmu(0, 1), 0.0);
+}
+
+// c tanh(mu / c): the identity for small changes, bounded by c, and with a derivative where the
+// hard clip has none.
+TEST(ThreeFactor, SmoothClipIsBoundedAndKeepsItsSlope) {
+  plugins::ThreeFactor<double> rule(params(
+      {{"clip", 1e-3}, {"clip_shape", std::string("smooth")}, {"baseline", std::string("none")}}));
+  rule.begin_lifetime(1, 1);
+  Eigen::MatrixXd e(1, 3), E = Eigen::MatrixXd::Ones(1, 3), W = Eigen::MatrixXd::Zero(1, 3),
+                           mu(1, 3), dmu(1, 3);
+  e << 1e-6, 1e-2, -1.0;  // mu = eta e = 1e-7, 1e-3, -0.1 before the clip
+  rule.weight_update({0, 0, 1.0}, e, W, mu);
+  EXPECT_NEAR(mu(0, 0), 1e-7, 1e-15);  // tanh(x) = x - x^3 / 3 + ...
+  EXPECT_NEAR(mu(0, 1), 1e-3 * std::tanh(1.0), 1e-18);
+  EXPECT_GE(mu(0, 2), -1e-3);
+  EXPECT_NEAR(mu(0, 2), -1e-3, 1e-15);
+  rule.weight_update_tangent({0, 0, 1.0}, 0, 0.0, e, E, W, W, dmu);
+  EXPECT_NEAR(dmu(0, 0), 0.1, 1e-9);                                           // slope 1
+  EXPECT_NEAR(dmu(0, 1), 0.1 * (1 - std::tanh(1.0) * std::tanh(1.0)), 1e-15);  // sech^2(1)
 }

@@ -1,6 +1,7 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,10 @@ namespace neohebb::plugins {
 enum class Baseline { Global, PerCondition, None };
 constexpr std::array<const char*, 3> choice_names(Baseline) {
   return {"global", "per_condition", "none"};
+}
+enum class ClipShape { Hard, Smooth };
+constexpr std::array<const char*, 2> choice_names(ClipShape) {
+  return {"hard", "smooth"};
 }
 enum class Modulation { Plain, BaselineMagnitude };
 constexpr std::array<const char*, 2> choice_names(Modulation) {
@@ -27,6 +32,7 @@ struct ThreeFactorParams {
   double baseline_init = 0.0;
   Modulation modulation = Modulation::Plain;
   double clip = 0.0;
+  ClipShape clip_shape = ClipShape::Hard;
   std::int64_t warmup_trials = 0;
 
   static auto fields() {
@@ -48,6 +54,10 @@ struct ThreeFactorParams {
         F::field(&ThreeFactorParams::clip, "clip",
                  "bound on each weight change |mu_ij|; 0 = no clipping")
             .at_least(0),
+        F::field(&ThreeFactorParams::clip_shape, "clip_shape",
+                 "'hard': min(max(mu, -clip), clip) (Miconi 2017; a clipped synapse has no "
+                 "derivative); 'smooth': clip tanh(mu / clip), differentiable everywhere, so "
+                 "meta-learning sees the clip it is used with"),
         F::field(&ThreeFactorParams::warmup_trials, "warmup_trials",
                  "trials at the start of a lifetime that only fill the baseline")
             .with_unit("trials")
@@ -58,7 +68,9 @@ struct ThreeFactorParams {
 
 // mu = clip( eta * m * (R - Rbar) * e_T ), with Rbar a running average of the reward (global,
 // per condition, or none) updated after the weight change, and m = 1 or, as in Miconi (2017),
-// m = |Rbar| (an effective learning rate that anneals as the error falls).
+// m = |Rbar| (an effective learning rate that anneals as the error falls). The clip is hard
+// (Miconi's) or smooth, c tanh(x / c), whose slope 1 - tanh^2(x / c) the tangent and the adjoint
+// carry.
 template <class S>
 class ThreeFactor final : public sdk::PlasticityRule<S> {
  public:
@@ -71,6 +83,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
         decay_(1.0 - 1.0 / p.baseline_tau),
         init_(p.baseline_init),
         clip_(p.clip),
+        smooth_(p.clip_shape == ClipShape::Smooth),
         warmup_(p.warmup_trials),
         mode_(p.baseline),
         scaled_(p.modulation == Modulation::BaselineMagnitude) {
@@ -92,11 +105,15 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
                      sdk::MatRef<S> mu) const override {
     const S gain = S(eta_) * modulation(o) * (o.reward - rbar_[slot(o)]);
     mu = gain * e;
-    if (clip_ > 0) mu = mu.unaryExpr([this](const S& v) { return sdk::clip_cs(v, -clip_, clip_); });
+    if (clip_ <= 0) return;
+    if (smooth_)
+      mu = mu.unaryExpr([this](const S& v) { return S(clip_) * std::tanh(v / clip_); });
+    else
+      mu = mu.unaryExpr([this](const S& v) { return sdk::clip_cs(v, -clip_, clip_); });
   }
 
   // d/dp [eta m (R - Rbar) e] = eta [dm (R - Rbar) + m (dR - dRbar)] e + eta m (R - Rbar) E_p,
-  // and zero wherever the clip is active.
+  // times the clip's slope: zero wherever the hard clip is active, 1 - tanh^2 for the smooth one.
   void weight_update_tangent(const sdk::TrialOutcome<S>& o, int p, const S& dR_p, sdk::MatCRef<S> e,
                              sdk::MatCRef<S> E_p, sdk::MatCRef<S>, sdk::MatCRef<S>,
                              sdk::MatRef<S> dmu_p) const override {
@@ -106,11 +123,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     const S dm = scaled_ ? (sdk::real_part(rbar) < 0 ? S(-drbar) : drbar) : S(0);
     const S delta = o.reward - rbar;
     dmu_p = S(eta_) * ((dm * delta + m * (dR_p - drbar)) * e + m * delta * E_p);
-    if (clip_ <= 0) return;
-    const S gain = S(eta_) * m * delta;
-    for (Eigen::Index j = 0; j < dmu_p.cols(); ++j)
-      for (Eigen::Index i = 0; i < dmu_p.rows(); ++i)
-        if (std::abs(sdk::real_part(gain * e(i, j))) > clip_) dmu_p(i, j) = S(0);
+    apply_clip_slope(S(eta_) * m * delta, e, dmu_p);
   }
 
   void end_trial(const sdk::TrialOutcome<S>& o, const S* dR) override {
@@ -127,7 +140,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   void save_state(S* out) const override { std::copy(rbar_.begin(), rbar_.end(), out); }
   void load_state(const S* in) override { std::copy(in, in + rbar_.size(), rbar_.begin()); }
 
-  // The transpose of weight_update_tangent: with mu_bar zeroed where the clip is active,
+  // The transpose of weight_update_tangent: with mu_bar times the clip's slope,
   // e_bar = eta m (R - Rbar) mu_bar and, with s = <mu_bar, e>, R_bar += eta m s and
   // Rbar_bar += eta (m' (R - Rbar) - m) s. mu does not depend on W.
   void weight_update_adjoint(const sdk::TrialOutcome<S>& o, sdk::MatCRef<S> e, sdk::MatCRef<S>,
@@ -137,10 +150,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     const S m = modulation(o), delta = o.reward - rbar_[s];
     const S gain = S(eta_) * m * delta;
     e_bar = mu_bar;
-    if (clip_ > 0)
-      for (Eigen::Index j = 0; j < e_bar.cols(); ++j)
-        for (Eigen::Index i = 0; i < e_bar.rows(); ++i)
-          if (std::abs(sdk::real_part(gain * e(i, j))) > clip_) e_bar(i, j) = S(0);
+    apply_clip_slope(gain, e, e_bar);
     const S dot = (e_bar.array() * e.array()).sum();
     e_bar *= gain;
     W_bar.setZero();
@@ -162,6 +172,21 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   }
 
  private:
+  // d clip(x)/dx at x = gain * e, multiplied into `m` (a tangent or an adjoint of mu).
+  void apply_clip_slope(const S& gain, sdk::MatCRef<S> e, sdk::MatRef<S> m) const {
+    if (clip_ <= 0) return;
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const S x = gain * e(i, j);
+        if (smooth_) {
+          const S t = std::tanh(x / clip_);
+          m(i, j) *= S(1.0) - t * t;
+        } else if (std::abs(sdk::real_part(x)) > clip_) {
+          m(i, j) = S(0);
+        }
+      }
+  }
+
   std::size_t slot(const sdk::TrialOutcome<S>& o) const {
     if (mode_ != Baseline::PerCondition) return 0;
     if (o.condition < 0 || static_cast<std::size_t>(o.condition) >= rbar_.size())
@@ -174,6 +199,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   }
 
   double eta_, decay_, init_, clip_;
+  bool smooth_;  // the smooth clip, else the hard one
   std::int64_t warmup_;
   Baseline mode_;
   bool scaled_;
