@@ -1,6 +1,8 @@
 // Checkpoints: written and read back bit for bit, and every way a checkpoint can be cut short,
 // edited or written by another experiment is an error that names the field, never a crash or a
 // run that goes on with garbage.
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "core/meta/checkpoint.hpp"
@@ -70,6 +72,37 @@ TEST(Checkpoint, ReadsBackWhatItWrote) {
   ASSERT_EQ(back.history.size(), 2u);
   EXPECT_EQ(back.history[1].theta, f.state.history[1].theta);
   EXPECT_EQ(core::checkpoint_json(back, f.shape), core::checkpoint_json(f.state, f.shape));
+}
+
+// The validations and the gradient's signal-to-noise ratios go through the checkpoint too (a
+// resumed run rewrites meta_metrics.csv and gradient_snr.csv from it); a checkpoint without
+// them, as written before they existed, reads as none.
+TEST(Checkpoint, KeepsValidationsAndGradientSnr) {
+  Fixture f;
+  f.state.validation_start = core::ValidationResult{4, 1, -0.5, 0.75};
+  f.state.history[1].validation = core::ValidationResult{4, 4, 0, 0};  // every one diverged
+  ASSERT_EQ(f.state.history[1].gradient_snr.size(), f.shape.directions);
+  const core::MetaState back =
+      core::parse_checkpoint(core::checkpoint_json(f.state, f.shape), &f.shape);
+  ASSERT_TRUE(back.validation_start);
+  EXPECT_EQ(back.validation_start->objective, -0.5);
+  EXPECT_EQ(back.validation_start->diverged, 1);
+  EXPECT_FALSE(back.history[0].validation);
+  ASSERT_TRUE(back.history[1].validation);
+  EXPECT_TRUE(std::isnan(back.history[1].validation->objective));
+  EXPECT_EQ(back.history[1].gradient_snr, f.state.history[1].gradient_snr);
+  EXPECT_EQ(core::checkpoint_json(back, f.shape), core::checkpoint_json(f.state, f.shape));
+
+  auto older = f.json();
+  older.erase("validation_start");
+  for (auto& h : older["history"]) h.erase("gradient_snr"), h.erase("validation");
+  EXPECT_EQ(f.error_for(older), "");
+  auto wrong = f.json();
+  wrong["history"][0]["gradient_snr"].push_back(1.0);
+  EXPECT_THAT(f.error_for(wrong), HasSubstr("history[0]: gradient_snr has"));
+  wrong = f.json();
+  wrong["validation_start"]["diverged"] = 5;
+  EXPECT_THAT(f.error_for(wrong), HasSubstr("validation_start: diverged"));
 }
 
 TEST(Checkpoint, ArraysOfTheWrongLengthAreRefused) {

@@ -207,6 +207,8 @@ struct MetaSection {
   double clip_norm = 0.0;
   MetaDivergence on_divergence = MetaDivergence::Stop;
   int evaluate = 0;
+  int validation = 0;
+  int validate_every = 1;
   GradientEngine gradient = GradientEngine::Forward;
   int checkpoint_every = 0;
   static auto fields() {
@@ -256,6 +258,15 @@ struct MetaSection {
                  "off")
             .at_least(0)
             .at_most(100000),
+        F::field(&MetaSection::validation, "validation",
+                 "evaluate the current theta on this many fixed validation lifetimes (the same "
+                 "seeds every time, never a batch's or the held-out ones) before the first "
+                 "meta-step and every validate_every steps, into meta_metrics.csv; 0 = off")
+            .at_least(0)
+            .at_most(100000),
+        F::field(&MetaSection::validate_every, "validate_every",
+                 "meta-steps between validations (the last step is always validated)")
+            .at_least(1),
         F::field(&MetaSection::gradient, "gradient",
                  "how the meta-gradient is computed: 'forward' (tangents dW/dtheta_p, cost grows "
                  "with the number P of learnable coefficients), 'adjoint' (reverse mode through "

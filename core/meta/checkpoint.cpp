@@ -16,7 +16,8 @@ namespace neohebb::core {
 
 namespace {
 
-// Format 2 added the fingerprint and the shape; a format-1 checkpoint cannot be checked.
+// Format 2 added the fingerprint and the shape; a format-1 checkpoint cannot be checked. The
+// gradient's signal-to-noise ratios and the validations came later as optional fields.
 constexpr int kFormat = 2;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -31,6 +32,8 @@ class Fields {
     throw RunError(
         fmt::format("checkpoint.json: {}{}{}", where_, key.empty() ? "" : key + " ", problem));
   }
+
+  bool has(const std::string& key) const { return j_.is_object() && j_.contains(key); }
 
   const nlohmann::json& at(const std::string& key) const {
     const auto it = j_.find(key);
@@ -106,6 +109,16 @@ nlohmann::json skipped_json(const std::vector<SkippedLifetime>& skipped) {
   return out;
 }
 
+// null when absent; the means are null when every validation lifetime diverged.
+nlohmann::json validation_json(const std::optional<ValidationResult>& v) {
+  if (!v) return nullptr;
+  const bool none = v->diverged == v->lifetimes;
+  return {{"lifetimes", v->lifetimes},
+          {"diverged", v->diverged},
+          {"objective", none ? nlohmann::json() : nlohmann::json(v->objective)},
+          {"correct_late", none ? nlohmann::json() : nlohmann::json(v->correct_late)}};
+}
+
 nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : history)
@@ -118,7 +131,9 @@ nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
                    {"gradient_norm", r.gradient_norm},
                    {"step_scale", r.step_scale},
                    {"theta", to_vector(r.theta)},
-                   {"skipped", skipped_json(r.skipped)}});
+                   {"skipped", skipped_json(r.skipped)},
+                   {"gradient_snr", to_vector(r.gradient_snr)},
+                   {"validation", validation_json(r.validation)}});
   return out;
 }
 
@@ -176,6 +191,22 @@ std::vector<SkippedLifetime> read_skipped(const Fields& h, int batch) {
   return out;
 }
 
+// Absent or null: none (checkpoints written before validation existed have neither).
+std::optional<ValidationResult> read_validation(const Fields& f, const std::string& key) {
+  if (!f.has(key) || f.at(key).is_null()) return std::nullopt;
+  const Fields v(f.at(key), key + ": ");
+  ValidationResult r;
+  r.lifetimes = static_cast<int>(v.integer("lifetimes", 1, kIntMax));
+  r.diverged = static_cast<int>(v.integer("diverged", 0, r.lifetimes));
+  if (r.diverged == r.lifetimes) {
+    r.objective = r.correct_late = std::numeric_limits<double>::quiet_NaN();
+  } else {
+    r.objective = v.real("objective");
+    r.correct_late = v.real("correct_late", 0, 1);
+  }
+  return r;
+}
+
 MetaStepRecord read_record(const nlohmann::json& j, std::size_t index, const CheckpointShape& s) {
   const Fields f(j, fmt::format("history[{}]: ", index));
   MetaStepRecord r;
@@ -190,6 +221,14 @@ MetaStepRecord read_record(const nlohmann::json& j, std::size_t index, const Che
   r.step_scale = f.real("step_scale", std::numeric_limits<double>::min(), 1);
   r.theta = to_eigen(f.reals("theta", static_cast<std::size_t>(s.directions)));
   r.skipped = read_skipped(f, s.batch);
+  if (f.has("gradient_snr")) {  // empty for a batch of one
+    const auto snr = f.reals("gradient_snr", std::nullopt);
+    if (!snr.empty() && snr.size() != static_cast<std::size_t>(s.directions))
+      f.fail("gradient_snr", fmt::format("has {} entries; this experiment needs 0 or {}",
+                                         snr.size(), s.directions));
+    r.gradient_snr = to_eigen(snr);
+  }
+  r.validation = read_validation(f, "validation");
   return r;
 }
 
@@ -217,6 +256,7 @@ MetaState read_state(const Fields& f, const CheckpointShape& s) {
                                   history.size(), st.step));
   for (std::size_t i = 0; i < history.size(); ++i)
     st.history.push_back(read_record(history[i], i, s));
+  st.validation_start = read_validation(f, "validation_start");
   return st;
 }
 
@@ -262,7 +302,8 @@ std::string checkpoint_json(const MetaState& s, const CheckpointShape& shape) {
                         {"last_step", to_vector(s.last_step)},
                         {"step_scale", s.step_scale},
                         {"backtracks", s.backtracks},
-                        {"history", history_json(s.history)}}
+                        {"history", history_json(s.history)},
+                        {"validation_start", validation_json(s.validation_start)}}
              .dump(1) +
          "\n";
 }

@@ -243,9 +243,11 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
 MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorXd& g) const {
   MetaStepRecord rec;
   g = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(setup_.directions.size()));
+  std::vector<Eigen::VectorXd> gradients;
   for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
     if (!b.kept[k]) continue;
     const auto& lg = b.lifetimes[k];
+    gradients.push_back(lg.gradient);
     g += lg.gradient / n;
     rec.objective += lg.objective / n;
     rec.reward_early += lg.reward_early / n;
@@ -255,6 +257,7 @@ MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorX
   }
   rec.skipped = b.skipped;
   rec.gradient_norm = g.norm();
+  rec.gradient_snr = gradient_snr(gradients);
   return rec;
 }
 
@@ -326,14 +329,43 @@ void MetaLearner::backtrack(MetaState& s) const {
   last.step_scale = s.step_scale;
 }
 
+namespace {
+// The validation columns: empty when theta was not validated at that step, and the means empty
+// when every validation lifetime diverged.
+std::string validation_cells(const std::optional<ValidationResult>& v) {
+  if (!v) return ",,";
+  if (v->diverged == v->lifetimes) return fmt::format(",,{}", v->diverged);
+  return fmt::format("{:.17g},{:.17g},{}", v->objective, v->correct_late, v->diverged);
+}
+}  // namespace
+
 std::string meta_metrics_csv(const MetaState& s) {
   std::string out =
       "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm,"
-      "step_scale,skipped_lifetimes\n";
+      "step_scale,skipped_lifetimes,validation_objective,validation_correct_late,"
+      "validation_diverged\n";
+  // Row 0, the initial theta, only when it was validated: it has no batch.
+  if (s.validation_start) out += "0,,,,,,,,," + validation_cells(s.validation_start) + "\n";
   for (const auto& r : s.history)
-    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}\n", r.step,
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}\n", r.step,
                        r.objective, r.reward_early, r.reward_late, r.correct_early, r.correct_late,
-                       r.gradient_norm, r.step_scale, r.skipped.size());
+                       r.gradient_norm, r.step_scale, r.skipped.size(),
+                       validation_cells(r.validation));
+  return out;
+}
+
+std::string gradient_snr_csv(const MetaState& s, const std::vector<std::string>& names) {
+  std::string out = "meta_step";
+  for (const auto& n : names) out += "," + n;
+  out += "\n";
+  for (const auto& r : s.history) {
+    out += std::to_string(r.step);
+    for (std::size_t p = 0; p < names.size(); ++p)
+      out += r.gradient_snr.size() == 0
+                 ? ","
+                 : fmt::format(",{:.17g}", r.gradient_snr(static_cast<Eigen::Index>(p)));
+    out += "\n";
+  }
   return out;
 }
 

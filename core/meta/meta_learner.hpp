@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "core/config/experiment.hpp"
 #include "core/engine/setup.hpp"
 #include "core/meta/objective.hpp"
+#include "core/meta/validation.hpp"
 #include "core/support/progress.hpp"
 
 namespace neohebb::core {
@@ -35,7 +37,9 @@ struct MetaStepRecord {
   double gradient_norm = 0;  // before clipping
   double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
   Eigen::VectorXd theta;     // the learnable coefficients after the step
-  std::vector<SkippedLifetime> skipped;  // diverged lifetimes left out of this step's means
+  std::vector<SkippedLifetime> skipped;        // diverged lifetimes left out of this step's means
+  Eigen::VectorXd gradient_snr;                // per coefficient across the batch (validation.hpp)
+  std::optional<ValidationResult> validation;  // of theta after the step, when due
 };
 
 struct MetaState {
@@ -47,6 +51,7 @@ struct MetaState {
   double step_scale = 1;         // learning-rate multiplier (on_divergence = "backtrack")
   int backtracks = 0;
   std::vector<MetaStepRecord> history;
+  std::optional<ValidationResult> validation_start;  // of the initial theta ([meta] validation)
 };
 
 class MetaLearner {
@@ -61,6 +66,8 @@ class MetaLearner {
   const std::vector<std::string>& direction_names() const { return names_; }
   bool reverse_mode() const { return adjoint_; }  // what [meta] gradient resolved to
   int checkpoint_every() const { return checkpoint_every_; }
+  const Setup<sdk::Real>& setup() const { return setup_; }
+  const MetaSection& options() const { return options_; }
 
  private:
   struct LifetimeGradient {
@@ -105,6 +112,9 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
 std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index);
 
 std::string meta_metrics_csv(const MetaState& s);
+
+// gradient_snr.csv: meta_step, then one column per learnable coefficient.
+std::string gradient_snr_csv(const MetaState& s, const std::vector<std::string>& names);
 std::string theta_csv(const MetaState& s, const std::vector<std::string>& names);
 
 }  // namespace neohebb::core

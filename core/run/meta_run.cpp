@@ -10,6 +10,7 @@
 #include "core/meta/checkpoint.hpp"
 #include "core/meta/held_out.hpp"
 #include "core/meta/meta_learner.hpp"
+#include "core/meta/validation.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
 
@@ -34,6 +35,7 @@ void write_progress_files(const RunDirectory& run, const MetaState& s, const Met
                           const CheckpointShape& shape) {
   run.write("meta_metrics.csv", meta_metrics_csv(s));
   run.write("theta.csv", theta_csv(s, learner.direction_names()));
+  run.write("gradient_snr.csv", gradient_snr_csv(s, learner.direction_names()));
   run.write("checkpoint.json", checkpoint_json(s, shape));  // last: the others match or precede it
 }
 
@@ -82,11 +84,28 @@ RunError stopped(const std::string& why, int checkpointed, const RunDirectory& r
 
 // One meta-step, checkpointed; what happened in it is told to the reporter. A failure (a
 // diverged lifetime, a full disk) leaves the last checkpoint as it was.
+// With [meta] validation: the initial theta (once, before the first meta-step) and theta after
+// each due step, on the fixed validation lifetimes. Not interrupted: it is short next to a
+// meta-step, and a step is checkpointed with its validation or not at all.
+void validate_if_due(MetaState& state, const Setup<sdk::Real>& setup, const MetaSection& meta,
+                     int threads) {
+  if (meta.validation == 0) return;
+  if (state.step == 0) {
+    if (!state.validation_start)
+      state.validation_start = validate_theta(setup, meta, state.theta, threads);
+    return;
+  }
+  if (validation_due(meta, state.step))
+    state.history.back().validation = validate_theta(setup, meta, state.theta, threads);
+}
+
 void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
                const CheckpointShape& shape, const RunOptions& options, Progress& progress) {
   const int checkpointed = state.step;
   try {
-    if (!learner.step(state, options.threads, &progress))
+    if (learner.step(state, options.threads, &progress))
+      validate_if_due(state, learner.setup(), learner.options(), options.threads);
+    else
       progress.reporter().note(fmt::format(
           "meta-step {}: a lifetime diverged; backtracked to half the last step, learning rate "
           "now x{}",
@@ -172,6 +191,10 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
   Progress progress(reporter, e.name(),
                     std::int64_t(e.meta.steps - state.step) * e.meta.batch * setup.trials);
+  if (state.step == 0 && e.meta.validation > 0 && !state.validation_start) {
+    validate_if_due(state, setup, e.meta, options.threads);
+    write_progress_files(run, state, learner, shape);
+  }
   while (state.step < e.meta.steps) {
     meta_step(state, learner, run, shape, options, progress);
     const bool stop = interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -65,11 +66,23 @@ std::size_t CsvTable::index(const std::string& column) const {
 }
 
 std::vector<double> CsvTable::numbers(const std::string& column) const {
+  return parse_numbers(column, false);
+}
+
+std::vector<double> CsvTable::numbers_or_nan(const std::string& column) const {
+  return parse_numbers(column, true);
+}
+
+std::vector<double> CsvTable::parse_numbers(const std::string& column, bool empty_is_nan) const {
   const std::size_t c = index(column);
   std::vector<double> out;
   out.reserve(cells_.size());
   for (std::size_t r = 0; r < cells_.size(); ++r) {
     const std::string& s = cells_[r][c];
+    if (empty_is_nan && s.empty()) {
+      out.push_back(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
     double v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || end != s.data() + s.size() || s.empty())

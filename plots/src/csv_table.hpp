@@ -15,9 +15,12 @@ class CsvTable {
   const std::vector<std::string>& header() const { return header_; }
   // The column as numbers ("nan", "inf" accepted); throws naming the first bad cell.
   std::vector<double> numbers(const std::string& column) const;
+  // The same, with empty cells (values not recorded on that row) read as NaN.
+  std::vector<double> numbers_or_nan(const std::string& column) const;
   std::vector<std::string> strings(const std::string& column) const;
 
  private:
+  std::vector<double> parse_numbers(const std::string& column, bool empty_is_nan) const;
   std::size_t index(const std::string& column) const;
   std::filesystem::path file_;
   std::vector<std::string> header_;

@@ -1,5 +1,7 @@
 // The meta-learning curve: the meta-objective, and the reward and fraction correct of the first
-// and last tenth of each lifetime (meta-batch means), against meta-step.
+// and last tenth of each lifetime (meta-batch means), against meta-step; with [meta] validation,
+// the objective and late fraction correct of the fixed validation lifetimes beside them.
+#include <cmath>
 #include <memory>
 
 #include <fmt/format.h>
@@ -15,10 +17,24 @@ namespace {
 struct MetaCurves {
   std::string title;
   std::vector<double> step, objective, reward_early, reward_late, correct_early, correct_late;
+  std::vector<double> validation_step, validation_objective, validation_correct;  // may be empty
 };
 
+// The rows with a value in `column` (meta_metrics.csv leaves a cell empty when it was not
+// measured at that step: the batch columns of row 0, the validation columns between
+// validations).
+void measured(const CsvTable& table, const std::string& column, std::vector<double>& step,
+              std::vector<double>& value) {
+  const auto steps = table.numbers("meta_step");
+  const auto values = table.numbers_or_nan(column);
+  for (std::size_t r = 0; r < steps.size(); ++r)
+    if (!std::isnan(values[r])) step.push_back(steps[r]), value.push_back(values[r]);
+}
+
 void draw(Canvas& canvas, const MetaCurves& m) {
-  const Range x = finite_range({&m.step}, 0.02);
+  const Range x = finite_range({&m.step, &m.validation_step}, 0.02);
+  const bool validated = !m.validation_step.empty();
+  const Rgb validation = category_color(2);
   // Meta-steps are whole numbers: with few of them PLplot would tick at 1.2, 1.4, ...
   const double tick = m.step.size() <= 10 ? 1.0 : 0.0;
   const Rgb early = category_color(0), late = category_color(3);
@@ -28,13 +44,20 @@ void draw(Canvas& canvas, const MetaCurves& m) {
   };
   canvas.title(m.title);
 
-  canvas.legend_strip({{"meta-objective J", kBlack, 1, 2.5, "●", 0.6},
-                       {"early: first tenth of the trials", early, 1, 2.5, "●", 0.6},
-                       {"late: last tenth of the trials", late, 1, 2.5, "●", 0.6}},
-                      {0.12, 0.97, 0.86, 0.945}, 0.8, 2);
-  canvas.panel({0.12, 0.97, 0.62, 0.85}, x, finite_range({&m.objective}, 0.08),
+  std::vector<LegendEntry> legend = {{"meta-objective J (batch)", kBlack, 1, 2.5, "●", 0.6},
+                                     {"early: first tenth of the trials", early, 1, 2.5, "●", 0.6},
+                                     {"late: last tenth of the trials", late, 1, 2.5, "●", 0.6}};
+  if (validated) legend.push_back({"validation (fixed lifetimes)", validation, 1, 2.5, "■", 0.7});
+  canvas.legend_strip(legend, {0.12, 0.97, 0.86, 0.945}, 0.8, 2);
+  canvas.panel({0.12, 0.97, 0.62, 0.85}, x,
+               finite_range({&m.objective, &m.validation_objective}, 0.08),
                {"", "objective J", "", false, false, false, tick});
   with_markers(m.objective, kBlack);
+  const auto validation_curve = [&](const std::vector<double>& y) {
+    canvas.line(m.validation_step, y, validation, 2.5);
+    canvas.points(m.validation_step, y, validation, "■", 0.7);
+  };
+  if (validated) validation_curve(m.validation_objective);
 
   canvas.panel({0.12, 0.97, 0.36, 0.59}, x, finite_range({&m.reward_early, &m.reward_late}, 0.08),
                {"", "reward", "", false, false, false, tick});
@@ -45,6 +68,7 @@ void draw(Canvas& canvas, const MetaCurves& m) {
                {"meta-step", "fraction correct", "", false, false, true, tick});
   with_markers(m.correct_early, early);
   with_markers(m.correct_late, late);
+  if (validated) validation_curve(m.validation_correct);
 }
 
 }  // namespace
@@ -62,12 +86,17 @@ void plan_meta_learning_curve(const fs::path& run, Plan& plan) {
     return;
   }
   auto m = std::make_shared<MetaCurves>();
-  m->step = table.numbers("meta_step");
-  m->objective = table.numbers("objective");
-  m->reward_early = table.numbers("reward_early");
-  m->reward_late = table.numbers("reward_late");
-  m->correct_early = table.numbers("correct_early");
-  m->correct_late = table.numbers("correct_late");
+  std::vector<double> same_steps;  // the batch columns share the objective's rows
+  measured(table, "objective", m->step, m->objective);
+  measured(table, "reward_early", same_steps, m->reward_early);
+  measured(table, "reward_late", same_steps, m->reward_late);
+  measured(table, "correct_early", same_steps, m->correct_early);
+  measured(table, "correct_late", same_steps, m->correct_late);
+  if (table.has("validation_objective")) {  // absent in runs made before it existed
+    std::vector<double> validation_steps;
+    measured(table, "validation_objective", m->validation_step, m->validation_objective);
+    measured(table, "validation_correct_late", validation_steps, m->validation_correct);
+  }
   m->title = fmt::format("Meta-learning curve: {}  (means over each meta-batch)", run_title(run));
   plan.figures.push_back({"meta_learning_curve", 1200, 1000, [m](Canvas& c) { draw(c, *m); }});
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Determinism: the same experiment and seed give byte-identical run directories whatever the
 # thread count, for plain runs and for meta-learning (pathwise and REINFORCE), and a meta-learning
-# run stopped on one thread count and resumed on another ends where an uninterrupted run ends.
+# run stopped on one thread count and resumed on another ends where an uninterrupted run ends
+# (validation lifetimes included).
 # Every file but run.json (timestamps, command line) and plots/ (images drawn from the results)
 # is compared.
 #
@@ -65,6 +66,8 @@ steps = 4
 batch = 3
 estimator = "$1"
 learning_rate = 0.003
+validation = 2        # validated before step 1 and after steps 3 and 4, across the resume below
+validate_every = 3
 TOML
 }
 meta_toml pathwise task >"$work/pathwise.toml"

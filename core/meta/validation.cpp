@@ -1,0 +1,90 @@
+#include "core/meta/validation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/engine/lifetime.hpp"
+#include "core/meta/objective.hpp"
+#include "core/support/errors.hpp"
+#include "core/support/parallel.hpp"
+
+namespace neohebb::core {
+
+namespace {
+
+struct ValidationLifetime {
+  bool diverged = false;
+  double objective = 0, correct_late = 0;
+};
+
+ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const MetaSection& meta,
+                                  const std::vector<double>& weights, const Eigen::MatrixXd& theta,
+                                  int index) {
+  const std::int64_t H = setup.trials;
+  const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
+  const bool reinforce = meta.estimator == Estimator::Reinforce;
+  ValidationLifetime out;
+  try {
+    Lifetime<sdk::Real> life(setup, validation_lifetime_seed(setup.seed, index), theta);
+    for (std::int64_t h = 0; h < H; ++h) {
+      const TrialRecord r = life.run_trial();
+      out.objective +=
+          weights[static_cast<std::size_t>(h)] * (reinforce ? r.reward : r.task_reward);
+      if (h >= late_from) out.correct_late += r.correct ? 1.0 : 0.0;
+    }
+  } catch (const DivergenceError&) {
+    return {.diverged = true};  // a result about theta, counted; other errors propagate
+  }
+  out.correct_late /= double(H - late_from);
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t validation_lifetime_seed(std::uint64_t experiment_seed, int index) {
+  return sdk::derive_seed(experiment_seed, {0x5a11da7eULL, static_cast<std::uint64_t>(index)});
+}
+
+ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection& meta,
+                                const Eigen::MatrixXd& theta, int threads,
+                                const std::function<bool()>& keep_going) {
+  const std::vector<double> weights = objective_weights(meta, setup.trials);
+  std::vector<ValidationLifetime> lives(static_cast<std::size_t>(meta.validation));
+  rethrow_first(parallel_for(
+      meta.validation, threads,
+      [&](int k) { lives[std::size_t(k)] = run_validation(setup, meta, weights, theta, k); },
+      keep_going));
+  ValidationResult r{.lifetimes = meta.validation};
+  for (const auto& l : lives) r.diverged += l.diverged ? 1 : 0;
+  const double n = r.lifetimes - r.diverged;
+  if (n == 0) {
+    r.objective = r.correct_late = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  for (const auto& l : lives) {
+    if (l.diverged) continue;
+    r.objective += l.objective / n;
+    r.correct_late += l.correct_late / n;
+  }
+  return r;
+}
+
+bool validation_due(const MetaSection& meta, int step) {
+  return meta.validation > 0 && (step % meta.validate_every == 0 || step == meta.steps);
+}
+
+Eigen::VectorXd gradient_snr(const std::vector<Eigen::VectorXd>& gradients) {
+  const std::size_t n = gradients.size();
+  if (n < 2) return {};
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(gradients.front().size());
+  for (const auto& g : gradients) mean += g / double(n);
+  Eigen::VectorXd var = Eigen::VectorXd::Zero(mean.size());
+  for (const auto& g : gradients) var += (g - mean).cwiseAbs2() / double(n - 1);
+  Eigen::VectorXd snr(mean.size());
+  for (Eigen::Index p = 0; p < mean.size(); ++p)
+    snr(p) = var(p) > 0 ? mean(p) / std::sqrt(var(p)) : 0.0;
+  return snr;
+}
+
+}  // namespace neohebb::core
