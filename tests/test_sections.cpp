@@ -37,7 +37,8 @@ TEST(Sections, ChoicesAreEnumsWithTheirNames) {
   const auto on_divergence = std::find_if(schema.begin(), schema.end(),
                                           [](const auto& s) { return s.name == "on_divergence"; });
   ASSERT_NE(on_divergence, schema.end());
-  EXPECT_EQ(on_divergence->choices, (std::vector<std::string>{"stop", "backtrack", "skip"}));
+  EXPECT_EQ(on_divergence->choices,
+            (std::vector<std::string>{"stop", "backtrack", "skip", "worst"}));
   sdk::ParamSet p = sdk::defaults_of(schema);
   p.set("on_divergence", std::string("backtrack"));
   p.set("optimizer", std::string("sgd"));

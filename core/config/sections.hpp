@@ -60,9 +60,9 @@ constexpr std::array<const char*, 3> choice_names(GradientEngine) {
   return {"forward", "adjoint", "auto"};
 }
 
-enum class MetaDivergence { Stop, Backtrack, Skip };
-constexpr std::array<const char*, 3> choice_names(MetaDivergence) {
-  return {"stop", "backtrack", "skip"};
+enum class MetaDivergence { Stop, Backtrack, Skip, Worst };
+constexpr std::array<const char*, 4> choice_names(MetaDivergence) {
+  return {"stop", "backtrack", "skip", "worst"};
 }
 
 enum class Deviation { BeforeAverage, AfterAverage };
@@ -205,7 +205,8 @@ struct MetaSection {
   double epsilon = 1e-8;
   double l1 = 0.0;
   double clip_norm = 0.0;
-  MetaDivergence on_divergence = MetaDivergence::Stop;
+  MetaDivergence on_divergence = MetaDivergence::Worst;
+  double divergence_reward = -std::numeric_limits<double>::infinity();
   int evaluate = 0;
   int validation = 0;
   int validate_every = 1;
@@ -250,8 +251,13 @@ struct MetaSection {
         F::field(&MetaSection::on_divergence, "on_divergence",
                  "when a lifetime's weights diverge: 'stop' (the run stops, resumable) or "
                  "'backtrack' (undo half of the last meta-step, halve the learning rate from then "
-                 "on, retry) or 'skip' (leave that lifetime out of the meta-step's mean, counted "
-                 "in meta_metrics.csv)"),
+                 "on, retry) or 'skip' (leave that lifetime out of the meta-step's mean) or "
+                 "'worst' (keep it: every trial it did not run counts with divergence_reward, and "
+                 "its gradient is that of the trials it ran); counted in meta_metrics.csv"),
+        F::field(&MetaSection::divergence_reward, "divergence_reward",
+                 "with on_divergence = 'worst': the reward of each trial a diverged lifetime did "
+                 "not run; -inf = the lowest reward of any trial of that meta-step's lifetimes")
+            .or_infinite(),
         F::field(&MetaSection::evaluate, "evaluate",
                  "after the last meta-step, run this many held-out lifetimes (the seeds of a plain "
                  "run, never used in training) with the initial and with the learned theta; 0 = "

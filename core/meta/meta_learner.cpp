@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <new>
 #include <optional>
 
@@ -100,6 +101,20 @@ void MetaLearner::tally(LifetimeGradient& out, std::size_t h, double R, bool cor
     out.reward_late += R / double(tenth), out.correct_late += correct / double(tenth);
 }
 
+// The next trial, or none when the lifetime diverged in it and on_divergence = "worst" keeps
+// the lifetime (recorded in `out`); any other divergence propagates.
+template <class L>
+std::optional<TrialRecord> MetaLearner::trial_or_divergence(L& life, LifetimeGradient& out,
+                                                            int index) const {
+  try {
+    return life.run_trial();
+  } catch (const DivergenceError& e) {
+    if (options_.on_divergence != MetaDivergence::Worst) throw;
+    out.diverged = SkippedLifetime{index, e.trial(), e.what()};
+    return std::nullopt;
+  }
+}
+
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& theta, int step,
                                                         int index, Progress* progress) const {
   if (adjoint_) return run_lifetime_adjoint(theta, step, index, progress);
@@ -110,19 +125,19 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
   const auto P = static_cast<Eigen::Index>(setup_.directions.size());
   LifetimeGradient out;
   out.gradient = Eigen::VectorXd::Zero(P);
-  std::vector<double> rewards(H);
   for (std::size_t h = 0; h < H; ++h) {
-    const TrialRecord rec = life.run_trial();
-    const double R = reinforce_ ? rec.reward : rec.task_reward;
-    rewards[h] = R;
-    tally(out, h, R, rec.correct);
+    const auto rec = trial_or_divergence(life, out, index);
+    if (!rec) break;
+    const double R = reinforce_ ? rec->reward : rec->task_reward;
+    out.rewards.push_back(R);
+    tally(out, h, R, rec->correct);
     if (reinforce_)
       out.score.push_back(life.log_policy_tangent());
     else
       out.gradient += weights_[h] * life.task_reward_tangent();
     if (progress) progress->advance();
   }
-  if (reinforce_) out.credit = credit(options_, weights_, rewards);
+  if (reinforce_ && !out.diverged) out.credit = credit(options_, weights_, out.rewards);
   return out;
 }
 
@@ -135,18 +150,19 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::Mat
       setup_, meta_lifetime_seed(setup_.seed, step, index), theta, checkpoint_every_);
   const auto H = static_cast<std::size_t>(setup_.trials);
   LifetimeGradient out;
-  std::vector<double> rewards(H);
   for (std::size_t h = 0; h < H; ++h) {
-    const TrialRecord rec = life->run_trial();
-    rewards[h] = reinforce_ ? rec.reward : rec.task_reward;
-    tally(out, h, rewards[h], rec.correct);
+    const auto rec = trial_or_divergence(*life, out, index);
+    if (!rec) break;
+    out.rewards.push_back(reinforce_ ? rec->reward : rec->task_reward);
+    tally(out, h, out.rewards.back(), rec->correct);
     if (progress) progress->advance();
   }
   if (reinforce_) {
-    out.credit = credit(options_, weights_, rewards);
+    if (!out.diverged) out.credit = credit(options_, weights_, out.rewards);
     out.adjoint = std::move(life);
-  } else {
-    out.gradient = life->gradient(weights_);
+  } else {  // a diverged lifetime's gradient is that of the trials it ran
+    out.gradient = life->gradient(std::vector<double>(
+        weights_.begin(), weights_.begin() + std::ptrdiff_t(out.rewards.size())));
   }
   return out;
 }
@@ -178,6 +194,10 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
         !recover(s, k, errors[static_cast<std::size_t>(k)], threads))
       return false;
   b.kept.assign(static_cast<std::size_t>(B), true);
+  if (options_.on_divergence == MetaDivergence::Worst) {
+    count_worst(b, s.step);
+    return true;
+  }
   for (std::size_t k = 0; k < diverged.size(); ++k)
     if (diverged[k]) b.skipped.push_back(*diverged[k]), b.kept[k] = false;
   if (static_cast<int>(b.skipped.size()) == B)
@@ -185,6 +205,35 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
         fmt::format("meta-step {}: every lifetime of the batch diverged (lifetime 0: {})",
                     s.step + 1, b.skipped.front().error));
   return true;
+}
+
+// on_divergence = "worst": each diverged lifetime stays in the batch, and every trial it did not
+// run counts as incorrect with the worst reward (divergence_reward, or the lowest reward of any
+// trial of the batch); its REINFORCE credit includes them, so the actions before the divergence
+// are blamed for it. In lifetime order, so the same whatever the threads.
+void MetaLearner::count_worst(Batch& b, int step) const {
+  const auto H = static_cast<std::size_t>(setup_.trials);
+  double worst = options_.divergence_reward;
+  if (std::isinf(worst)) {  // -inf: the lowest reward seen
+    worst = std::numeric_limits<double>::infinity();
+    for (const auto& lg : b.lifetimes)
+      for (double R : lg.rewards) worst = std::min(worst, R);
+  }
+  if (!std::isfinite(worst))
+    throw RunError(fmt::format(
+        "meta-step {}: every lifetime of the batch diverged in its first trial (lifetime 0: {}), "
+        "so there is no reward to count them with; set [meta] divergence_reward",
+        step + 1, b.lifetimes.front().diverged ? b.lifetimes.front().diverged->error : ""));
+  for (auto& lg : b.lifetimes) {
+    lg.trials_run = lg.rewards.size();
+    if (!lg.diverged) continue;
+    b.skipped.push_back(*lg.diverged);
+    for (std::size_t h = lg.rewards.size(); h < H; ++h) {
+      lg.rewards.push_back(worst);
+      tally(lg, h, worst, false);
+    }
+    if (reinforce_) lg.credit = credit(options_, weights_, lg.rewards);
+  }
 }
 
 // A lifetime's error: a divergence backtracks (returns false) when the options allow it;
@@ -222,14 +271,14 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
     rethrow_first(parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
       auto& lg = b.lifetimes[static_cast<std::size_t>(k)];
       if (!b.kept[static_cast<std::size_t>(k)]) return;
-      std::vector<double> c(H);
-      for (std::size_t h = 0; h < H; ++h) c[h] = lg.credit[h] - s.baseline[h];
+      std::vector<double> c(lg.diverged ? lg.trials_run : H);  // the trials it ran
+      for (std::size_t h = 0; h < c.size(); ++h) c[h] = lg.credit[h] - s.baseline[h];
       lg.gradient = lg.adjoint->gradient(c);
       lg.adjoint.reset();
     }));
   } else {
     for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
-      for (std::size_t h = 0; h < H && b.kept[k]; ++h)
+      for (std::size_t h = 0; h < b.lifetimes[k].score.size() && b.kept[k]; ++h)
         b.lifetimes[k].gradient +=
             (b.lifetimes[k].credit[h] - s.baseline[h]) * b.lifetimes[k].score[h];
   }
@@ -289,8 +338,9 @@ Eigen::VectorXd MetaLearner::ascent(MetaState& s, Eigen::VectorXd g) const {
 bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   Batch b;
   if (!run_batch(s, threads, progress, b)) return false;
-  // The means are over the lifetimes kept; a skipped one counts for nothing.
-  const double n = options_.batch - static_cast<double>(b.skipped.size());
+  // The means are over the lifetimes kept; a skipped one counts for nothing (with "worst" a
+  // diverged lifetime is kept).
+  const double n = static_cast<double>(std::count(b.kept.begin(), b.kept.end(), true));
   if (reinforce_) reinforce_gradients(s, b, n, threads);
   Eigen::VectorXd g;
   MetaStepRecord rec = batch_means(b, n, g);

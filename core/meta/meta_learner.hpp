@@ -13,6 +13,7 @@
 #include <Eigen/Core>
 
 #include "core/config/experiment.hpp"
+#include "core/engine/lifetime.hpp"
 #include "core/engine/setup.hpp"
 #include "core/meta/objective.hpp"
 #include "core/meta/validation.hpp"
@@ -77,6 +78,9 @@ class MetaLearner {
     std::vector<Eigen::VectorXd> score;  // REINFORCE d log pi(a_h)/dtheta (forward mode)
     // REINFORCE in reverse mode: the swept lifetime, until the credit's baseline is known.
     std::shared_ptr<AdjointLifetime> adjoint;
+    std::vector<double> rewards;              // R_h (a diverged lifetime's completed: "worst")
+    std::optional<SkippedLifetime> diverged;  // on_divergence = "worst": where it stopped
+    std::size_t trials_run = 0;               // the trials with a derivative
   };
   // One meta-step's lifetimes: their gradients, which were kept and which skipped.
   struct Batch {
@@ -95,6 +99,9 @@ class MetaLearner {
   LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, int step, int index,
                                         Progress* progress) const;
   void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
+  template <class L>
+  std::optional<TrialRecord> trial_or_divergence(L& life, LifetimeGradient& out, int index) const;
+  void count_worst(Batch& b, int step) const;
 
   const Setup<sdk::Real>& setup_;
   MetaSection options_;

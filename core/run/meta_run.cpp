@@ -111,9 +111,11 @@ void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
           "now x{}",
           state.step + 1, state.step_scale));
     progress.report();
+    const bool kept = learner.options().on_divergence == MetaDivergence::Worst;
     for (const auto& k : state.history.back().skipped)
-      progress.reporter().note(fmt::format("meta-step {}: lifetime {} diverged and is left out: {}",
-                                           state.step, k.lifetime, k.error));
+      progress.reporter().note(
+          fmt::format("meta-step {}: lifetime {} diverged and is {}: {}", state.step, k.lifetime,
+                      kept ? "counted with the worst reward from there on" : "left out", k.error));
     write_progress_files(run, state, learner, shape);
   } catch (const std::exception& err) {
     throw stopped(err.what(), checkpointed, run);

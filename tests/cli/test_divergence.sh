@@ -93,7 +93,8 @@ stimulus2 = 5.0
 delay2 = 5.0
 response = 5.0
 TOML
-check "meta stop (the default): exit 1" expect_exit 1 "$neohebb" run "$work/meta.toml" --out "$work/mstop" -q
+check "meta stop: exit 1" expect_exit 1 "$neohebb" run "$work/meta.toml" --out "$work/mstop" -q \
+  --set meta.on_divergence=stop
 check "naming the meta-step, lifetime, trial and quantity" grep -qE \
   "^error: meta-step 2, lifetime [0-9]: trial [0-9]+: the weights W are no longer finite" "$work/err"
 check "keeping the last checkpoint" test -s "$work/mstop.partial/checkpoint.json"
@@ -109,6 +110,16 @@ check "the same with 1 thread" bash -c "
   '$neohebb' run '$work/meta.toml' --out '$work/mskip1' --set meta.on_divergence=skip --threads 1 -q >/dev/null &&
   cmp -s '$work/mskip/meta_metrics.csv' '$work/mskip1/meta_metrics.csv' &&
   cmp -s '$work/mskip/checkpoint.json' '$work/mskip1/checkpoint.json'"
+check "meta worst (the default): the run completes" expect_exit 0 "$neohebb" run "$work/meta.toml" \
+  --out "$work/mworst" --threads 2
+check "saying which lifetimes it counted with the worst reward" grep -qE \
+  "^meta-step 2: lifetime [0-9] diverged and is counted with the worst reward from there on: trial" "$work/err"
+check "meta_metrics.csv counts them" test "$(cut -d, -f9 "$work/mworst/meta_metrics.csv" | tr '\n' ' ')" = "skipped_lifetimes 0 2 "
+check "its objective is below the one that leaves them out" python3 -c "
+import csv, sys
+worst, skip = (list(csv.DictReader(open(f)))[1] for f in sys.argv[1:])
+sys.exit(0 if float(worst['objective']) < float(skip['objective']) - 0.1 else 1)" \
+  "$work/mworst/meta_metrics.csv" "$work/mskip/meta_metrics.csv"
 check "[experiment] on_divergence is refused in a meta-learning experiment" expect_exit 1 \
   "$neohebb" validate "$work/meta.toml" --set experiment.on_divergence=skip
 check "pointing at [meta] on_divergence" grep -q "with \[meta\] steps > 0 set \[meta\] on_divergence" "$work/err"
