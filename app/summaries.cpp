@@ -5,6 +5,18 @@
 namespace neohebb::app {
 namespace {
 
+const char* estimator_name(core::Estimator e) {
+  switch (e) {
+    case core::Estimator::Reinforce:
+      return "REINFORCE";
+    case core::Estimator::Es:
+      return "evolution strategies";
+    case core::Estimator::Pathwise:
+      break;
+  }
+  return "pathwise";
+}
+
 std::string plain_summary(const core::RunOutcome& o) {
   const core::PlainRunSummary& s = *o.plain;
   std::string out = fmt::format("run directory: {}\n", o.directory.string());
@@ -44,9 +56,8 @@ std::string meta_summary(const core::RunOutcome& o) {
     return fmt::format("stopped after meta-step {}; continue with: neohebb run --resume {}\n",
                        s.steps_done, o.directory.string());
   std::string out = fmt::format("run directory: {}\n", o.directory.string());
-  out +=
-      fmt::format("meta-steps: {} of {} lifetimes x {} trials ({})\n", s.steps_done, s.batch,
-                  s.trials, s.estimator == core::Estimator::Reinforce ? "REINFORCE" : "pathwise");
+  out += fmt::format("meta-steps: {} of {} lifetimes x {} trials ({})\n", s.steps_done, s.batch,
+                     s.trials, estimator_name(s.estimator));
   out += fmt::format("objective: {:.4f} at meta-step 1, {:.4f} at meta-step {}\n",
                      s.objective_first, s.objective_last, s.steps_done);
   out += fmt::format(

@@ -35,9 +35,9 @@ constexpr std::array<const char*, 2> choice_names(Readout) {
   return {"linear", "unit"};
 }
 
-enum class Estimator { Pathwise, Reinforce };
-constexpr std::array<const char*, 2> choice_names(Estimator) {
-  return {"pathwise", "reinforce"};
+enum class Estimator { Pathwise, Reinforce, Es };
+constexpr std::array<const char*, 3> choice_names(Estimator) {
+  return {"pathwise", "reinforce", "es"};
 }
 
 enum class ObjectiveTrials { All, Late };
@@ -198,6 +198,7 @@ struct MetaSection {
   double late_fraction = 0.5;
   Credit credit = Credit::RewardToGo;
   double baseline_decay = 0.9;
+  double es_sigma = 0.01;
   Optimizer optimizer = Optimizer::Adam;
   double learning_rate = 0.01;
   double beta1 = 0.9;
@@ -219,8 +220,13 @@ struct MetaSection {
             .at_least(0),
         F::field(&MetaSection::estimator, "estimator",
                  "'pathwise' (gradient of the task's differentiable reward; needs [experiment] "
-                 "reward = 'task') or 'reinforce' (score function of the task's policy; needs "
-                 "reward = 'policy')"),
+                 "reward = 'task'), 'reinforce' (score function of the task's policy; needs "
+                 "reward = 'policy') or 'es' (antithetic evolution strategies: no derivative, "
+                 "pairs of lifetimes at theta +- es_sigma eps on the same seeds; either reward)"),
+        F::field(&MetaSection::es_sigma, "es_sigma",
+                 "with estimator = 'es': the standard deviation of the perturbation of each "
+                 "learnable coefficient")
+            .above(0),
         F::field(&MetaSection::batch, "batch", "lifetimes per meta-step, each with its own seed")
             .at_least(1),
         F::field(&MetaSection::objective, "objective",

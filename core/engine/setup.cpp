@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/support/errors.hpp"
-#include "core/support/memory.hpp"
+#include "core/support/resources.hpp"
 
 namespace neohebb::core {
 namespace {

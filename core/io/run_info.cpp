@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include "core/support/memory.hpp"
+#include "core/support/resources.hpp"
 #include "core/support/version.hpp"
 
 namespace neohebb::core {

@@ -199,7 +199,9 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   Setup<sdk::Complex> cplx = make_setup<sdk::Complex>(e);
   if (options.trials > 0) real.trials = cplx.trials = options.trials;
   const MetaSection& meta = e.meta;
-  const bool reinforce = meta.estimator == Estimator::Reinforce;
+  // The derivative of what drives plasticity: ES has none of its own and is checked as the
+  // estimator of its reward would be.
+  const bool reinforce = real.reward == RewardSource::Policy;
   const int P = static_cast<int>(real.directions.size());
   validate_meta(e, real, meta);
   const std::uint64_t seed = lifetime_seed(real.seed, 0);

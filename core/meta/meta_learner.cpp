@@ -12,10 +12,19 @@
 #include "core/meta/adjoint_gradient.hpp"
 #include "core/meta/gradient_engine.hpp"
 #include "core/support/errors.hpp"
-#include "core/support/memory.hpp"
 #include "core/support/parallel.hpp"
+#include "core/support/resources.hpp"
 
 namespace neohebb::core {
+
+Eigen::VectorXd es_perturbation(std::uint64_t experiment_seed, int step, int pair,
+                                std::size_t directions) {
+  sdk::Rng rng(sdk::derive_seed(experiment_seed, {0xe5e5e5ULL, static_cast<std::uint64_t>(step),
+                                                  static_cast<std::uint64_t>(pair)}));
+  Eigen::VectorXd eps(static_cast<Eigen::Index>(directions));
+  for (Eigen::Index p = 0; p < eps.size(); ++p) eps(p) = rng.normal();
+  return eps;
+}
 
 std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index) {
   return sdk::derive_seed(experiment_seed, {0x3e7a1ea4ULL, static_cast<std::uint64_t>(step),
@@ -62,18 +71,24 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
     throw ConfigError({fmt::format("{}: trace '{}' has no learnable coefficient to meta-learn",
                                    e.position("trace").str(), e.plugin("trace").type)});
   const bool reinforce = o.estimator == Estimator::Reinforce;
-  if (reinforce != (setup.reward == RewardSource::Policy))
+  if (o.estimator != Estimator::Es && reinforce != (setup.reward == RewardSource::Policy))
     throw ConfigError(
         {fmt::format("{}: [meta] estimator = \"{}\" needs [experiment] reward = \"{}\"",
                      e.position("meta", "estimator").str(), sdk::choice_name(o.estimator),
                      reinforce ? "policy" : "task")});
-  check_gradient_memory(e, setup, o);
+  if (o.estimator == Estimator::Es && o.batch % 2 != 0)
+    throw ConfigError({fmt::format(
+        "{}: [meta] batch = {} with estimator = \"es\": its lifetimes come in antithetic pairs "
+        "(theta + sigma eps and theta - sigma eps), so the batch must be even",
+        e.position("meta", "batch").str(), o.batch)});
+  if (o.estimator != Estimator::Es) check_gradient_memory(e, setup, o);
 }
 
 MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
     : setup_(setup),
       options_(options),
       reinforce_(options.estimator == Estimator::Reinforce),
+      es_(options.estimator == Estimator::Es),
       adjoint_(use_adjoint(options.gradient, gradient_shape(setup, options.checkpoint_every))),
       checkpoint_every_(checkpoint_interval(options.checkpoint_every, setup.trials)),
       weights_(objective_weights(options, setup.trials)) {
@@ -117,6 +132,7 @@ std::optional<TrialRecord> MetaLearner::trial_or_divergence(L& life, LifetimeGra
 
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& theta, int step,
                                                         int index, Progress* progress) const {
+  if (es_) return run_lifetime_es(theta, step, index, progress);
   if (adjoint_) return run_lifetime_adjoint(theta, step, index, progress);
   LifetimeOptions opt;
   opt.tangents = true;
@@ -139,6 +155,50 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
   }
   if (reinforce_ && !out.diverged) out.credit = credit(options_, weights_, out.rewards);
   return out;
+}
+
+// ES: lifetime 2i + s of the batch runs theta + sigma eps_i (s = 0) or theta - sigma eps_i (s = 1)
+// on pair i's seed, so the two differ only by the sign of the perturbation (common random
+// numbers). No derivative: its objective is all it returns.
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const Eigen::MatrixXd& theta, int step,
+                                                           int index, Progress* progress) const {
+  const Eigen::VectorXd eps = es_perturbation(step, index / 2);
+  Eigen::MatrixXd perturbed = theta;
+  const double sign = index % 2 == 0 ? 1.0 : -1.0;
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p) {
+    const auto [k, l] = setup_.directions[p];
+    perturbed(k, l) += sign * options_.es_sigma * eps(static_cast<Eigen::Index>(p));
+  }
+  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index / 2), perturbed);
+  const bool policy = setup_.reward == RewardSource::Policy;
+  LifetimeGradient out;
+  for (std::size_t h = 0; h < static_cast<std::size_t>(setup_.trials); ++h) {
+    const auto rec = trial_or_divergence(life, out, index);
+    if (!rec) break;
+    out.rewards.push_back(policy ? rec->reward : rec->task_reward);
+    tally(out, h, out.rewards.back(), rec->correct);
+    if (progress) progress->advance();
+  }
+  return out;
+}
+
+Eigen::VectorXd MetaLearner::es_perturbation(int step, int pair) const {
+  return core::es_perturbation(setup_.seed, step, pair, setup_.directions.size());
+}
+
+// ES: each pair's estimate (J+ - J-) / (2 sigma) eps_i, given to both its lifetimes, so that the
+// batch mean is the mean over pairs. A pair with a lifetime left out ("skip") is left out whole.
+void MetaLearner::es_gradients(MetaState& s, Batch& b) const {
+  for (std::size_t k = 0; k + 1 < b.lifetimes.size(); k += 2) {
+    if (!b.kept[k] || !b.kept[k + 1]) {
+      b.kept[k] = b.kept[k + 1] = false;
+      continue;
+    }
+    const Eigen::VectorXd g = (b.lifetimes[k].objective - b.lifetimes[k + 1].objective) /
+                              (2 * options_.es_sigma) *
+                              es_perturbation(s.step, static_cast<int>(k / 2));
+    b.lifetimes[k].gradient = b.lifetimes[k + 1].gradient = g;
+  }
 }
 
 // Reverse mode: the forward sweep, then (pathwise) the backward sweep with the objective's
@@ -296,7 +356,7 @@ MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorX
   for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
     if (!b.kept[k]) continue;
     const auto& lg = b.lifetimes[k];
-    gradients.push_back(lg.gradient);
+    if (!es_ || k % 2 == 0) gradients.push_back(lg.gradient);  // ES: one estimate per pair
     g += lg.gradient / n;
     rec.objective += lg.objective / n;
     rec.reward_early += lg.reward_early / n;
@@ -340,7 +400,11 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   if (!run_batch(s, threads, progress, b)) return false;
   // The means are over the lifetimes kept; a skipped one counts for nothing (with "worst" a
   // diverged lifetime is kept).
+  if (es_) es_gradients(s, b);
   const double n = static_cast<double>(std::count(b.kept.begin(), b.kept.end(), true));
+  if (n == 0)
+    throw RunError(fmt::format("meta-step {}: every antithetic pair lost a lifetime to divergence",
+                               s.step + 1));
   if (reinforce_) reinforce_gradients(s, b, n, threads);
   Eigen::VectorXd g;
   MetaStepRecord rec = batch_means(b, n, g);

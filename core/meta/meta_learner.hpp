@@ -96,6 +96,10 @@ class MetaLearner {
   void backtrack(MetaState& s) const;
   LifetimeGradient run_lifetime(const Eigen::MatrixXd& theta, int step, int index,
                                 Progress* progress) const;
+  LifetimeGradient run_lifetime_es(const Eigen::MatrixXd& theta, int step, int index,
+                                   Progress* progress) const;
+  Eigen::VectorXd es_perturbation(int step, int pair) const;
+  void es_gradients(MetaState& s, Batch& b) const;
   LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, int step, int index,
                                         Progress* progress) const;
   void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
@@ -105,7 +109,8 @@ class MetaLearner {
 
   const Setup<sdk::Real>& setup_;
   MetaSection options_;
-  bool reinforce_;  // the REINFORCE estimator, else pathwise
+  bool reinforce_;  // the REINFORCE estimator
+  bool es_;         // evolution strategies (no derivative); else pathwise
   bool adjoint_;    // reverse mode, else forward mode
   int checkpoint_every_;
   std::vector<double> weights_;
@@ -117,6 +122,11 @@ class MetaLearner {
 void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaSection& o);
 
 std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index);
+
+// ES: pair `pair`'s perturbation eps ~ N(0, I) over the learnable coefficients at a meta-step,
+// from the experiment's seed (the same whatever the threads).
+Eigen::VectorXd es_perturbation(std::uint64_t experiment_seed, int step, int pair,
+                                std::size_t directions);
 
 std::string meta_metrics_csv(const MetaState& s);
 

@@ -18,19 +18,17 @@ struct ValidationLifetime {
   double objective = 0, correct_late = 0;
 };
 
-ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const MetaSection& meta,
-                                  const std::vector<double>& weights, const Eigen::MatrixXd& theta,
-                                  int index) {
+ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
+                                  const Eigen::MatrixXd& theta, int index) {
   const std::int64_t H = setup.trials;
   const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
-  const bool reinforce = meta.estimator == Estimator::Reinforce;
+  const bool policy = setup.reward == RewardSource::Policy;  // as the meta-objective counts it
   ValidationLifetime out;
   try {
     Lifetime<sdk::Real> life(setup, validation_lifetime_seed(setup.seed, index), theta);
     for (std::int64_t h = 0; h < H; ++h) {
       const TrialRecord r = life.run_trial();
-      out.objective +=
-          weights[static_cast<std::size_t>(h)] * (reinforce ? r.reward : r.task_reward);
+      out.objective += weights[static_cast<std::size_t>(h)] * (policy ? r.reward : r.task_reward);
       if (h >= late_from) out.correct_late += r.correct ? 1.0 : 0.0;
     }
   } catch (const DivergenceError&) {
@@ -53,7 +51,7 @@ ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection
   std::vector<ValidationLifetime> lives(static_cast<std::size_t>(meta.validation));
   rethrow_first(parallel_for(
       meta.validation, threads,
-      [&](int k) { lives[std::size_t(k)] = run_validation(setup, meta, weights, theta, k); },
+      [&](int k) { lives[std::size_t(k)] = run_validation(setup, weights, theta, k); },
       keep_going));
   ValidationResult r{.lifetimes = meta.validation};
   for (const auto& l : lives) r.diverged += l.diverged ? 1 : 0;

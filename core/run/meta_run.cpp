@@ -1,5 +1,7 @@
 #include "core/run/meta_run.hpp"
 
+#include <chrono>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -11,8 +13,10 @@
 #include "core/meta/held_out.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/meta/validation.hpp"
+#include "core/run/meta_timing.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
+#include "core/support/resources.hpp"
 
 namespace neohebb::core {
 namespace fs = std::filesystem;
@@ -31,8 +35,23 @@ std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta
   return out;
 }
 
+// The CPU and wall time of each meta-step so far (meta_timing.hpp); a backtracked attempt's
+// time goes to the step that follows it.
+struct MetaClock {
+  std::vector<StepTiming> rows;
+  double cpu = process_cpu_seconds();
+  std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
+  void record(int step) {
+    const double now_cpu = process_cpu_seconds();
+    const auto now_wall = std::chrono::steady_clock::now();
+    rows.push_back({step, now_cpu - cpu, std::chrono::duration<double>(now_wall - wall).count()});
+    cpu = now_cpu, wall = now_wall;
+  }
+};
+
 void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner,
-                          const CheckpointShape& shape) {
+                          const CheckpointShape& shape, const MetaClock& clock) {
+  run.write("meta_timing.csv", meta_timing_csv(clock.rows));
   run.write("meta_metrics.csv", meta_metrics_csv(s));
   run.write("theta.csv", theta_csv(s, learner.direction_names()));
   run.write("gradient_snr.csv", gradient_snr_csv(s, learner.direction_names()));
@@ -100,23 +119,26 @@ void validate_if_due(MetaState& state, const Setup<sdk::Real>& setup, const Meta
 }
 
 void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
-               const CheckpointShape& shape, const RunOptions& options, Progress& progress) {
+               const CheckpointShape& shape, const RunOptions& options, Progress& progress,
+               MetaClock& clock) {
   const int checkpointed = state.step;
   try {
-    if (learner.step(state, options.threads, &progress))
+    if (learner.step(state, options.threads, &progress)) {
       validate_if_due(state, learner.setup(), learner.options(), options.threads);
-    else
+      clock.record(state.step);
+    } else {
       progress.reporter().note(fmt::format(
           "meta-step {}: a lifetime diverged; backtracked to half the last step, learning rate "
           "now x{}",
           state.step + 1, state.step_scale));
+    }
     progress.report();
     const bool kept = learner.options().on_divergence == MetaDivergence::Worst;
     for (const auto& k : state.history.back().skipped)
       progress.reporter().note(
           fmt::format("meta-step {}: lifetime {} diverged and is {}: {}", state.step, k.lifetime,
                       kept ? "counted with the worst reward from there on" : "left out", k.error));
-    write_progress_files(run, state, learner, shape);
+    write_progress_files(run, state, learner, shape, clock);
   } catch (const std::exception& err) {
     throw stopped(err.what(), checkpointed, run);
   }
@@ -193,12 +215,16 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
   Progress progress(reporter, e.name(),
                     std::int64_t(e.meta.steps - state.step) * e.meta.batch * setup.trials);
+  MetaClock meta_clock;
+  if (resumed && run.has("meta_timing.csv"))
+    meta_clock.rows = parse_meta_timing(run.read("meta_timing.csv"), state.step);
   if (state.step == 0 && e.meta.validation > 0 && !state.validation_start) {
     validate_if_due(state, setup, e.meta, options.threads);
-    write_progress_files(run, state, learner, shape);
+    meta_clock.record(0);
+    write_progress_files(run, state, learner, shape, meta_clock);
   }
   while (state.step < e.meta.steps) {
-    meta_step(state, learner, run, shape, options, progress);
+    meta_step(state, learner, run, shape, options, progress, meta_clock);
     const bool stop = interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
     if (stop && state.step < e.meta.steps) {
       out.meta = summary_of(state, setup, e.meta);

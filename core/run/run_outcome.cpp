@@ -43,8 +43,10 @@ MetaRunSummary meta_summary(const fs::path& dir, const nlohmann::json& info) {
   out.steps = info.at("meta_steps").get<int>();
   out.batch = info.at("meta_batch").get<int>();
   out.trials = info.at("trials").get<std::int64_t>();
-  out.estimator = info.at("estimator").get<std::string>() == "reinforce" ? Estimator::Reinforce
-                                                                         : Estimator::Pathwise;
+  const std::string estimator = info.at("estimator").get<std::string>();
+  out.estimator = estimator == "reinforce" ? Estimator::Reinforce
+                  : estimator == "es"      ? Estimator::Es
+                                           : Estimator::Pathwise;
   if (!state.history.empty()) {
     out.objective_first = state.history.front().objective;
     out.objective_last = state.history.back().objective;

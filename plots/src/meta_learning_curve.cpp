@@ -71,6 +71,42 @@ void draw(Canvas& canvas, const MetaCurves& m) {
   if (validated) validation_curve(m.validation_correct);
 }
 
+// The validation objective against the CPU seconds spent so far (meta_timing.csv): estimators
+// compared at equal compute.
+struct CpuCurve {
+  std::string title;
+  std::vector<double> cpu_seconds, objective;
+};
+
+void draw_cpu(Canvas& canvas, const CpuCurve& m) {
+  canvas.title(m.title);
+  canvas.panel({0.12, 0.97, 0.12, 0.9}, finite_range({&m.cpu_seconds}, 0.03),
+               finite_range({&m.objective}, 0.08),
+               {"CPU seconds (all threads, cumulative)", "validation objective J", ""});
+  const Rgb c = category_color(2);
+  canvas.line(m.cpu_seconds, m.objective, c, 2.5);
+  canvas.points(m.cpu_seconds, m.objective, c, "■", 0.7);
+}
+
+void plan_cpu_curve(const fs::path& run, const CsvTable& metrics, Plan& plan) {
+  if (!metrics.has("validation_objective") || !fs::exists(run / "meta_timing.csv")) return;
+  const CsvTable timing(run / "meta_timing.csv");
+  std::vector<double> steps, values;
+  measured(metrics, "validation_objective", steps, values);
+  const auto timed_steps = timing.numbers("meta_step");
+  const auto cumulative = timing.numbers("cumulative_cpu_seconds");
+  auto m = std::make_shared<CpuCurve>();
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    for (std::size_t r = 0; r < timed_steps.size(); ++r)
+      if (timed_steps[r] == steps[i]) {
+        m->cpu_seconds.push_back(cumulative[r]);
+        m->objective.push_back(values[i]);
+      }
+  if (m->objective.empty()) return;
+  m->title = fmt::format("Validation objective against compute: {}", run_title(run));
+  plan.figures.push_back({"meta_learning_cpu", 1200, 700, [m](Canvas& c) { draw_cpu(c, *m); }});
+}
+
 }  // namespace
 
 void plan_meta_learning_curve(const fs::path& run, Plan& plan) {
@@ -99,6 +135,7 @@ void plan_meta_learning_curve(const fs::path& run, Plan& plan) {
   }
   m->title = fmt::format("Meta-learning curve: {}  (means over each meta-batch)", run_title(run));
   plan.figures.push_back({"meta_learning_curve", 1200, 1000, [m](Canvas& c) { draw(c, *m); }});
+  plan_cpu_curve(run, table, plan);
 }
 
 }  // namespace neohebb::plots

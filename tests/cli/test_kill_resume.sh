@@ -10,7 +10,7 @@
 # moments repeat whatever the machine's load), and
 # resumed from DIR.partial until complete. Every file of the final run directory must equal the
 # reference byte for byte, and the directory must hold exactly the reference's results (no
-# temporary file left behind); run.json (timestamps, command line) and the plots (images drawn
+# temporary file left behind); run.json and meta_timing.csv (times, command line) and the plots (images drawn
 # from the results after the run is complete; `neohebb plot DIR` redraws them) are not compared.
 set -uo pipefail
 neohebb=$1 kills=${2:-10} seed=${3:-6}
@@ -80,7 +80,7 @@ for i in $(seq "$kills"); do
   fi
   differ=()
   while read -r f; do
-    [ "$f" = ./run.json ] && continue
+    case $f in ./run.json | ./meta_timing.csv) continue ;; esac  # times
     cmp -s "$work/reference/$f" "$out/$f" || differ+=("$f")
   done < <(files_of "$work/reference")
   if [ ${#differ[@]} -eq 0 ] && [ "$(files_of "$work/reference")" = "$(files_of "$out")" ]; then

@@ -31,7 +31,7 @@ learning_rate = 0.003
 "meta.steps" = [0, 400]
 TOML
 
-results_of() { (cd "$1" && find . -type f -not -path '*/plots/*' -not -name run.json -not -name .lock | sort); }
+results_of() { (cd "$1" && find . -type f -not -path '*/plots/*' -not -name run.json -not -name meta_timing.csv -not -name .lock | sort); }
 same_results() {  # same_results A B: every result file, byte for byte (run.json: times)
   [ "$(results_of "$1")" = "$(results_of "$2")" ] || return 1
   local f

@@ -1,4 +1,4 @@
-#include "core/support/memory.hpp"
+#include "core/support/resources.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -14,6 +14,13 @@ double peak_resident_memory() {
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
   return double(usage.ru_maxrss) * 1024.0;  // Linux reports kilobytes
+}
+
+double process_cpu_seconds() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  const auto seconds = [](const timeval& t) { return double(t.tv_sec) + 1e-6 * double(t.tv_usec); };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace neohebb::core

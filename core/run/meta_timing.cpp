@@ -1,0 +1,36 @@
+#include "core/run/meta_timing.hpp"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace neohebb::core {
+
+std::string meta_timing_csv(const std::vector<StepTiming>& rows) {
+  std::string out = "meta_step,cpu_seconds,wall_seconds,cumulative_cpu_seconds\n";
+  double total = 0;
+  for (const auto& r : rows) {
+    total += r.cpu_seconds;
+    out += fmt::format("{},{:.3f},{:.3f},{:.3f}\n", r.step, r.cpu_seconds, r.wall_seconds, total);
+  }
+  return out;
+}
+
+std::vector<StepTiming> parse_meta_timing(const std::string& csv, int last_step) {
+  std::vector<StepTiming> rows;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    StepTiming r;
+    char comma1 = 0, comma2 = 0;
+    std::istringstream fields(line);
+    if (!(fields >> r.step >> comma1 >> r.cpu_seconds >> comma2 >> r.wall_seconds) ||
+        comma1 != ',' || comma2 != ',' || r.step > last_step)
+      continue;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+}  // namespace neohebb::core
