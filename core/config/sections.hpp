@@ -199,6 +199,7 @@ struct MetaSection {
   Credit credit = Credit::RewardToGo;
   double baseline_decay = 0.9;
   double es_sigma = 0.01;
+  bool learn_eta = false;
   Optimizer optimizer = Optimizer::Adam;
   double learning_rate = 0.01;
   double beta1 = 0.9;
@@ -223,6 +224,11 @@ struct MetaSection {
                  "reward = 'task'), 'reinforce' (score function of the task's policy; needs "
                  "reward = 'policy') or 'es' (antithetic evolution strategies: no derivative, "
                  "pairs of lifetimes at theta +- es_sigma eps on the same seeds; either reward)"),
+        F::field(&MetaSection::learn_eta, "learn_eta",
+                 "also learn the rule's learning rate, in log space: a common factor exp(u) on "
+                 "the trace's coefficients, which three_factor's update eta m (R - Rbar) e sees "
+                 "as eta exp(u); needs the adjoint (gradient = 'adjoint' or 'auto') or "
+                 "estimator = 'es'"),
         F::field(&MetaSection::es_sigma, "es_sigma",
                  "with estimator = 'es': the standard deviation of the perturbation of each "
                  "learnable coefficient")

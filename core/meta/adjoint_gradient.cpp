@@ -57,7 +57,7 @@ void AdjointLifetime::sweep_stretch(std::int64_t first, std::int64_t end,
   held_ = held_before;
 }
 
-Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
+Eigen::MatrixXd AdjointLifetime::gradient_matrix(const std::vector<double>& c) {
   const auto N = static_cast<Eigen::Index>(setup_.network.size);
   AdjointState a;
   a.W.setZero(N, N);
@@ -69,10 +69,14 @@ Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
   while (last >= 0 && c[static_cast<std::size_t>(last)] == 0) --last;
   for (std::int64_t first = last >= 0 ? last / every_ * every_ : -1; first >= 0; first -= every_)
     sweep_stretch(first, std::min<std::int64_t>(first + every_, last + 1), c, a);
+  return a.theta;
+}
+
+Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
+  const Eigen::MatrixXd all = gradient_matrix(c);
   Eigen::VectorXd g(static_cast<Eigen::Index>(setup_.directions.size()));
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
-    g(static_cast<Eigen::Index>(p)) =
-        a.theta(setup_.directions[p].first, setup_.directions[p].second);
+    g(static_cast<Eigen::Index>(p)) = all(setup_.directions[p].first, setup_.directions[p].second);
   return g;
 }
 

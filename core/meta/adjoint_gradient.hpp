@@ -27,6 +27,8 @@ class AdjointLifetime {
   // direction, where q_h is the task reward R_h, or log pi(a_h) with the actions and rewards held
   // fixed when plasticity is driven by the policy's reward. May be called several times.
   Eigen::VectorXd gradient(const std::vector<double>& c);
+  // The same derivative with respect to every coefficient of the trace (K x L), learnable or not.
+  Eigen::MatrixXd gradient_matrix(const std::vector<double>& c);
 
   // The most doubles held at once in checkpoints and stretch starts so far (the backward sweep's
   // extra memory, which adjoint_memory_doubles models).

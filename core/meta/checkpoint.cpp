@@ -152,7 +152,7 @@ CheckpointShape read_shape(const nlohmann::json& j) {
   CheckpointShape s;
   s.theta_rows = f.integer("theta_rows", 1, kIntMax);
   s.theta_cols = f.integer("theta_cols", 1, kIntMax);
-  s.directions = f.integer("directions", 1, s.theta_rows * s.theta_cols);
+  s.directions = f.integer("directions", 1, s.theta_rows * s.theta_cols + 1);  // + log eta
   s.batch = static_cast<int>(f.integer("batch", 1, kIntMax));
   s.trials = f.integer("trials", 1, std::numeric_limits<std::int64_t>::max());
   s.optimizer = f.text("optimizer");
@@ -239,6 +239,7 @@ MetaState read_state(const Fields& f, const CheckpointShape& s) {
   const auto P = static_cast<std::size_t>(s.directions);
   const auto theta = f.reals("theta", static_cast<std::size_t>(s.theta_rows * s.theta_cols));
   st.theta = Eigen::Map<const Eigen::MatrixXd>(theta.data(), s.theta_rows, s.theta_cols);
+  if (f.has("log_eta")) st.log_eta = f.real("log_eta");  // absent before learn_eta existed
   st.m = to_eigen(f.reals("adam_m", P));
   st.v = to_eigen(f.reals("adam_v", P, 0.0));
   const bool started = st.step > 0;
@@ -280,7 +281,8 @@ CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& se
   CheckpointShape s;
   s.theta_rows = theta.rows();
   s.theta_cols = theta.cols();
-  s.directions = static_cast<Eigen::Index>(setup.directions.size());
+  // What meta-learning moves: the learnable coefficients, and log eta with [meta] learn_eta.
+  s.directions = static_cast<Eigen::Index>(setup.directions.size()) + (e.meta.learn_eta ? 1 : 0);
   s.steps = e.meta.steps;
   s.batch = e.meta.batch;
   s.trials = setup.trials;
@@ -296,6 +298,7 @@ std::string checkpoint_json(const MetaState& s, const CheckpointShape& shape) {
                         {"shape", shape_json(shape)},
                         {"step", s.step},
                         {"theta", std::vector<double>(th.data(), th.data() + th.size())},
+                        {"log_eta", s.log_eta},
                         {"adam_m", to_vector(s.m)},
                         {"adam_v", to_vector(s.v)},
                         {"baseline", s.baseline},

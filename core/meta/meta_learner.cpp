@@ -81,6 +81,11 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
         "{}: [meta] batch = {} with estimator = \"es\": its lifetimes come in antithetic pairs "
         "(theta + sigma eps and theta - sigma eps), so the batch must be even",
         e.position("meta", "batch").str(), o.batch)});
+  if (o.learn_eta && o.estimator != Estimator::Es && o.gradient == GradientEngine::Forward)
+    throw ConfigError({fmt::format(
+        "{}: [meta] learn_eta needs the derivative with respect to every coefficient, which "
+        "forward mode does not carry: set gradient = \"adjoint\" (or \"auto\")",
+        e.position("meta", "learn_eta").str())});
   if (o.estimator != Estimator::Es) check_gradient_memory(e, setup, o);
 }
 
@@ -89,20 +94,55 @@ MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
       options_(options),
       reinforce_(options.estimator == Estimator::Reinforce),
       es_(options.estimator == Estimator::Es),
-      adjoint_(use_adjoint(options.gradient, gradient_shape(setup, options.checkpoint_every))),
+      adjoint_((options.learn_eta && options.gradient == GradientEngine::Auto) ||
+               use_adjoint(options.gradient, gradient_shape(setup, options.checkpoint_every))),
       checkpoint_every_(checkpoint_interval(options.checkpoint_every, setup.trials)),
       weights_(objective_weights(options, setup.trials)) {
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
+  if (options.learn_eta) names_.push_back("log eta");
 }
 
 MetaState MetaLearner::initial_state() const {
   MetaState s;
   s.theta = setup_.trace->initial_coefficients();
-  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
-  s.m = Eigen::VectorXd::Zero(P);
-  s.v = Eigen::VectorXd::Zero(P);
+  s.m = Eigen::VectorXd::Zero(parameters());
+  s.v = Eigen::VectorXd::Zero(parameters());
   return s;
+}
+
+Eigen::Index MetaLearner::parameters() const {
+  return static_cast<Eigen::Index>(setup_.directions.size()) + (options_.learn_eta ? 1 : 0);
+}
+
+Eigen::VectorXd MetaLearner::parameters(const MetaState& s) const {
+  Eigen::VectorXd x(parameters());
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p)
+    x(Eigen::Index(p)) = s.theta(setup_.directions[p].first, setup_.directions[p].second);
+  if (options_.learn_eta) x(x.size() - 1) = s.log_eta;
+  return x;
+}
+
+Eigen::MatrixXd MetaLearner::effective_theta(const MetaState& s) const {
+  return options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta;
+}
+
+void MetaLearner::move(MetaState& s, const Eigen::VectorXd& delta) const {
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p)
+    s.theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
+  if (options_.learn_eta) s.log_eta += delta(delta.size() - 1);
+}
+
+// The meta-gradient from dJ/dtheta_eff (K x L, every coefficient), theta_eff = scale theta with
+// scale = exp(u): dJ/dtheta_p = scale dJ/dtheta_eff,p and dJ/du = <theta_eff, dJ/dtheta_eff>.
+Eigen::VectorXd MetaLearner::from_trace_gradient(const Eigen::MatrixXd& G,
+                                                 const Eigen::MatrixXd& theta_eff,
+                                                 double scale) const {
+  Eigen::VectorXd g(parameters());
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p)
+    g(Eigen::Index(p)) = scale * G(setup_.directions[p].first, setup_.directions[p].second);
+  if (options_.learn_eta) g(g.size() - 1) = (theta_eff.array() * G.array()).sum();
+  return g;
 }
 
 // The objective and the early and late metrics of a lifetime, one trial at a time.
@@ -130,10 +170,13 @@ std::optional<TrialRecord> MetaLearner::trial_or_divergence(L& life, LifetimeGra
   }
 }
 
-MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& theta, int step,
-                                                        int index, Progress* progress) const {
-  if (es_) return run_lifetime_es(theta, step, index, progress);
-  if (adjoint_) return run_lifetime_adjoint(theta, step, index, progress);
+// Lifetime `index` of the meta-step that starts from `s`, with its meta-gradient.
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int index,
+                                                        Progress* progress) const {
+  const int step = s.step;
+  if (es_) return run_lifetime_es(perturbed_theta(s, step, index), step, index, progress);
+  const Eigen::MatrixXd theta = effective_theta(s);
+  if (adjoint_) return run_lifetime_adjoint(theta, std::exp(s.log_eta), step, index, progress);
   LifetimeOptions opt;
   opt.tangents = true;
   Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index), theta, opt);
@@ -157,19 +200,19 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const Eigen::MatrixXd& t
   return out;
 }
 
-// ES: lifetime 2i + s of the batch runs theta + sigma eps_i (s = 0) or theta - sigma eps_i (s = 1)
-// on pair i's seed, so the two differ only by the sign of the perturbation (common random
+// ES: lifetime 2i + s of the batch runs the parameters x + sigma eps_i (s = 0) or x - sigma eps_i
+// (s = 1) on pair i's seed, so the two differ only by the sign of the perturbation (common random
 // numbers). No derivative: its objective is all it returns.
+Eigen::MatrixXd MetaLearner::perturbed_theta(const MetaState& s, int step, int index) const {
+  const double sign = index % 2 == 0 ? 1.0 : -1.0;
+  MetaState moved = s;
+  move(moved, sign * options_.es_sigma * es_perturbation(step, index / 2));
+  return effective_theta(moved);
+}
+
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const Eigen::MatrixXd& theta, int step,
                                                            int index, Progress* progress) const {
-  const Eigen::VectorXd eps = es_perturbation(step, index / 2);
-  Eigen::MatrixXd perturbed = theta;
-  const double sign = index % 2 == 0 ? 1.0 : -1.0;
-  for (std::size_t p = 0; p < setup_.directions.size(); ++p) {
-    const auto [k, l] = setup_.directions[p];
-    perturbed(k, l) += sign * options_.es_sigma * eps(static_cast<Eigen::Index>(p));
-  }
-  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index / 2), perturbed);
+  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index / 2), theta);
   const bool policy = setup_.reward == RewardSource::Policy;
   LifetimeGradient out;
   for (std::size_t h = 0; h < static_cast<std::size_t>(setup_.trials); ++h) {
@@ -183,7 +226,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const Eigen::MatrixXd
 }
 
 Eigen::VectorXd MetaLearner::es_perturbation(int step, int pair) const {
-  return core::es_perturbation(setup_.seed, step, pair, setup_.directions.size());
+  return core::es_perturbation(setup_.seed, step, pair, static_cast<std::size_t>(parameters()));
 }
 
 // ES: each pair's estimate (J+ - J-) / (2 sigma) eps_i, given to both its lifetimes, so that the
@@ -204,7 +247,7 @@ void MetaLearner::es_gradients(MetaState& s, Batch& b) const {
 // Reverse mode: the forward sweep, then (pathwise) the backward sweep with the objective's
 // weights; REINFORCE sweeps back once the credit's baseline is known (reinforce_gradients).
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::MatrixXd& theta,
-                                                                int step, int index,
+                                                                double scale, int step, int index,
                                                                 Progress* progress) const {
   auto life = std::make_shared<AdjointLifetime>(
       setup_, meta_lifetime_seed(setup_.seed, step, index), theta, checkpoint_every_);
@@ -221,8 +264,10 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::Mat
     if (!out.diverged) out.credit = credit(options_, weights_, out.rewards);
     out.adjoint = std::move(life);
   } else {  // a diverged lifetime's gradient is that of the trials it ran
-    out.gradient = life->gradient(std::vector<double>(
-        weights_.begin(), weights_.begin() + std::ptrdiff_t(out.rewards.size())));
+    out.gradient = from_trace_gradient(
+        life->gradient_matrix(std::vector<double>(
+            weights_.begin(), weights_.begin() + std::ptrdiff_t(out.rewards.size()))),
+        theta, scale);
   }
   return out;
 }
@@ -239,7 +284,7 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
       B, threads,
       [&](int k) {
         try {
-          b.lifetimes[static_cast<std::size_t>(k)] = run_lifetime(s.theta, s.step, k, progress);
+          b.lifetimes[static_cast<std::size_t>(k)] = run_lifetime(s, k, progress);
         } catch (const DivergenceError& e) {
           if (options_.on_divergence != MetaDivergence::Skip) throw;
           diverged[static_cast<std::size_t>(k)] = SkippedLifetime{k, e.trial(), e.what()};
@@ -333,7 +378,8 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
       if (!b.kept[static_cast<std::size_t>(k)]) return;
       std::vector<double> c(lg.diverged ? lg.trials_run : H);  // the trials it ran
       for (std::size_t h = 0; h < c.size(); ++h) c[h] = lg.credit[h] - s.baseline[h];
-      lg.gradient = lg.adjoint->gradient(c);
+      lg.gradient = from_trace_gradient(lg.adjoint->gradient_matrix(c), effective_theta(s),
+                                        std::exp(s.log_eta));
       lg.adjoint.reset();
     }));
   } else {
@@ -351,7 +397,7 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
 // whatever the thread count), over the lifetimes kept.
 MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorXd& g) const {
   MetaStepRecord rec;
-  g = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(setup_.directions.size()));
+  g = Eigen::VectorXd::Zero(parameters());
   std::vector<Eigen::VectorXd> gradients;
   for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
     if (!b.kept[k]) continue;
@@ -370,10 +416,10 @@ MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorX
   return rec;
 }
 
-// The change of the learnable coefficients: ascent on objective - l1 |theta|_1, the gradient
-// clipped, then Adam or SGD, scaled by the backtracking factor.
+// The change of the learnable coefficients (and log eta): ascent on objective - l1 |theta|_1, the
+// gradient clipped, then Adam or SGD, scaled by the backtracking factor.
 Eigen::VectorXd MetaLearner::ascent(MetaState& s, Eigen::VectorXd g) const {
-  for (Eigen::Index p = 0; p < g.size(); ++p) {
+  for (Eigen::Index p = 0; p < static_cast<Eigen::Index>(setup_.directions.size()); ++p) {
     const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
     const double t = s.theta(k, l);
     g(p) -= options_.l1 * (t > 0 ? 1.0 : t < 0 ? -1.0 : 0.0);
@@ -411,13 +457,9 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   const Eigen::VectorXd delta = ascent(s, g);
   s.last_step = delta;
   rec.step_scale = s.step_scale;
-  rec.theta.resize(delta.size());
-  for (Eigen::Index p = 0; p < delta.size(); ++p) {
-    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
-    s.theta(k, l) += delta(p);
-    rec.theta(p) = s.theta(k, l);
-  }
-  if (!s.theta.allFinite())
+  move(s, delta);
+  rec.theta = parameters(s);
+  if (!s.theta.allFinite() || !std::isfinite(s.log_eta))
     throw RunError(fmt::format(
         "meta-step {}: theta is no longer finite (meta learning rate too large?)", s.step + 1));
   rec.step = ++s.step;
@@ -427,19 +469,13 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
 
 // Undoes half of the last step and halves the learning rate from then on.
 void MetaLearner::backtrack(MetaState& s) const {
-  for (std::size_t p = 0; p < setup_.directions.size(); ++p) {
-    const auto [k, l] = setup_.directions[p];
-    s.theta(k, l) -= 0.5 * s.last_step(static_cast<Eigen::Index>(p));
-  }
+  move(s, -0.5 * s.last_step);
   s.last_step *= 0.5;
   s.step_scale *= 0.5;
   ++s.backtracks;
   if (s.history.empty()) return;
   auto& last = s.history.back();
-  for (Eigen::Index p = 0; p < last.theta.size(); ++p) {
-    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
-    last.theta(p) = s.theta(k, l);
-  }
+  last.theta = parameters(s);
   last.step_scale = s.step_scale;
 }
 

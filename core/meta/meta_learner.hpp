@@ -37,7 +37,7 @@ struct MetaStepRecord {
   double correct_early = 0, correct_late = 0;
   double gradient_norm = 0;  // before clipping
   double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
-  Eigen::VectorXd theta;     // the learnable coefficients after the step
+  Eigen::VectorXd theta;     // the learnable coefficients after the step (then log_eta)
   std::vector<SkippedLifetime> skipped;        // diverged lifetimes left out of this step's means
   Eigen::VectorXd gradient_snr;                // per coefficient across the batch (validation.hpp)
   std::optional<ValidationResult> validation;  // of theta after the step, when due
@@ -46,6 +46,7 @@ struct MetaStepRecord {
 struct MetaState {
   int step = 0;
   Eigen::MatrixXd theta;         // K x L
+  double log_eta = 0;            // [meta] learn_eta: lifetimes use exp(log_eta) theta
   Eigen::VectorXd m, v;          // Adam moments, one entry per direction
   std::vector<double> baseline;  // REINFORCE b_h; empty before the first step
   Eigen::VectorXd last_step;     // the change of the learnable coefficients in the last step
@@ -66,6 +67,11 @@ class MetaLearner {
   bool step(MetaState& state, int threads, Progress* progress = nullptr) const;
   const std::vector<std::string>& direction_names() const { return names_; }
   bool reverse_mode() const { return adjoint_; }  // what [meta] gradient resolved to
+  // What meta-learning moves: the learnable coefficients, then log eta with [meta] learn_eta.
+  Eigen::Index parameters() const;
+  Eigen::VectorXd parameters(const MetaState& s) const;
+  // The coefficients the lifetimes use: exp(log_eta) theta.
+  Eigen::MatrixXd effective_theta(const MetaState& s) const;
   int checkpoint_every() const { return checkpoint_every_; }
   const Setup<sdk::Real>& setup() const { return setup_; }
   const MetaSection& options() const { return options_; }
@@ -94,15 +100,18 @@ class MetaLearner {
   MetaStepRecord batch_means(const Batch& b, double n, Eigen::VectorXd& g) const;
   Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
   void backtrack(MetaState& s) const;
-  LifetimeGradient run_lifetime(const Eigen::MatrixXd& theta, int step, int index,
-                                Progress* progress) const;
+  LifetimeGradient run_lifetime(const MetaState& s, int index, Progress* progress) const;
   LifetimeGradient run_lifetime_es(const Eigen::MatrixXd& theta, int step, int index,
                                    Progress* progress) const;
   Eigen::VectorXd es_perturbation(int step, int pair) const;
   void es_gradients(MetaState& s, Batch& b) const;
-  LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, int step, int index,
-                                        Progress* progress) const;
+  LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, double scale, int step,
+                                        int index, Progress* progress) const;
   void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
+  void move(MetaState& s, const Eigen::VectorXd& delta) const;
+  Eigen::VectorXd from_trace_gradient(const Eigen::MatrixXd& G, const Eigen::MatrixXd& theta_eff,
+                                      double scale) const;
+  Eigen::MatrixXd perturbed_theta(const MetaState& s, int step, int index) const;
   template <class L>
   std::optional<TrialRecord> trial_or_divergence(L& life, LifetimeGradient& out, int index) const;
   void count_worst(Batch& b, int step) const;

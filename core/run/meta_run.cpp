@@ -106,16 +106,18 @@ RunError stopped(const std::string& why, int checkpointed, const RunDirectory& r
 // With [meta] validation: the initial theta (once, before the first meta-step) and theta after
 // each due step, on the fixed validation lifetimes. Not interrupted: it is short next to a
 // meta-step, and a step is checkpointed with its validation or not at all.
-void validate_if_due(MetaState& state, const Setup<sdk::Real>& setup, const MetaSection& meta,
-                     int threads) {
+void validate_if_due(MetaState& state, const MetaLearner& learner, int threads) {
+  const Setup<sdk::Real>& setup = learner.setup();
+  const MetaSection& meta = learner.options();
   if (meta.validation == 0) return;
   if (state.step == 0) {
     if (!state.validation_start)
-      state.validation_start = validate_theta(setup, meta, state.theta, threads);
+      state.validation_start = validate_theta(setup, meta, learner.effective_theta(state), threads);
     return;
   }
   if (validation_due(meta, state.step))
-    state.history.back().validation = validate_theta(setup, meta, state.theta, threads);
+    state.history.back().validation =
+        validate_theta(setup, meta, learner.effective_theta(state), threads);
 }
 
 void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
@@ -124,7 +126,7 @@ void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
   const int checkpointed = state.step;
   try {
     if (learner.step(state, options.threads, &progress)) {
-      validate_if_due(state, learner.setup(), learner.options(), options.threads);
+      validate_if_due(state, learner, options.threads);
       clock.record(state.step);
     } else {
       progress.reporter().note(fmt::format(
@@ -168,17 +170,18 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
             const RunClock& clock, bool resumed, MetaRunSummary& summary) {
   nlohmann::json held_out;  // null unless [meta] evaluate > 0
   if (e.meta.evaluate > 0) {
-    const HeldOutComparison c =
-        compare_held_out(setup, learner.initial_state().theta, state.theta, e.meta.evaluate,
-                         options.threads, [] { return !interrupted(); });
+    const HeldOutComparison c = compare_held_out(
+        setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
+        e.meta.evaluate, options.threads, [] { return !interrupted(); });
     if (interrupted()) return false;
     run.write("held_out.csv", held_out_csv(c));
     held_out = held_out_summary(c);
     summary.held_out_initial = held_out_means(c.initial);
     summary.held_out_learned = held_out_means(c.learned);
   }
-  run.write("theta.npy", npy_bytes(state.theta));
-  run.write("learned_trace.toml", learned_trace_toml(e, state.theta));
+  // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
+  run.write("theta.npy", npy_bytes(learner.effective_theta(state)));
+  run.write("learned_trace.toml", learned_trace_toml(e, learner.effective_theta(state)));
   run.write("run.json",
             run_json(e, clock, options.command_line,
                      {{"meta_steps", e.meta.steps},
@@ -219,7 +222,7 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   if (resumed && run.has("meta_timing.csv"))
     meta_clock.rows = parse_meta_timing(run.read("meta_timing.csv"), state.step);
   if (state.step == 0 && e.meta.validation > 0 && !state.validation_start) {
-    validate_if_due(state, setup, e.meta, options.threads);
+    validate_if_due(state, learner, options.threads);
     meta_clock.record(0);
     write_progress_files(run, state, learner, shape, meta_clock);
   }
