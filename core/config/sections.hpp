@@ -200,6 +200,7 @@ struct MetaSection {
   double baseline_decay = 0.9;
   double es_sigma = 0.01;
   bool learn_eta = false;
+  int line_search = 0;
   Optimizer optimizer = Optimizer::Adam;
   double learning_rate = 0.01;
   double beta1 = 0.9;
@@ -224,6 +225,12 @@ struct MetaSection {
                  "reward = 'task'), 'reinforce' (score function of the task's policy; needs "
                  "reward = 'policy') or 'es' (antithetic evolution strategies: no derivative, "
                  "pairs of lifetimes at theta +- es_sigma eps on the same seeds; either reward)"),
+        F::field(&MetaSection::line_search, "line_search",
+                 "backtracking line search: the step is accepted only if the batch's own "
+                 "lifetimes (same seeds) reach at least the objective they had, else halved, at "
+                 "most this many times, then not taken; 0 = off")
+            .at_least(0)
+            .at_most(30),
         F::field(&MetaSection::learn_eta, "learn_eta",
                  "also learn the rule's learning rate, in log space: a common factor exp(u) on "
                  "the trace's coefficients, which three_factor's update eta m (R - Rbar) e sees "

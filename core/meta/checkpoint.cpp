@@ -130,6 +130,7 @@ nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
                    {"correct_late", r.correct_late},
                    {"gradient_norm", r.gradient_norm},
                    {"step_scale", r.step_scale},
+                   {"step_fraction", r.step_fraction},
                    {"theta", to_vector(r.theta)},
                    {"skipped", skipped_json(r.skipped)},
                    {"gradient_snr", to_vector(r.gradient_snr)},
@@ -219,6 +220,7 @@ MetaStepRecord read_record(const nlohmann::json& j, std::size_t index, const Che
   r.correct_late = f.real("correct_late", 0, 1);
   r.gradient_norm = f.real("gradient_norm", 0);
   r.step_scale = f.real("step_scale", std::numeric_limits<double>::min(), 1);
+  if (f.has("step_fraction")) r.step_fraction = f.real("step_fraction", 0, 1);
   r.theta = to_eigen(f.reals("theta", static_cast<std::size_t>(s.directions)));
   r.skipped = read_skipped(f, s.batch);
   if (f.has("gradient_snr")) {  // empty for a batch of one

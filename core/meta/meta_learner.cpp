@@ -81,6 +81,11 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
         "{}: [meta] batch = {} with estimator = \"es\": its lifetimes come in antithetic pairs "
         "(theta + sigma eps and theta - sigma eps), so the batch must be even",
         e.position("meta", "batch").str(), o.batch)});
+  if (o.line_search > 0 && o.estimator == Estimator::Es)
+    throw ConfigError({fmt::format(
+        "{}: [meta] line_search compares the batch's lifetimes at theta and theta + step; ES "
+        "runs its batch at perturbed thetas, not at theta",
+        e.position("meta", "line_search").str())});
   if (o.learn_eta && o.estimator != Estimator::Es && o.gradient == GradientEngine::Forward)
     throw ConfigError({fmt::format(
         "{}: [meta] learn_eta needs the derivative with respect to every coefficient, which "
@@ -454,7 +459,11 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   if (reinforce_) reinforce_gradients(s, b, n, threads);
   Eigen::VectorXd g;
   MetaStepRecord rec = batch_means(b, n, g);
-  const Eigen::VectorXd delta = ascent(s, g);
+  Eigen::VectorXd delta = ascent(s, g);
+  if (options_.line_search > 0) {
+    rec.step_fraction = line_search(s, b, rec.objective, delta, threads);
+    delta *= rec.step_fraction;
+  }
   s.last_step = delta;
   rec.step_scale = s.step_scale;
   move(s, delta);
@@ -465,6 +474,49 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   rec.step = ++s.step;
   s.history.push_back(std::move(rec));
   return true;
+}
+
+// The batch's kept lifetimes again (same seeds, no derivatives) at the parameters of `s`: their
+// mean objective, or -inf when one diverges.
+double MetaLearner::batch_objective_at(const MetaState& s, int step, const Batch& b,
+                                       int threads) const {
+  const Eigen::MatrixXd theta = effective_theta(s);
+  const bool policy = setup_.reward == RewardSource::Policy;
+  std::vector<double> objective(b.lifetimes.size(), 0.0);
+  const auto errors = parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
+    if (!b.kept[static_cast<std::size_t>(k)]) return;
+    Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, k), theta);
+    for (std::size_t h = 0; h < static_cast<std::size_t>(setup_.trials); ++h) {
+      const TrialRecord r = life.run_trial();
+      objective[static_cast<std::size_t>(k)] += weights_[h] * (policy ? r.reward : r.task_reward);
+    }
+  });
+  double sum = 0, n = 0;
+  for (std::size_t k = 0; k < objective.size(); ++k) {
+    if (!b.kept[k]) continue;
+    if (errors[k]) {
+      try {
+        std::rethrow_exception(errors[k]);
+      } catch (const DivergenceError&) {
+        return -std::numeric_limits<double>::infinity();
+      }
+    }
+    sum += objective[k], ++n;
+  }
+  return sum / n;
+}
+
+// Backtracking on the batch's own lifetimes: the fraction of `delta` whose objective is at least
+// the batch's `objective` at theta (1, 1/2, ... halved at most line_search times), or 0.
+double MetaLearner::line_search(const MetaState& s, const Batch& b, double objective,
+                                const Eigen::VectorXd& delta, int threads) const {
+  double fraction = 1;
+  for (int tries = 0; tries <= options_.line_search; ++tries, fraction *= 0.5) {
+    MetaState moved = s;
+    move(moved, fraction * delta);
+    if (batch_objective_at(moved, s.step, b, threads) >= objective) return fraction;
+  }
+  return 0;
 }
 
 // Undoes half of the last step and halves the learning rate from then on.
@@ -493,14 +545,14 @@ std::string meta_metrics_csv(const MetaState& s) {
   std::string out =
       "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm,"
       "step_scale,skipped_lifetimes,validation_objective,validation_correct_late,"
-      "validation_diverged\n";
+      "validation_diverged,step_fraction\n";
   // Row 0, the initial theta, only when it was validated: it has no batch.
-  if (s.validation_start) out += "0,,,,,,,,," + validation_cells(s.validation_start) + "\n";
+  if (s.validation_start) out += "0,,,,,,,,," + validation_cells(s.validation_start) + ",\n";
   for (const auto& r : s.history)
-    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}\n", r.step,
-                       r.objective, r.reward_early, r.reward_late, r.correct_early, r.correct_late,
-                       r.gradient_norm, r.step_scale, r.skipped.size(),
-                       validation_cells(r.validation));
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{},{:.17g}\n",
+                       r.step, r.objective, r.reward_early, r.reward_late, r.correct_early,
+                       r.correct_late, r.gradient_norm, r.step_scale, r.skipped.size(),
+                       validation_cells(r.validation), r.step_fraction);
   return out;
 }
 

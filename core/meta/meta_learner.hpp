@@ -37,6 +37,7 @@ struct MetaStepRecord {
   double correct_early = 0, correct_late = 0;
   double gradient_norm = 0;  // before clipping
   double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
+  double step_fraction = 1;  // of the optimizer's step taken ([meta] line_search; 0: refused)
   Eigen::VectorXd theta;     // the learnable coefficients after the step (then log_eta)
   std::vector<SkippedLifetime> skipped;        // diverged lifetimes left out of this step's means
   Eigen::VectorXd gradient_snr;                // per coefficient across the batch (validation.hpp)
@@ -109,6 +110,9 @@ class MetaLearner {
                                         int index, Progress* progress) const;
   void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
   void move(MetaState& s, const Eigen::VectorXd& delta) const;
+  double line_search(const MetaState& s, const Batch& b, double objective,
+                     const Eigen::VectorXd& delta, int threads) const;
+  double batch_objective_at(const MetaState& s, int step, const Batch& b, int threads) const;
   Eigen::VectorXd from_trace_gradient(const Eigen::MatrixXd& G, const Eigen::MatrixXd& theta_eff,
                                       double scale) const;
   Eigen::MatrixXd perturbed_theta(const MetaState& s, int step, int index) const;

@@ -1,0 +1,56 @@
+// [meta] line_search: a step is taken only as far as the batch's own lifetimes (same seeds) do at
+// least as well as at theta, halving it at most line_search times.
+#include "core/engine/lifetime.hpp"
+#include "core/meta/meta_learner.hpp"
+#include "gradient_experiments.hpp"
+#include "test_support.hpp"
+
+using namespace neohebb;
+
+namespace {
+
+// The mean objective (mean task reward) of meta-step 0's lifetimes at theta.
+double batch_objective(const core::Setup<sdk::Real>& setup, const Eigen::MatrixXd& theta,
+                       int batch) {
+  double sum = 0;
+  for (int k = 0; k < batch; ++k) {
+    core::Lifetime<sdk::Real> life(setup, core::meta_lifetime_seed(setup.seed, 0, k), theta);
+    for (std::int64_t h = 0; h < setup.trials; ++h) sum += life.run_trial().task_reward;
+  }
+  return sum / double(setup.trials) / batch;
+}
+
+}  // namespace
+
+TEST(LineSearch, TakesOnlyStepsThatDoNotLowerTheBatchObjective) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto file = dir.write(
+      "exp.toml",
+      test_support::gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", false));
+  int shortened = 0;
+  // From a modest step to one far too long for the curvature.
+  for (const char* rate : {"0.01", "1", "100"}) {
+    const auto e = core::load_experiment(
+        file,
+        {"meta.steps=1", "meta.batch=3", "meta.optimizer=\"sgd\"", "meta.line_search=4",
+         fmt::format("meta.learning_rate={}", rate), "meta.on_divergence=\"skip\""},
+        registry);
+    const auto setup = core::make_setup<sdk::Real>(e);
+    const core::MetaLearner learner(setup, e.meta);
+    core::MetaState s = learner.initial_state();
+    const Eigen::MatrixXd start = s.theta;
+    ASSERT_TRUE(learner.step(s, 2));
+    const auto& rec = s.history.back();
+    EXPECT_NEAR(rec.objective, batch_objective(setup, start, 3), 1e-12) << rate;
+    const double f = rec.step_fraction;
+    EXPECT_TRUE(f == 0 || f == 1 || f == 0.5 || f == 0.25 || f == 0.125 || f == 0.0625) << f;
+    if (f == 0) {
+      EXPECT_EQ(s.theta, start) << rate;
+    } else {
+      EXPECT_GE(batch_objective(setup, s.theta, 3), rec.objective) << rate;
+    }
+    shortened += f < 1;
+  }
+  EXPECT_GE(shortened, 1);  // the long steps were cut
+}
