@@ -94,6 +94,17 @@ def summarize(name, results, args_trials):
             f"{mean('mean_reward'):.4f} |")
 
 
+def learned_theta(run_dir):
+    """The coefficients the learned rule uses (K x L): theta.npy of a finished run, else the last
+    checkpoint's theta (stored column-major, Eigen's order) times exp(log_eta)."""
+    if (run_dir / "theta.npy").exists():
+        return np.load(run_dir / "theta.npy")
+    checkpoint = json.load(open(run_dir / "checkpoint.json"))
+    shape = (checkpoint["shape"]["theta_rows"], checkpoint["shape"]["theta_cols"])
+    theta = np.array(checkpoint["theta"], dtype=float).reshape(shape, order="F")
+    return theta * np.exp(checkpoint.get("log_eta", 0.0))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("run_dir", type=pathlib.Path)
@@ -105,10 +116,9 @@ def main():
     args = p.parse_args()
 
     experiment = args.run_dir / "experiment.toml"
-    checkpoint = json.load(open(args.run_dir / "checkpoint.json"))
-    # checkpoint.json stores theta column-major (Eigen's order); coefficients are row-major.
-    shape = (checkpoint["theta_rows"], checkpoint["theta_cols"])
-    theta = np.array(checkpoint["theta"], dtype=float).reshape(shape, order="F").ravel()
+    theta = learned_theta(args.run_dir)
+    shape = theta.shape
+    theta = theta.ravel()  # coefficients are listed row-major
     import tomllib
     resolved = tomllib.load(open(experiment, "rb"))
     post_scale = resolved["trace"].get("post_scale", 1.0)

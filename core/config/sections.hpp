@@ -201,6 +201,7 @@ struct MetaSection {
   double es_sigma = 0.01;
   bool learn_eta = false;
   int line_search = 0;
+  double lifetime_clip = 0.0;
   Optimizer optimizer = Optimizer::Adam;
   double learning_rate = 0.01;
   double beta1 = 0.9;
@@ -225,6 +226,11 @@ struct MetaSection {
                  "reward = 'task'), 'reinforce' (score function of the task's policy; needs "
                  "reward = 'policy') or 'es' (antithetic evolution strategies: no derivative, "
                  "pairs of lifetimes at theta +- es_sigma eps on the same seeds; either reward)"),
+        F::field(&MetaSection::lifetime_clip, "lifetime_clip",
+                 "clip each lifetime's meta-gradient to this multiple of the batch's median "
+                 "lifetime gradient norm before averaging (a few lifetimes with exploding "
+                 "sensitivity otherwise make the whole step); 0 = off")
+            .at_least(0),
         F::field(&MetaSection::line_search, "line_search",
                  "backtracking line search: the step is accepted only if the batch's own "
                  "lifetimes (same seeds) reach at least the objective they had, else halved, at "

@@ -400,6 +400,26 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
 
 // The batch means of the gradient and the metrics, in lifetime order (the same numbers
 // whatever the thread count), over the lifetimes kept.
+// [meta] lifetime_clip: each kept lifetime's gradient scaled down to at most c times the median
+// norm of the batch's, so that the step follows most lifetimes rather than the one whose
+// sensitivity exploded. The median is taken in lifetime order, whatever the threads.
+void MetaLearner::clip_lifetime_gradients(Batch& b) const {
+  if (options_.lifetime_clip <= 0) return;
+  std::vector<double> norms;
+  for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
+    if (b.kept[k]) norms.push_back(b.lifetimes[k].gradient.norm());
+  if (norms.empty()) return;
+  std::vector<double> sorted = norms;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  const double median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  const double bound = options_.lifetime_clip * median;
+  for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
+    auto& g = b.lifetimes[k].gradient;
+    if (b.kept[k] && g.norm() > bound && bound > 0) g *= bound / g.norm();
+  }
+}
+
 MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorXd& g) const {
   MetaStepRecord rec;
   g = Eigen::VectorXd::Zero(parameters());
@@ -457,6 +477,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
     throw RunError(fmt::format("meta-step {}: every antithetic pair lost a lifetime to divergence",
                                s.step + 1));
   if (reinforce_) reinforce_gradients(s, b, n, threads);
+  clip_lifetime_gradients(b);
   Eigen::VectorXd g;
   MetaStepRecord rec = batch_means(b, n, g);
   Eigen::VectorXd delta = ascent(s, g);

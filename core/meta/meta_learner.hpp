@@ -98,6 +98,7 @@ class MetaLearner {
   bool run_batch(MetaState& s, int threads, Progress* progress, Batch& b) const;
   bool recover(MetaState& s, int lifetime, const std::exception_ptr& error, int threads) const;
   void reinforce_gradients(MetaState& s, Batch& b, double n, int threads) const;
+  void clip_lifetime_gradients(Batch& b) const;
   MetaStepRecord batch_means(const Batch& b, double n, Eigen::VectorXd& g) const;
   Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
   void backtrack(MetaState& s) const;

@@ -1,5 +1,6 @@
-// [meta] line_search: a step is taken only as far as the batch's own lifetimes (same seeds) do at
-// least as well as at theta, halving it at most line_search times.
+// What controls a meta-step's size besides the optimizer: [meta] line_search (a step is taken only
+// as far as the batch's own lifetimes, same seeds, do at least as well as at theta) and
+// [meta] lifetime_clip (no lifetime's gradient above a multiple of the batch's median).
 #include "core/engine/lifetime.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "gradient_experiments.hpp"
@@ -53,4 +54,30 @@ TEST(LineSearch, TakesOnlyStepsThatDoNotLowerTheBatchObjective) {
     shortened += f < 1;
   }
   EXPECT_GE(shortened, 1);  // the long steps were cut
+}
+
+TEST(LifetimeClip, BoundsEachLifetimeByTheBatchMedian) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto file = dir.write(
+      "exp.toml",
+      test_support::gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", false));
+  const auto step = [&](const char* clip) {
+    const auto e =
+        core::load_experiment(file,
+                              {"meta.steps=1", "meta.batch=5", "meta.optimizer=\"sgd\"",
+                               "meta.learning_rate=1", fmt::format("meta.lifetime_clip={}", clip)},
+                              registry);
+    const auto setup = core::make_setup<sdk::Real>(e);
+    const core::MetaLearner learner(setup, e.meta);
+    core::MetaState s = learner.initial_state();
+    EXPECT_TRUE(learner.step(s, 2));
+    return s.history.back();
+  };
+  const auto none = step("0"), loose = step("1e9"), median = step("1"), tiny = step("1e-9");
+  EXPECT_EQ(loose.theta, none.theta);  // no lifetime above 1e9 medians: nothing clipped
+  // Clipped to the median, the mean of five gradients is at most the median norm; with 1e-9 of
+  // it, the step almost vanishes.
+  EXPECT_LT(median.gradient_norm, none.gradient_norm);
+  EXPECT_LT(tiny.gradient_norm, 1e-8 * none.gradient_norm);
 }
