@@ -1,8 +1,10 @@
 // What controls a meta-step's size besides the optimizer: [meta] line_search (a step is taken only
 // as far as the batch's own lifetimes, same seeds, do at least as well as at theta) and
-// [meta] lifetime_clip (no lifetime's gradient above a multiple of the batch's median).
+// [meta] lifetime_clip (no lifetime's gradient above a multiple of the batch's median) and
+// [meta] precondition (a step per coefficient from its basis term's size).
 #include "core/engine/lifetime.hpp"
 #include "core/meta/meta_learner.hpp"
+#include "core/meta/preconditioner.hpp"
 #include "gradient_experiments.hpp"
 #include "test_support.hpp"
 
@@ -80,4 +82,28 @@ TEST(LifetimeClip, BoundsEachLifetimeByTheBatchMedian) {
   // it, the step almost vanishes.
   EXPECT_LT(median.gradient_norm, none.gradient_norm);
   EXPECT_LT(tiny.gradient_norm, 1e-8 * none.gradient_norm);
+}
+
+// [meta] precondition = "basis": the RMS size of each monomial term in probe trials. r^0 d^0 is
+// 1 everywhere; higher powers of |r| < 1 are smaller; the multipliers put the median at 1.
+TEST(Precondition, BasisScalesOfTheMonomialTerms) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto e = core::load_experiment(
+      dir.write("exp.toml", test_support::gradient_experiment("rate_tanh", "monomial",
+                                                              "three_factor", "dnms", false)),
+      {"meta.precondition=\"basis\""}, registry);
+  const auto setup = core::make_setup<sdk::Real>(e);
+  const Eigen::MatrixXd s = core::basis_scales(setup, setup.trace->initial_coefficients(), 2);
+  EXPECT_DOUBLE_EQ(s(0, 0), 1.0);
+  for (Eigen::Index k = 1; k < s.rows(); ++k) EXPECT_LT(s(k, 0), s(k - 1, 0)) << k;
+  EXPECT_EQ(core::basis_scales(setup, setup.trace->initial_coefficients(), 2), s);  // seeded
+  const Eigen::VectorXd m = core::basis_step_multipliers(setup, s);
+  EXPECT_TRUE((m.array() == 1.0).any());  // the coefficient of the median scale
+  EXPECT_GT(m.maxCoeff() / m.minCoeff(), 100.0);
+  // The learner applies those of its probe (5 trials) to the optimizer's step.
+  const core::MetaLearner learner(setup, e.meta);
+  const Eigen::VectorXd m5 = core::basis_step_multipliers(
+      setup, core::basis_scales(setup, setup.trace->initial_coefficients()));
+  EXPECT_EQ(learner.step_multipliers().head(m5.size()), m5);
 }

@@ -40,6 +40,11 @@ constexpr std::array<const char*, 3> choice_names(Estimator) {
   return {"pathwise", "reinforce", "es"};
 }
 
+enum class Precondition { None, Basis };
+constexpr std::array<const char*, 2> choice_names(Precondition) {
+  return {"none", "basis"};
+}
+
 enum class ObjectiveTrials { All, Late };
 constexpr std::array<const char*, 2> choice_names(ObjectiveTrials) {
   return {"all", "late"};
@@ -202,6 +207,7 @@ struct MetaSection {
   bool learn_eta = false;
   int line_search = 0;
   double lifetime_clip = 0.0;
+  Precondition precondition = Precondition::None;
   Optimizer optimizer = Optimizer::Adam;
   double learning_rate = 0.01;
   double beta1 = 0.9;
@@ -226,6 +232,10 @@ struct MetaSection {
                  "reward = 'task'), 'reinforce' (score function of the task's policy; needs "
                  "reward = 'policy') or 'es' (antithetic evolution strategies: no derivative, "
                  "pairs of lifetimes at theta +- es_sigma eps on the same seeds; either reward)"),
+        F::field(&MetaSection::precondition, "precondition",
+                 "'none' or 'basis': each coefficient's step scaled by median_s / s_kl, s_kl the "
+                 "RMS size of its basis term a_k(r) b_l(d) in probe trials of the initial rule "
+                 "(written to preconditioner.csv)"),
         F::field(&MetaSection::lifetime_clip, "lifetime_clip",
                  "clip each lifetime's meta-gradient to this multiple of the batch's median "
                  "lifetime gradient norm before averaging (a few lifetimes with exploding "

@@ -132,6 +132,11 @@ class Lifetime {
   const Eigen::VectorXd& log_policy_tangent() const { return tangents_.dlogpi; }
   double tangent_norm() const { return tangents_.U.norm(); }  // ||dW/dtheta||_F
 
+  // The last trial's rates r_t and deviations d_t, one column a step (with tangents or adjoint).
+  const sdk::Mat<S>& trial_rates() const { return work_.rates; }
+  const sdk::Mat<S>& trial_deviations() const { return work_.deviations; }
+  int first_trace_step() const { return first_trace_step_; }
+
   // Reverse mode (real lifetimes with LifetimeOptions::adjoint; lifetime_adjoint.cpp).
   LifetimeCheckpoint save() const;
   void restore(const LifetimeCheckpoint& c);

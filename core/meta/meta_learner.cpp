@@ -11,6 +11,7 @@
 #include "core/engine/lifetime.hpp"
 #include "core/meta/adjoint_gradient.hpp"
 #include "core/meta/gradient_engine.hpp"
+#include "core/meta/preconditioner.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/parallel.hpp"
 #include "core/support/resources.hpp"
@@ -106,6 +107,10 @@ MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
   if (options.learn_eta) names_.push_back("log eta");
+  multipliers_ = Eigen::VectorXd::Ones(parameters());
+  if (options.precondition == Precondition::Basis)
+    multipliers_.head(static_cast<Eigen::Index>(setup.directions.size())) =
+        basis_step_multipliers(setup, basis_scales(setup, setup.trace->initial_coefficients()));
 }
 
 MetaState MetaLearner::initial_state() const {
@@ -462,7 +467,7 @@ Eigen::VectorXd MetaLearner::ascent(MetaState& s, Eigen::VectorXd g) const {
   } else {
     delta = options_.learning_rate * g;
   }
-  delta *= s.step_scale;
+  delta = delta.cwiseProduct(multipliers_) * s.step_scale;
   return delta;
 }
 

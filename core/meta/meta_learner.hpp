@@ -76,6 +76,8 @@ class MetaLearner {
   int checkpoint_every() const { return checkpoint_every_; }
   const Setup<sdk::Real>& setup() const { return setup_; }
   const MetaSection& options() const { return options_; }
+  // Per meta-parameter multiplier of the optimizer's step ([meta] precondition; else ones).
+  const Eigen::VectorXd& step_multipliers() const { return multipliers_; }
 
  private:
   struct LifetimeGradient {
@@ -129,6 +131,7 @@ class MetaLearner {
   int checkpoint_every_;
   std::vector<double> weights_;
   std::vector<std::string> names_;
+  Eigen::VectorXd multipliers_;
 };
 
 // Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator

@@ -218,6 +218,13 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
   Progress progress(reporter, e.name(),
                     std::int64_t(e.meta.steps - state.step) * e.meta.batch * setup.trials);
+  if (e.meta.precondition != Precondition::None) {  // the same on every resume: from the start
+    std::string csv = "parameter,step_multiplier\n";
+    for (std::size_t p = 0; p < learner.direction_names().size(); ++p)
+      csv += fmt::format("{},{:.17g}\n", learner.direction_names()[p],
+                         learner.step_multipliers()(static_cast<Eigen::Index>(p)));
+    run.write("preconditioner.csv", csv);
+  }
   MetaClock meta_clock;
   if (resumed && run.has("meta_timing.csv"))
     meta_clock.rows = parse_meta_timing(run.read("meta_timing.csv"), state.step);
