@@ -5,49 +5,24 @@
 #include "test_support.hpp"
 
 using namespace neohebb;
-using test_support::TempDir;
 
 namespace {
 
-// In meta-step 2 some lifetimes of this batch diverge (tests/cli/test_divergence.sh).
-constexpr const char* kDiverging = R"([experiment]
-trials = 30
-reward = "{}"
-[meta]
-steps = 2
-batch = 6
-estimator = "{}"
-on_divergence = "worst"
-[network]
-size = 10
-[trace]
-type = "monomial"
-degree = 2
-coefficients = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]
-[rule]
-type = "three_factor"
-eta = 0.3
-[task]
-type = "dnms"
-stimulus1 = 5.0
-delay1 = 5.0
-stimulus2 = 5.0
-delay2 = 5.0
-response = 5.0
-)";
+// In meta-step 2 some lifetimes of this batch diverge (shared with tests/cli/test_divergence.sh).
+const std::string kDiverging = NEOHEBB_SOURCE_DIR "/tests/cli/diverging_meta.toml";
 
 struct MetaRun {
   core::MetaState state;
   int steps_done = 0;
 };
 
-MetaRun meta_learn(const TempDir& dir, bool reinforce, std::vector<std::string> overrides,
-                   int threads = 2) {
+MetaRun meta_learn(bool reinforce, std::vector<std::string> overrides, int threads = 2) {
   static core::PluginRegistry registry;
-  const auto e = core::load_experiment(
-      dir.write("exp.toml", fmt::format(kDiverging, reinforce ? "policy" : "task",
-                                        reinforce ? "reinforce" : "pathwise")),
-      overrides, registry);
+  overrides.insert(overrides.begin(),  // the caller's overrides come after, and win
+                   {fmt::format("experiment.reward=\"{}\"", reinforce ? "policy" : "task"),
+                    fmt::format("meta.estimator=\"{}\"", reinforce ? "reinforce" : "pathwise"),
+                    "meta.on_divergence=\"worst\""});
+  const auto e = core::load_experiment(kDiverging, overrides, registry);
   const auto setup = core::make_setup<sdk::Real>(e);
   const core::MetaLearner learner(setup, e.meta);
   MetaRun r{learner.initial_state()};
@@ -59,33 +34,33 @@ MetaRun meta_learn(const TempDir& dir, bool reinforce, std::vector<std::string> 
 }  // namespace
 
 TEST(MetaDivergence, WorstKeepsDivergedLifetimesWithTheWorstReward) {
-  TempDir dir;
-  const MetaRun lowest = meta_learn(dir, false, {});
+  const MetaRun lowest = meta_learn(false, {});
   ASSERT_EQ(lowest.steps_done, 2);
   const auto& step2 = lowest.state.history[1];
   ASSERT_GE(step2.skipped.size(), 1u);  // diverged, and kept
   // The trials a diverged lifetime did not run count (1/H each, over a batch of 6) with
   // divergence_reward: lowering it by 8 lowers the objective by 8 (H - h_d) / (H B) in total.
-  const MetaRun harsh = meta_learn(dir, false, {"meta.divergence_reward=-10"});
-  const MetaRun mild = meta_learn(dir, false, {"meta.divergence_reward=-2"});
+  const MetaRun harsh = meta_learn(false, {"meta.divergence_reward=-10"});
+  const MetaRun mild = meta_learn(false, {"meta.divergence_reward=-2"});
   double missing = 0;
   for (const auto& k : step2.skipped) missing += (30.0 - double(k.trial)) / 30.0;
   EXPECT_NEAR(mild.state.history[1].objective - harsh.state.history[1].objective,
               8.0 * missing / 6.0, 1e-12);
-  // The lowest reward seen (the default) is between: never better than what the batch got.
-  EXPECT_LT(lowest.state.history[1].objective, mild.state.history[0].objective);
+  // The default, the lowest reward any trial of the batch got, lowers the objective below that of
+  // a run that leaves the diverged lifetimes out.
+  const MetaRun skipped = meta_learn(false, {"meta.on_divergence=\"skip\""});
+  EXPECT_LT(lowest.state.history[1].objective, skipped.state.history[1].objective);
   // The gradient does not depend on the penalty (a constant), so neither does theta.
   EXPECT_EQ(harsh.state.theta, mild.state.theta);
 }
 
 TEST(MetaDivergence, WorstGivesTheSameStepsInBothModesAndOnAnyThreadCount) {
-  TempDir dir;
   for (bool reinforce : {false, true}) {
     // With the policy's 0/1 reward, a larger eta makes a lifetime of meta-step 2 diverge.
     const std::string eta = reinforce ? "rule.eta=2" : "rule.eta=0.3";
-    const MetaRun forward = meta_learn(dir, reinforce, {"meta.gradient=\"forward\"", eta}, 1);
-    const MetaRun adjoint = meta_learn(dir, reinforce, {"meta.gradient=\"adjoint\"", eta}, 2);
-    const MetaRun adjoint1 = meta_learn(dir, reinforce, {"meta.gradient=\"adjoint\"", eta}, 1);
+    const MetaRun forward = meta_learn(reinforce, {"meta.gradient=\"forward\"", eta}, 1);
+    const MetaRun adjoint = meta_learn(reinforce, {"meta.gradient=\"adjoint\"", eta}, 2);
+    const MetaRun adjoint1 = meta_learn(reinforce, {"meta.gradient=\"adjoint\"", eta}, 1);
     std::size_t diverged = 0;
     for (const auto& r : forward.state.history) diverged += r.skipped.size();
     EXPECT_GE(diverged, 1u) << reinforce;

@@ -70,29 +70,7 @@ check "an unknown choice is refused" expect_exit 1 "$neohebb" validate "$work/pl
 check "listing the choices" grep -q "must be one of \"stop\", \"skip\"" "$work/err"
 
 # Meta-learning: in meta-step 2, lifetimes 0 and 3 of 6 diverge for this seed.
-cat >"$work/meta.toml" <<'TOML'
-[experiment]
-trials = 30
-[meta]
-steps = 2
-batch = 6
-[network]
-size = 10
-[trace]
-type = "monomial"
-degree = 2
-coefficients = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]
-[rule]
-type = "three_factor"
-eta = 0.3
-[task]
-type = "dnms"
-stimulus1 = 5.0
-delay1 = 5.0
-stimulus2 = 5.0
-delay2 = 5.0
-response = 5.0
-TOML
+cp "$(dirname "$0")/diverging_meta.toml" "$work/meta.toml"
 check "meta stop: exit 1" expect_exit 1 "$neohebb" run "$work/meta.toml" --out "$work/mstop" -q \
   --set meta.on_divergence=stop
 check "naming the meta-step, lifetime, trial and quantity" grep -qE \
