@@ -137,6 +137,17 @@ Eigen::MatrixXd MetaLearner::effective_theta(const MetaState& s) const {
   return options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta;
 }
 
+// The coefficients the lifetimes would use after `delta` (ES's perturbations, a line search's
+// tries), without copying the state and its history.
+Eigen::MatrixXd MetaLearner::effective_theta(const MetaState& s,
+                                             const Eigen::VectorXd& delta) const {
+  Eigen::MatrixXd theta = s.theta;
+  for (std::size_t p = 0; p < setup_.directions.size(); ++p)
+    theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
+  if (!options_.learn_eta) return theta;
+  return std::exp(s.log_eta + delta(delta.size() - 1)) * theta;
+}
+
 void MetaLearner::move(MetaState& s, const Eigen::VectorXd& delta) const {
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     s.theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
@@ -215,9 +226,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
 // numbers). No derivative: its objective is all it returns.
 Eigen::MatrixXd MetaLearner::perturbed_theta(const MetaState& s, int step, int index) const {
   const double sign = index % 2 == 0 ? 1.0 : -1.0;
-  MetaState moved = s;
-  move(moved, sign * options_.es_sigma * es_perturbation(step, index / 2));
-  return effective_theta(moved);
+  return effective_theta(s, sign * options_.es_sigma * es_perturbation(step, index / 2));
 }
 
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const Eigen::MatrixXd& theta, int step,
@@ -502,20 +511,16 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   return true;
 }
 
-// The batch's kept lifetimes again (same seeds, no derivatives) at the parameters of `s`: their
-// mean objective, or -inf when one diverges.
-double MetaLearner::batch_objective_at(const MetaState& s, int step, const Batch& b,
+// The batch's kept lifetimes again (same seeds, no derivatives) at `theta`: their mean
+// objective, or -inf when one diverges.
+double MetaLearner::batch_objective_at(const Eigen::MatrixXd& theta, int step, const Batch& b,
                                        int threads) const {
-  const Eigen::MatrixXd theta = effective_theta(s);
-  const bool policy = setup_.reward == RewardSource::Policy;
   std::vector<double> objective(b.lifetimes.size(), 0.0);
   const auto errors = parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
-    if (!b.kept[static_cast<std::size_t>(k)]) return;
-    Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, k), theta);
-    for (std::size_t h = 0; h < static_cast<std::size_t>(setup_.trials); ++h) {
-      const TrialRecord r = life.run_trial();
-      objective[static_cast<std::size_t>(k)] += weights_[h] * (policy ? r.reward : r.task_reward);
-    }
+    if (b.kept[static_cast<std::size_t>(k)])
+      objective[static_cast<std::size_t>(k)] =
+          score_lifetime(setup_, weights_, theta, meta_lifetime_seed(setup_.seed, step, k))
+              .objective;
   });
   double sum = 0, n = 0;
   for (std::size_t k = 0; k < objective.size(); ++k) {
@@ -537,11 +542,9 @@ double MetaLearner::batch_objective_at(const MetaState& s, int step, const Batch
 double MetaLearner::line_search(const MetaState& s, const Batch& b, double objective,
                                 const Eigen::VectorXd& delta, int threads) const {
   double fraction = 1;
-  for (int tries = 0; tries <= options_.line_search; ++tries, fraction *= 0.5) {
-    MetaState moved = s;
-    move(moved, fraction * delta);
-    if (batch_objective_at(moved, s.step, b, threads) >= objective) return fraction;
-  }
+  for (int tries = 0; tries <= options_.line_search; ++tries, fraction *= 0.5)
+    if (batch_objective_at(effective_theta(s, fraction * delta), s.step, b, threads) >= objective)
+      return fraction;
   return 0;
 }
 

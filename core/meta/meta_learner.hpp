@@ -73,6 +73,8 @@ class MetaLearner {
   Eigen::VectorXd parameters(const MetaState& s) const;
   // The coefficients the lifetimes use: exp(log_eta) theta.
   Eigen::MatrixXd effective_theta(const MetaState& s) const;
+  // ... and after moving the parameters by `delta`.
+  Eigen::MatrixXd effective_theta(const MetaState& s, const Eigen::VectorXd& delta) const;
   int checkpoint_every() const { return checkpoint_every_; }
   const Setup<sdk::Real>& setup() const { return setup_; }
   const MetaSection& options() const { return options_; }
@@ -115,7 +117,8 @@ class MetaLearner {
   void move(MetaState& s, const Eigen::VectorXd& delta) const;
   double line_search(const MetaState& s, const Batch& b, double objective,
                      const Eigen::VectorXd& delta, int threads) const;
-  double batch_objective_at(const MetaState& s, int step, const Batch& b, int threads) const;
+  double batch_objective_at(const Eigen::MatrixXd& theta, int step, const Batch& b,
+                            int threads) const;
   Eigen::VectorXd from_trace_gradient(const Eigen::MatrixXd& G, const Eigen::MatrixXd& theta_eff,
                                       double scale) const;
   Eigen::MatrixXd perturbed_theta(const MetaState& s, int step, int index) const;

@@ -15,30 +15,36 @@ namespace {
 
 struct ValidationLifetime {
   bool diverged = false;
-  double objective = 0, correct_late = 0;
+  LifetimeScore score{};
 };
 
 ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
                                   const Eigen::MatrixXd& theta, int index) {
+  try {
+    return {.score =
+                score_lifetime(setup, weights, theta, validation_lifetime_seed(setup.seed, index))};
+  } catch (const DivergenceError&) {
+    return {.diverged = true};  // a result about theta, counted; other errors propagate
+  }
+}
+
+}  // namespace
+
+LifetimeScore score_lifetime(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
+                             const Eigen::MatrixXd& theta, std::uint64_t seed) {
   const std::int64_t H = setup.trials;
   const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
   const bool policy = setup.reward == RewardSource::Policy;  // as the meta-objective counts it
-  ValidationLifetime out;
-  try {
-    Lifetime<sdk::Real> life(setup, validation_lifetime_seed(setup.seed, index), theta);
-    for (std::int64_t h = 0; h < H; ++h) {
-      const TrialRecord r = life.run_trial();
-      out.objective += weights[static_cast<std::size_t>(h)] * (policy ? r.reward : r.task_reward);
-      if (h >= late_from) out.correct_late += r.correct ? 1.0 : 0.0;
-    }
-  } catch (const DivergenceError&) {
-    return {.diverged = true};  // a result about theta, counted; other errors propagate
+  LifetimeScore out;
+  Lifetime<sdk::Real> life(setup, seed, theta);
+  for (std::int64_t h = 0; h < H; ++h) {
+    const TrialRecord r = life.run_trial();
+    out.objective += weights[static_cast<std::size_t>(h)] * (policy ? r.reward : r.task_reward);
+    if (h >= late_from) out.correct_late += r.correct ? 1.0 : 0.0;
   }
   out.correct_late /= double(H - late_from);
   return out;
 }
-
-}  // namespace
 
 std::uint64_t validation_lifetime_seed(std::uint64_t experiment_seed, int index) {
   return sdk::derive_seed(experiment_seed, {0x5a11da7eULL, static_cast<std::uint64_t>(index)});
@@ -62,8 +68,8 @@ ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection
   }
   for (const auto& l : lives) {
     if (l.diverged) continue;
-    r.objective += l.objective / n;
-    r.correct_late += l.correct_late / n;
+    r.objective += l.score.objective / n;
+    r.correct_late += l.score.correct_late / n;
   }
   return r;
 }

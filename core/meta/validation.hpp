@@ -20,6 +20,15 @@ struct ValidationResult {
   double correct_late = 0;  // fraction correct over the last tenth, mean over the same
 };
 
+// One lifetime with theta, no derivatives: the meta-objective sum_h w_h R_h (R as it drives
+// plasticity: the task's reward, or the policy's) and the fraction correct in its last tenth.
+// Throws DivergenceError when it diverges.
+struct LifetimeScore {
+  double objective = 0, correct_late = 0;
+};
+LifetimeScore score_lifetime(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
+                             const Eigen::MatrixXd& theta, std::uint64_t seed);
+
 // The seed of validation lifetime `index`: a stream of its own, apart from the meta-batches'
 // (meta_lifetime_seed) and the held-out lifetimes' (lifetime_seed).
 std::uint64_t validation_lifetime_seed(std::uint64_t experiment_seed, int index);
