@@ -7,8 +7,8 @@ namespace neohebb::core {
 
 namespace {
 // Measured by scripts/bench_meta_gradient.sh (T = 100, degree-5 trace, N = 50-200): forward
-// mode adds 1.3-2.2 primal trials per direction (more at larger N); the adjoint's pull-back
-// through a trial costs 2.0-2.4 primal trials, whatever P.
+// mode adds 1.3-2.3 primal trials per direction (more at larger N); the adjoint's pull-back
+// through a trial costs 2.0-2.7 primal trials, whatever P.
 constexpr double kForwardPerDirection = 1.7;
 constexpr double kPullBack = 2.2;
 }  // namespace
