@@ -7,15 +7,8 @@ neohebb=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
-check() {  # check "what" command...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
-expect_exit() {  # expect_exit CODE command...
-  local want=$1; shift
-  "$@" >"$work/out" 2>"$work/err"; local got=$?
-  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*"; cat "$work/out" "$work/err"; return 1; }
-}
+# shellcheck source=/dev/null
+source "$(dirname "$0")/../../tests/cli/lib.sh"  # check, expect_exit
 png() {  # png FILE: the PNG signature and more than a few kB
   [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(stat -c %s "$1")" -gt 5000 ]
 }

@@ -10,15 +10,8 @@ fault=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
-check() {  # check WHAT COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
-expect_exit() {  # expect_exit CODE COMMAND...
-  local want=$1; shift
-  "$@" >"$work/out" 2>"$work/err"; local got=$?
-  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*"; cat "$work/out" "$work/err"; return 1; }
-}
+# shellcheck source=/dev/null
+source "$(dirname "$0")/../../tests/cli/lib.sh"  # check, expect_exit
 # The library is preloaded into a sanitized build too.
 injected() { env ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD="$fault" "$@"; }
 grep_or_show() {  # grep_or_show PATTERN FILE

@@ -7,15 +7,8 @@ work=$(mktemp -d)
 tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 failures=0
-check() {  # check "what" command...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
-expect_exit() {  # expect_exit CODE command...
-  local want=$1; shift
-  "$@" >"$work/out" 2>"$work/err"; local got=$?
-  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*"; cat "$work/err"; return 1; }
-}
+# shellcheck source=/dev/null
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 
 cat >"$work/tiny.toml" <<'TOML'
 [experiment]

@@ -13,6 +13,8 @@ work=$(mktemp -d)
 tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 failures=0
+# shellcheck source=/dev/null
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 
 results_in() { (cd "$1" && find . -type f -not -path './plots/*' | sort); }
 # same_runs A B: both directories hold the same files with the same bytes (run.json aside).
@@ -30,10 +32,6 @@ run() {  # run NAME EXPERIMENT ARGS...: a run directory $work/NAME
   local name=$1 file=$2; shift 2
   "$neohebb" run "$file" --out "$work/$name" -q "$@" >"$work/$name.log" 2>&1 ||
     { echo "  run $name failed:"; cat "$work/$name.log"; return 1; }
-}
-check() {  # check WHAT COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
 }
 
 cat >"$work/plain.toml" <<'TOML'

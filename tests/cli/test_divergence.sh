@@ -8,15 +8,8 @@ neohebb=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
-check() {  # check WHAT COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
-expect_exit() {  # expect_exit CODE COMMAND...
-  local want=$1; shift
-  "$@" >"$work/out" 2>"$work/err"; local got=$?
-  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*"; cat "$work/err"; return 1; }
-}
+# shellcheck source=/dev/null
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 json() { /usr/bin/python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($2)" "$1"; }
 no_nan() { ! grep -qiE 'nan|inf' "$@"; }
 

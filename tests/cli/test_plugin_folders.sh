@@ -10,10 +10,8 @@ neohebb=$1
 work=$(mktemp -d)
 trap 'chmod -R u+rwx "$work"; rm -rf "$work"' EXIT
 failures=0
-check() {  # check WHAT COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+# shellcheck source=/dev/null
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 unprivileged() {
   if [ "$(id -u)" = 0 ]; then
     capsh --drop=cap_dac_override,cap_dac_read_search -- -c 'exec "$0" "$@"' "$@"

@@ -11,11 +11,8 @@ work=$(mktemp -d)
 tiny_dnms=$(cd "$(dirname "$0")" && pwd)/tiny_dnms.toml  # the experiment the tests start from
 trap 'rm -rf "$work"' EXIT
 failures=0
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+# shellcheck source=/dev/null
+source "$(dirname "$0")/lib.sh"  # check, expect_exit
 
 cat >"$work/sweep.toml" <<TOML
 base = "$tiny_dnms"
