@@ -8,7 +8,7 @@
 using namespace neohebb;
 
 TEST(SdkAbi, VersionMatchesTheLayoutsBelow) {
-  EXPECT_EQ(sdk::kAbiVersion, 4u);
+  EXPECT_EQ(sdk::kAbiVersion, 5u);
 }
 
 TEST(SdkAbi, LayoutsOfBoundaryTypes) {

@@ -46,7 +46,8 @@ struct ConditionRecord {
   Eigen::VectorXd context;  // channels constant in every trial so far; NaN where they differ
 };
 
-void add_constant_inputs(const std::vector<ConditionRecord>& records, sdk::Recording& out,
+void add_constant_inputs(const std::vector<ConditionRecord>& records,
+                         const std::vector<std::string>& names, sdk::Recording& out,
                          Eigen::Index inputs) {
   out.constant_inputs.push_back(Eigen::VectorXd::Zero(inputs));
   out.constant_input_names.push_back("zero");
@@ -57,7 +58,7 @@ void add_constant_inputs(const std::vector<ConditionRecord>& records, sdk::Recor
                                    [&](const Eigen::VectorXd& v) { return v == u; });
     if (known) continue;
     out.constant_inputs.push_back(u);
-    out.constant_input_names.push_back(fmt::format("context of condition_{}", c));
+    out.constant_input_names.push_back(fmt::format("context of {}", names[c]));
   }
 }
 
@@ -100,13 +101,15 @@ sdk::Recording record_test_trials(const Setup<sdk::Real>& setup, const NetworkWe
   for (int c = 0; c < C; ++c) {
     const ConditionRecord& rec = records[static_cast<std::size_t>(c)];
     if (rec.trials == 0) continue;
-    out.conditions.push_back(fmt::format("condition_{}", c));
+    out.conditions.push_back(setup.task->condition_name(c));
     out.mean_states.push_back(rec.sum / double(rec.trials));
   }
   out.visited_states.resize(n, Eigen::Index(visited.size()));
   for (std::size_t i = 0; i < visited.size(); ++i)
     out.visited_states.col(Eigen::Index(i)) = visited[i];
-  add_constant_inputs(records, out, setup.layout.inputs);
+  std::vector<std::string> names;
+  for (int c = 0; c < C; ++c) names.push_back(setup.task->condition_name(c));
+  add_constant_inputs(records, names, out, setup.layout.inputs);
   return out;
 }
 

@@ -59,7 +59,7 @@ code=${code//RUN/$work/run}
 $code
 assert points.ndim == 2 and points.shape[1] == 10, points.shape
 assert stable.shape == (points.shape[0], 1), stable.shape
-assert summary["conditions"] == ["condition_0", "condition_1", "condition_2", "condition_3"], summary["conditions"]
+assert summary["conditions"] == ["AA", "AB", "BA", "BB"], summary["conditions"]
 assert summary["lifetimes"]["lifetime_000"]["fixed_points"]["fixed_points"] >= 0
 print("ok")
 PY

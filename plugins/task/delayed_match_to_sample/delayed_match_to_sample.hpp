@@ -57,6 +57,14 @@ class DelayedMatchToSample final : public sdk::BinaryChoiceTask<S> {
     noise_sd_ = sigma_ / std::sqrt(s.dt);
   }
 
+  // The sample and the test stimulus, and whether they match.
+  std::string condition_name(int c) const override {
+    const char sample = char('A' + c / 2);
+    const bool match = c % 2 == 0;
+    return std::string{sample, match ? sample : char('A' + 1 - c / 2)} +
+           (match ? " match" : " non-match");
+  }
+
   sdk::TaskLayout layout() const override { return {3, 1, steps_.total(), 4}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {

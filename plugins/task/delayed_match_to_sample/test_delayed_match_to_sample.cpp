@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <cmath>
 #include <set>
 #include <string>
@@ -135,4 +138,13 @@ TEST(DelayedMatchToSample, RejectsAZeroDecisionWindow) {
   sdk::ParamSet p;
   p.set("decision", 0.0);  // a required period (the host refuses it first: must be > 0)
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), p)), sdk::ParameterError);
+}
+
+// Condition names for plots and tables: the sample, the test and whether they match.
+TEST(DelayedMatchToSample, NamesItsConditions) {
+  const auto task = make_task<plugins::DelayedMatchToSample>();
+  const std::vector<std::string> names = {"AA match", "AB non-match", "BB match", "BA non-match"};
+  ASSERT_EQ(task.layout().conditions, static_cast<int>(names.size()));
+  for (int c = 0; c < task.layout().conditions; ++c)
+    EXPECT_EQ(task.condition_name(c), names[static_cast<std::size_t>(c)]) << c;
 }

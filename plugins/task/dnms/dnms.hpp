@@ -49,6 +49,11 @@ class Dnms final : public sdk::BinaryChoiceTask<S> {
 
   void setup(const sdk::TaskSetup& s) override { steps_ = ms_.lay_out(s.dt); }
 
+  // AA, AB, BA, BB: the first and the second stimulus.
+  std::string condition_name(int c) const override {
+    return std::string{char('A' + c / 2), char('A' + c % 2)};
+  }
+
   sdk::TaskLayout layout() const override { return {2, 1, steps_.total(), 4}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {

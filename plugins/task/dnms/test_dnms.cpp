@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <neohebb/sdk/testing/derivative_check.hpp>
 #include <neohebb/sdk/testing/task_testing.hpp>
 
@@ -97,4 +100,13 @@ TEST(Dnms, RejectsAZeroResponseWindow) {
   sdk::ParamSet p;
   p.set("pre_stimulus", 0.0);  // may be 0
   EXPECT_EQ(make_task<plugins::Dnms>(p).layout().steps, 999);
+}
+
+// Condition names for plots and tables: the first and the second stimulus.
+TEST(Dnms, NamesItsConditions) {
+  const auto task = make_task<plugins::Dnms>();
+  const std::vector<std::string> names = {"AA", "AB", "BA", "BB"};
+  ASSERT_EQ(task.layout().conditions, static_cast<int>(names.size()));
+  for (int c = 0; c < task.layout().conditions; ++c)
+    EXPECT_EQ(task.condition_name(c), names[static_cast<std::size_t>(c)]) << c;
 }

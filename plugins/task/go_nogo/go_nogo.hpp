@@ -56,6 +56,8 @@ class GoNogo final : public sdk::BinaryChoiceTask<S> {
 
   void setup(const sdk::TaskSetup& s) override { steps_ = ms_.lay_out(s.dt); }
 
+  std::string condition_name(int c) const override { return c == kGo ? "go" : "nogo"; }
+
   sdk::TaskLayout layout() const override { return {3, 1, steps_.total(), 2}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {

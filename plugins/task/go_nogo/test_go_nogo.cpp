@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <cmath>
 #include <set>
 #include <string>
@@ -147,4 +150,13 @@ TEST(GoNogo, RejectsBadParameters) {
   sdk::ParamSet q;
   q.set("nogo_target", 1.0);
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), q)), sdk::ParameterError);
+}
+
+// Condition names for plots and tables: the cue.
+TEST(GoNogo, NamesItsConditions) {
+  const auto task = make_task<plugins::GoNogo>();
+  const std::vector<std::string> names = {"nogo", "go"};
+  ASSERT_EQ(task.layout().conditions, static_cast<int>(names.size()));
+  for (int c = 0; c < task.layout().conditions; ++c)
+    EXPECT_EQ(task.condition_name(c), names[static_cast<std::size_t>(c)]) << c;
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,16 @@ class ParametricWorkingMemory final : public sdk::BinaryChoiceTask<S> {
   void setup(const sdk::TaskSetup& s) override {
     steps_ = ms_.lay_out(s.dt);
     noise_sd_ = sigma_ / std::sqrt(s.dt);
+  }
+
+  // The two frequencies in the order shown: "f1 > f2" is rewarded +target.
+  std::string condition_name(int c) const override {
+    const int pair = c / 2, swapped = c % 2;
+    const double f1 = pairs_[std::size_t(2 * pair + swapped)],
+                 f2 = pairs_[std::size_t(2 * pair + 1 - swapped)];
+    std::ostringstream out;
+    out << f1 << (f1 > f2 ? " > " : " < ") << f2;
+    return out.str();
   }
 
   sdk::TaskLayout layout() const override {

@@ -147,3 +147,12 @@ TEST(ParametricWorkingMemory, RejectsBadParameters) {
   equal.set("frequency_pairs", std::vector<double>{18, 18});
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), equal)), sdk::ParameterError);
 }
+
+// Condition names: f1 and f2 in the order shown (the default pairs: 18 10, 22 14, 26 18, 30 22, 34
+// 26 Hz).
+TEST(ParametricWorkingMemory, NamesItsConditions) {
+  const auto task = make_task<plugins::ParametricWorkingMemory>();
+  EXPECT_EQ(task.condition_name(0), "18 > 10");
+  EXPECT_EQ(task.condition_name(1), "10 < 18");
+  EXPECT_EQ(task.condition_name(9), "26 < 34");
+}

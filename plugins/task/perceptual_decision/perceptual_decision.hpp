@@ -1,6 +1,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,14 @@ class PerceptualDecision final : public sdk::BinaryChoiceTask<S> {
   void setup(const sdk::TaskSetup& s) override {
     steps_ = ms_.lay_out(s.dt);
     noise_sd_ = sigma_ / std::sqrt(s.dt);
+  }
+
+  // The direction of the evidence (the sign of the target) and its coherence.
+  std::string condition_name(int c) const override {
+    const int n_coh = static_cast<int>(coherences_.size());
+    std::ostringstream out;
+    out << (c / n_coh == 0 ? "+" : "-") << " coherence " << coherences_[std::size_t(c % n_coh)];
+    return out.str();
   }
 
   sdk::TaskLayout layout() const override {

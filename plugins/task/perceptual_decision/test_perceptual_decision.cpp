@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <cmath>
 #include <set>
 #include <string>
@@ -129,4 +132,16 @@ TEST(PerceptualDecision, RejectsAZeroDecisionWindow) {
   sdk::ParamSet q;
   q.set("coherences", std::vector<double>{});
   EXPECT_THROW(Task(sdk::defaults_of(Task::schema(), q)), sdk::ParameterError);
+}
+
+// Condition names for plots and tables: the direction (the target's sign) and the coherence.
+TEST(PerceptualDecision, NamesItsConditions) {
+  const auto task = make_task<plugins::PerceptualDecision>();
+  const std::vector<std::string> names = {
+      "+ coherence 0",    "+ coherence 6.4", "+ coherence 12.8", "+ coherence 25.6",
+      "+ coherence 51.2", "- coherence 0",   "- coherence 6.4",  "- coherence 12.8",
+      "- coherence 25.6", "- coherence 51.2"};
+  ASSERT_EQ(task.layout().conditions, static_cast<int>(names.size()));
+  for (int c = 0; c < task.layout().conditions; ++c)
+    EXPECT_EQ(task.condition_name(c), names[static_cast<std::size_t>(c)]) << c;
 }

@@ -73,6 +73,11 @@ class SelectiveIntegration final : public sdk::BinaryChoiceTask<S> {
     noise_sd_ = noise_ / std::sqrt(s.dt);
   }
 
+  // The attended modality (the context) and the sign of its bias, the target's.
+  std::string condition_name(int c) const override {
+    return std::string("context ") + (c % 2 == 0 ? "1 " : "2 ") + (c < 2 ? "+" : "-");
+  }
+
   sdk::TaskLayout layout() const override { return {4, 1, steps_[kTrial].length, 4}; }
 
   void make_trial(std::int64_t trial, sdk::Rng& rng, sdk::TrialSpec& out) const override {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <cmath>
 #include <set>
 
@@ -147,4 +150,14 @@ TEST(SelectiveIntegration, RejectsBadTimings) {
   r.set("response", 800.0);  // longer than the trial
   Task long_response(sdk::defaults_of(Task::schema(), r));
   EXPECT_THROW(long_response.setup({1.0}), sdk::ParameterError);
+}
+
+// Condition names for plots and tables: the attended modality and the sign of its bias.
+TEST(SelectiveIntegration, NamesItsConditions) {
+  const auto task = make_task<plugins::SelectiveIntegration>();
+  const std::vector<std::string> names = {"context 1 +", "context 2 +", "context 1 -",
+                                          "context 2 -"};
+  ASSERT_EQ(task.layout().conditions, static_cast<int>(names.size()));
+  for (int c = 0; c < task.layout().conditions; ++c)
+    EXPECT_EQ(task.condition_name(c), names[static_cast<std::size_t>(c)]) << c;
 }

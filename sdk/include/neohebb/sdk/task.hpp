@@ -1,6 +1,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include <Eigen/Core>
 
@@ -50,6 +51,9 @@ class Task : public Component<S> {
  public:
   virtual void setup(const TaskSetup& s) = 0;  // called once, before anything else
   virtual TaskLayout layout() const = 0;
+  // A short name of condition `c` (0 <= c < layout().conditions) for plots and tables, e.g.
+  // "AB" or "go"; no commas (it may end up in a CSV cell).
+  virtual std::string condition_name(int c) const { return "condition_" + std::to_string(c); }
   virtual void make_trial(std::int64_t trial, Rng& rng, TrialSpec& out) const = 0;
 
   // Differentiable reward and its gradient dR/dz (outputs x T).
