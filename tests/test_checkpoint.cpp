@@ -79,8 +79,8 @@ TEST(Checkpoint, ReadsBackWhatItWrote) {
 // them, as written before they existed, reads as none.
 TEST(Checkpoint, KeepsValidationsAndGradientSnr) {
   Fixture f;
-  f.state.validation_start = core::ValidationResult{4, 1, -0.5, 0.75};
-  f.state.history[1].validation = core::ValidationResult{4, 4, 0, 0};  // every one diverged
+  f.state.validation_start = core::ValidationResult{4, 1, -0.5, 0.75, {}, {}};
+  f.state.history[1].validation = core::ValidationResult{4, 4, 0, 0, {}, {}};  // every one diverged
   ASSERT_EQ(f.state.history[1].gradient_snr.size(), f.shape.directions);
   const core::MetaState back =
       core::parse_checkpoint(core::checkpoint_json(f.state, f.shape), &f.shape);

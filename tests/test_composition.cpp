@@ -23,7 +23,7 @@ class Composition : public ::testing::Test {
     return core::load_experiment(dir.path() / name, sets, registry);
   }
   std::vector<std::string> errors(const std::string& name) {
-    return test_support::config_errors({dir.path() / name, {}, {}, {}}, registry);
+    return test_support::config_errors({dir.path() / name, {}, {}, {}, {}}, registry);
   }
   std::string at(const std::string& name) const { return (dir.path() / name).string(); }
 };

@@ -112,9 +112,9 @@ TEST(Limits, ExperimentFilesHaveASizeLimit) {
     big << small_experiment() << "\n# " << std::string(core::kMaxExperimentFileBytes, 'x') << "\n";
   }
   core::PluginRegistry registry;
-  EXPECT_THAT(config_errors({dir.path() / "big.toml", {}, {}, {}}, registry),
+  EXPECT_THAT(config_errors({dir.path() / "big.toml", {}, {}, {}, {}}, registry),
               ElementsAre(HasSubstr("is larger than 16 MiB, the limit for an experiment file")));
-  EXPECT_THAT(config_errors({"/dev/zero", {}, {}, {}}, registry),
+  EXPECT_THAT(config_errors({"/dev/zero", {}, {}, {}, {}}, registry),
               ElementsAre(HasSubstr("/dev/zero: is larger than 16 MiB")));
 }
 

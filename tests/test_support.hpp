@@ -89,7 +89,7 @@ inline std::vector<std::string> config_errors(const core::ExperimentSource& sour
 inline std::vector<std::string> config_errors(const TempDir& dir, const std::string& toml,
                                               const std::vector<std::string>& overrides = {}) {
   core::PluginRegistry registry;
-  return config_errors({dir.write("exp.toml", toml), overrides, {}, {}}, registry);
+  return config_errors({dir.write("exp.toml", toml), overrides, {}, {}, {}}, registry);
 }
 
 }  // namespace neohebb::test_support

@@ -25,7 +25,7 @@ class Sweep : public ::testing::Test {
   core::PluginRegistry registry;
 
   core::ExperimentSource source(const std::string& toml, std::vector<std::string> grid = {}) {
-    return {dir.write("exp.toml", toml), {}, std::move(grid), {}};
+    return {dir.write("exp.toml", toml), {}, std::move(grid), {}, {}};
   }
   std::vector<std::string> labels(const core::SweepAxis& axis) const {
     std::vector<std::string> out;
@@ -169,7 +169,7 @@ TEST_F(Sweep, ASweepTableInABaseFileIsRefused) {
       source(small_experiment("\n[sweep.grid]\n\"rule.eta\" = [0.1]\n")), registry);
   EXPECT_TRUE(e.sweep);
   dir.write("uses.toml", "base = \"exp.toml\"\n");
-  EXPECT_THAT(errors({dir.path() / "uses.toml", {}, {}, {}}),
+  EXPECT_THAT(errors({dir.path() / "uses.toml", {}, {}, {}, {}}),
               ElementsAre(at(35, 1) + ": [sweep] belongs in the file given to `neohebb sweep` (" +
                           (dir.path() / "uses.toml").string() + "), not in one of its base files"));
 }

@@ -10,7 +10,7 @@
 namespace neohebb::app {
 
 void validate(const ValidateArgs& args, Context& ctx) {
-  const core::ExperimentSource source{args.experiment, args.overrides, {}, {}};
+  const core::ExperimentSource source{args.experiment, args.overrides, {}, {}, {}};
   if (core::describes_sweep(source)) {  // a sweep: what `neohebb sweep` checks, every point
     fmt::print("{}: ok, a sweep of {} points\n", args.experiment,
                core::validate_sweep(source, ctx.registry));

@@ -1,6 +1,7 @@
 #include "core/config/document.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -245,6 +246,98 @@ std::vector<toml::table> point_layers(toml::table& own, const ExperimentSource& 
   return layers;
 }
 
+// A task's name in columns and file names: a table's [experiment] name or task type, a file's
+// stem, else its place in the list; characters other than letters, digits, '_', '-' and '.'
+// become '_', and a name given twice gets the entry's number.
+std::string task_label(const TaskEntry& t, std::size_t k, const std::vector<TaskEntry>& before) {
+  std::string label = t.file.stem().string();
+  if (t.file.empty()) {
+    const auto name = t.layer["experiment"]["name"].value<std::string>();
+    const auto type = t.layer["task"]["type"].value<std::string>();
+    label = name ? *name : type ? *type : fmt::format("task{}", k + 1);
+  }
+  for (char& c : label)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
+  if (label.empty() || label.front() == '.') label.insert(0, "task");
+  for (const TaskEntry& b : before)
+    if (b.label == label) return fmt::format("{}_{}", label, k + 1);
+  return label;
+}
+
+// One [meta] tasks entry: a file, or a table that leaves the shared sections alone.
+TaskEntry task_entry(toml::node& entry, const fs::path& fallback, Diagnostics& d) {
+  TaskEntry t;
+  t.where = entry.source();
+  if (const auto written = entry.value<std::string>()) {
+    if (written->empty()) d.error(entry.source(), "[meta] tasks names an empty file name");
+    t.file = path_written_at(entry, *written, fallback);
+  } else if (toml::table* table = entry.as_table()) {
+    for (auto&& [key, value] : *table)
+      for (const char* shared : kSharedTaskSections)
+        if (key.str() == shared)
+          d.error(key.source(), fmt::format("a task of [meta] tasks cannot set [{}]: every task "
+                                            "learns the same rule with the same outer loop, so "
+                                            "[trace], [rule] and [meta] are the experiment's",
+                                            shared));
+    t.layer = std::move(*table);
+  } else {
+    d.error(entry.source(), fmt::format("[meta] tasks entries are experiment files (strings) or "
+                                        "tables merged over this experiment, got {}",
+                                        node_text(entry)));
+  }
+  return t;
+}
+
+// [meta] tasks, checked and taken out of `root`.
+std::vector<TaskEntry> take_tasks(toml::table& root, const fs::path& fallback) {
+  toml::table* meta = root.get_as<toml::table>("meta");
+  toml::node* node = meta ? meta->get("tasks") : nullptr;
+  if (!node) return {};
+  Diagnostics d(fallback);
+  std::vector<TaskEntry> out;
+  toml::array* list = node->as_array();
+  if (!list || list->empty())
+    d.error(node->source(), fmt::format("[meta] tasks must list the tasks a meta-batch spans, "
+                                        "each an experiment file or a table merged over this "
+                                        "experiment (e.g. [\"go_nogo.toml\", {{ task = {{ type = "
+                                        "\"dnms\" }} }}]), got {}",
+                                        node_text(*node)));
+  else
+    for (std::size_t k = 0; k < list->size(); ++k) {
+      out.push_back(task_entry(*list->get(k), fallback, d));
+      out.back().label = task_label(out.back(), k, {out.begin(), out.end() - 1});
+    }
+  meta->erase("tasks");
+  d.throw_if_any();
+  return out;
+}
+
+// Makes `doc` the experiment of task `k` (document.hpp, TaskEntry).
+void become_task(ExperimentDocument& doc, std::size_t k, const ExperimentSource& source) {
+  TaskEntry& t = doc.tasks.at(k);
+  if (t.file.empty()) {
+    merge_into(doc.root, std::move(t.layer));
+  } else {
+    ExperimentDocument task = read_experiment(ExperimentSource{t.file, {}, {}, {}, {}});
+    if (!task.tasks.empty()) {
+      Diagnostics d(source.file);
+      d.error(t.where, fmt::format("task '{}' ({}) lists [meta] tasks of its own; a task of a "
+                                   "multi-task experiment is one task",
+                                   t.label, t.file.string()));
+      d.throw_if_any();
+    }
+    for (const char* shared : kSharedTaskSections) {
+      task.root.erase(shared);
+      if (toml::node* n = doc.root.get(shared))
+        n->visit([&](auto&& v) { task.root.insert(shared, std::move(v)); });
+    }
+    doc.root = std::move(task.root);
+    doc.files = std::move(task.files);
+    doc.file = t.file;
+  }
+  for (const auto& o : source.overrides) apply_override(doc.root, o);  // they win over the task
+}
+
 }  // namespace
 
 fs::path path_written_at(const toml::node& value, const std::string& text,
@@ -317,6 +410,8 @@ ExperimentDocument read_experiment(const ExperimentSource& source) {
   doc.root = composer.compose(source.file, std::move(own), bases);
   for (toml::table& layer : layers) merge_into(doc.root, std::move(layer));
   for (const auto& o : source.overrides) apply_override(doc.root, o);
+  doc.tasks = take_tasks(doc.root, source.file);
+  if (source.task) become_task(doc, *source.task, source);
   return doc;
 }
 

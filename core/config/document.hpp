@@ -19,10 +19,27 @@ namespace neohebb::core {
 // The largest experiment file read (a bigger one is refused, and an endless one is not read on).
 inline constexpr std::size_t kMaxExperimentFileBytes = std::size_t(16) << 20;
 
+// One entry of [meta] tasks, the tasks a meta-batch spans. A string names an experiment file:
+// the task's experiment is that file (with its own bases and the overrides), with this
+// experiment's [trace], [rule] and [meta] in place of its own, since the rule being learned and
+// the outer loop are shared. A table is merged over this experiment, like a sweep's variant, and
+// may not set those three sections.
+struct TaskEntry {
+  std::string label;           // its name in columns and files: see task_label in document.cpp
+  std::filesystem::path file;  // a string entry's file; empty for a table
+  toml::table layer;           // a table entry
+  toml::source_region where;   // the entry in the file
+};
+
+// The sections every task of a multi-task experiment takes from the experiment itself.
+inline constexpr const char* kSharedTaskSections[] = {"trace", "rule", "meta"};
+
 struct ExperimentDocument {
   std::filesystem::path file;                // the file named by the source
   toml::table root;                          // composed, `base` keys removed
   std::vector<std::filesystem::path> files;  // every file read, each base before what uses it
+  // [meta] tasks, taken out of `root`; with source.task, `root` is that task's experiment.
+  std::vector<TaskEntry> tasks;
 };
 
 // Reads, composes and overrides; throws ConfigError with positioned messages.

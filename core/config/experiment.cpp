@@ -321,6 +321,27 @@ std::string safe_name(std::string stem) {
   return stem;
 }
 
+// The experiment of every task of [meta] tasks, each validated on its own; its errors are
+// headed by the entry that named the task.
+void load_tasks(const ExperimentSource& source, const std::vector<TaskEntry>& entries,
+                PluginRegistry& registry, Experiment& e) {
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    ExperimentSource task_source = source;
+    task_source.task = k;
+    const SourcePosition where = Diagnostics(source.file).where(entries[k].where);
+    if (k == 0) e.positions["meta.tasks"] = where;
+    try {
+      e.tasks.push_back(load_experiment(task_source, registry));
+    } catch (const ConfigError& err) {
+      std::vector<std::string> messages = {
+          fmt::format("{}: in task '{}' of [meta] tasks:", where.str(), entries[k].label)};
+      messages.insert(messages.end(), err.messages().begin(), err.messages().end());
+      throw ConfigError(std::move(messages));
+    }
+    e.task_labels.push_back(entries[k].label);
+  }
+}
+
 }  // namespace
 
 Experiment load_experiment(const ExperimentSource& source, PluginRegistry& registry) {
@@ -341,12 +362,13 @@ Experiment load_experiment(const ExperimentSource& source, PluginRegistry& regis
   for (const auto& ps : plugin_sections()) validate_plugin_section(root, ps, e, registry, d);
   validate_analysis_section(root, e, registry, d);
   d.throw_if_any();
+  if (!source.task) load_tasks(source, doc.tasks, registry, e);
   return e;
 }
 
 Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
                            PluginRegistry& registry) {
-  return load_experiment(ExperimentSource{file, overrides, {}, {}}, registry);
+  return load_experiment(ExperimentSource{file, overrides, {}, {}, {}}, registry);
 }
 
 }  // namespace neohebb::core

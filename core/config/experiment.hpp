@@ -44,6 +44,10 @@ struct Experiment : CoreSections {
   std::map<std::string, SourcePosition> positions;  // "section" and "section.key"
   AnalysisConfig analysis;
   bool sweep = false;  // the file has a [sweep] table: `neohebb sweep` runs it, not `run`
+  // [meta] tasks: the experiment of each task a meta-batch spans, and its name (document.hpp);
+  // empty for a single-task experiment.
+  std::vector<Experiment> tasks;
+  std::vector<std::string> task_labels;
 
   const PluginChoice& plugin(const std::string& section) const { return plugins.at(section); }
   // Where a key was written (or its section, or the file when it was a default).

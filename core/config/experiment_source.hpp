@@ -3,6 +3,7 @@
 // sweep) which value of each axis of the sweep's grid. The reading itself is document.hpp's.
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct ExperimentSource {
   // each of `grid`. Its values are merged over the file, before the overrides; a `base` value
   // replaces the file's own base files. Empty: the file as it stands, [sweep] table included.
   std::vector<std::size_t> point;
+  // One task of a multi-task meta-learning experiment: entry `task` of its [meta] tasks
+  // (document.hpp says how a task's experiment is made). None: the experiment itself.
+  std::optional<std::size_t> task;
 };
 
 // Whether the source describes a sweep: its file has a [sweep] table, or `grid` is not empty.

@@ -1,6 +1,7 @@
 #include "core/config/resolved_experiment.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -50,7 +51,19 @@ std::string based_on(const Experiment& e) {
   return fmt::format(" composed with its base files ({}),", names);
 }
 
+// [meta] tasks as the run directory keeps them: each task's resolved experiment in tasks/.
+std::string tasks_line(const Experiment& e) {
+  std::string out = "tasks = [";
+  for (std::size_t i = 0; i < e.task_labels.size(); ++i)
+    out += (i ? ", " : "") + toml_literal(task_file(e.task_labels[i]));
+  return out + "]\n";
+}
+
 }  // namespace
+
+std::string task_file(const std::string& label) {
+  return "tasks/" + label + ".toml";
+}
 
 std::string resolved_toml(const Experiment& e) {
   std::string out =
@@ -70,6 +83,8 @@ std::string resolved_toml(const Experiment& e) {
     using Section = std::decay_t<decltype(section)>;
     out += fmt::format("\n[{}]\n", Section::kName);
     write_params(sdk::schema_of<Section>(), sdk::to_params(section));
+    if constexpr (std::is_same_v<Section, MetaSection>)
+      if (!e.task_labels.empty()) out += tasks_line(e);
   });
   for (const auto& ps : plugin_sections()) {
     const PluginChoice& c = e.plugins.at(ps.name);

@@ -109,14 +109,38 @@ nlohmann::json skipped_json(const std::vector<SkippedLifetime>& skipped) {
   return out;
 }
 
+// A number, or null for NaN (a mean over lifetimes that all diverged).
+nlohmann::json number_or_null(double x) {
+  return std::isnan(x) ? nlohmann::json() : nlohmann::json(x);
+}
+nlohmann::json numbers_or_null(const std::vector<double>& xs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (double x : xs) out.push_back(number_or_null(x));
+  return out;
+}
+
 // null when absent; the means are null when every validation lifetime diverged.
 nlohmann::json validation_json(const std::optional<ValidationResult>& v) {
   if (!v) return nullptr;
   const bool none = v->diverged == v->lifetimes;
-  return {{"lifetimes", v->lifetimes},
-          {"diverged", v->diverged},
-          {"objective", none ? nlohmann::json() : nlohmann::json(v->objective)},
-          {"correct_late", none ? nlohmann::json() : nlohmann::json(v->correct_late)}};
+  nlohmann::json out = {
+      {"lifetimes", v->lifetimes},
+      {"diverged", v->diverged},
+      {"objective", none ? nlohmann::json() : number_or_null(v->objective)},
+      {"correct_late", none ? nlohmann::json() : number_or_null(v->correct_late)}};
+  if (!v->task_objective.empty()) {  // multi-task
+    out["task_objective"] = numbers_or_null(v->task_objective);
+    out["task_correct_late"] = numbers_or_null(v->task_correct_late);
+  }
+  return out;
+}
+
+nlohmann::json tasks_json(const std::vector<TaskMetrics>& tasks) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : tasks)
+    out.push_back({{"objective", number_or_null(t.objective)},
+                   {"correct_late", number_or_null(t.correct_late)}});
+  return out;
 }
 
 nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
@@ -135,6 +159,8 @@ nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
                    {"skipped", skipped_json(r.skipped)},
                    {"gradient_snr", to_vector(r.gradient_snr)},
                    {"validation", validation_json(r.validation)}});
+  for (std::size_t i = 0; i < history.size(); ++i)  // multi-task only
+    if (!history[i].tasks.empty()) out[i]["tasks"] = tasks_json(history[i].tasks);
   return out;
 }
 
@@ -192,6 +218,29 @@ std::vector<SkippedLifetime> read_skipped(const Fields& h, int batch) {
   return out;
 }
 
+// A finite number, or NaN for null; `count` of them.
+std::vector<double> reals_or_null(const Fields& f, const std::string& key, std::size_t count) {
+  const auto& v = f.array(key);
+  if (v.size() != count)
+    f.fail(key, fmt::format("has {} entries; this experiment has {} tasks", v.size(), count));
+  std::vector<double> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i].is_null()) {
+      out.push_back(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    if (!v[i].is_number() || !std::isfinite(v[i].get<double>()))
+      f.fail(fmt::format("{}[{}]", key, i), "is not a finite number or null");
+    out.push_back(v[i].get<double>());
+  }
+  return out;
+}
+
+// A mean that is null when its lifetimes all diverged.
+double real_or_nan(const Fields& f, const std::string& key, double lo, double hi) {
+  return f.at(key).is_null() ? std::numeric_limits<double>::quiet_NaN() : f.real(key, lo, hi);
+}
+
 // Absent or null: none (checkpoints written before validation existed have neither).
 std::optional<ValidationResult> read_validation(const Fields& f, const std::string& key) {
   if (!f.has(key) || f.at(key).is_null()) return std::nullopt;
@@ -202,8 +251,13 @@ std::optional<ValidationResult> read_validation(const Fields& f, const std::stri
   if (r.diverged == r.lifetimes) {
     r.objective = r.correct_late = std::numeric_limits<double>::quiet_NaN();
   } else {
-    r.objective = v.real("objective");
-    r.correct_late = v.real("correct_late", 0, 1);
+    r.objective = real_or_nan(v, "objective", -kInf, kInf);
+    r.correct_late = real_or_nan(v, "correct_late", 0, 1);
+  }
+  if (v.has("task_objective")) {
+    const std::size_t T = v.array("task_objective").size();
+    r.task_objective = reals_or_null(v, "task_objective", T);
+    r.task_correct_late = reals_or_null(v, "task_correct_late", T);
   }
   return r;
 }
@@ -230,6 +284,12 @@ MetaStepRecord read_record(const nlohmann::json& j, std::size_t index, const Che
                                          snr.size(), s.directions));
     r.gradient_snr = to_eigen(snr);
   }
+  if (f.has("tasks"))
+    for (const auto& t : f.array("tasks")) {
+      const Fields m(t, "tasks: ");
+      r.tasks.push_back(
+          {real_or_nan(m, "objective", -kInf, kInf), real_or_nan(m, "correct_late", 0, 1)});
+    }
   r.validation = read_validation(f, "validation");
   return r;
 }
@@ -272,7 +332,8 @@ std::string experiment_fingerprint(const Experiment& e) {
   same.experiment.name.clear();
   same.file = "experiment.toml";
   same.files = {same.file};
-  const std::string text = resolved_toml(same);
+  std::string text = resolved_toml(same);
+  for (const Experiment& task : e.tasks) text += experiment_fingerprint(task);
   boost::crc_32_type crc;
   crc.process_bytes(text.data(), text.size());
   return fmt::format("{:08x}", crc.checksum());

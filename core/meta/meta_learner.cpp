@@ -96,14 +96,19 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
 }
 
 MetaLearner::MetaLearner(const Setup<sdk::Real>& setup, MetaSection options)
-    : setup_(setup),
+    : MetaLearner(std::vector<MetaTask>{MetaTask{&setup, "", 0, 1}}, options) {}
+
+MetaLearner::MetaLearner(std::vector<MetaTask> tasks, MetaSection options)
+    : tasks_(std::move(tasks)),
+      setup_(*tasks_.at(0).setup),
       options_(options),
       reinforce_(options.estimator == Estimator::Reinforce),
       es_(options.estimator == Estimator::Es),
       adjoint_((options.learn_eta && options.gradient == GradientEngine::Auto) ||
-               use_adjoint(options.gradient, gradient_shape(setup, options.checkpoint_every))),
-      checkpoint_every_(checkpoint_interval(options.checkpoint_every, setup.trials)),
-      weights_(objective_weights(options, setup.trials)) {
+               use_adjoint(options.gradient, gradient_shape(setup_, options.checkpoint_every))),
+      checkpoint_every_(checkpoint_interval(options.checkpoint_every, setup_.trials)) {
+  for (const MetaTask& t : tasks_) weights_.push_back(objective_weights(options, t.setup->trials));
+  const auto& setup = setup_;
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
   if (options.learn_eta) names_.push_back("log eta");
@@ -168,13 +173,51 @@ Eigen::VectorXd MetaLearner::from_trace_gradient(const Eigen::MatrixXd& G,
 
 // The objective and the early and late metrics of a lifetime, one trial at a time.
 void MetaLearner::tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const {
-  const auto H = static_cast<std::size_t>(setup_.trials);
+  const std::size_t H = trials_of(out.task);
   const std::size_t tenth = std::max<std::size_t>(1, H / 10);
-  out.objective += weights_[h] * R;
+  out.objective += weights_[static_cast<std::size_t>(out.task)][h] * R;
   if (h < tenth)
     out.reward_early += R / double(tenth), out.correct_early += correct / double(tenth);
   if (h >= H - tenth)
     out.reward_late += R / double(tenth), out.correct_late += correct / double(tenth);
+}
+
+int MetaLearner::task_of(int index) const {
+  const int T = static_cast<int>(tasks_.size());
+  return (es_ ? index / 2 : index) % T;
+}
+
+const Setup<sdk::Real>& MetaLearner::task_setup(int task) const {
+  return *tasks_[static_cast<std::size_t>(task)].setup;
+}
+
+std::size_t MetaLearner::trials_of(int task) const {
+  return static_cast<std::size_t>(task_setup(task).trials);
+}
+
+// The lifetimes kept per task.
+std::vector<double> MetaLearner::task_counts(const std::vector<int>& task,
+                                             const std::vector<bool>& kept) const {
+  std::vector<double> n(tasks_.size(), 0.0);
+  for (std::size_t k = 0; k < task.size(); ++k)
+    if (kept[k]) n[static_cast<std::size_t>(task[k])] += 1;
+  return n;
+}
+
+// Each kept lifetime adds ((J - chance) / (best - chance)) / (n_t T), in lifetime order: the mean
+// over tasks of each task's normalised mean (for one task, exactly the plain mean).
+double MetaLearner::combine(const std::vector<double>& objective, const std::vector<int>& task,
+                            const std::vector<bool>& kept) const {
+  const std::vector<double> n = task_counts(task, kept);
+  const double T = static_cast<double>(tasks_.size());
+  double sum = 0;
+  for (std::size_t k = 0; k < objective.size(); ++k) {
+    if (!kept[k]) continue;
+    const MetaTask& t = tasks_[static_cast<std::size_t>(task[k])];
+    sum += ((objective[k] - t.chance) / (t.best - t.chance)) /
+           (n[static_cast<std::size_t>(task[k])] * T);
+  }
+  return sum;
 }
 
 // The next trial, or none when the lifetime diverged in it and on_divergence = "worst" keeps
@@ -200,10 +243,13 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
   if (adjoint_) return run_lifetime_adjoint(theta, std::exp(s.log_eta), step, index, progress);
   LifetimeOptions opt;
   opt.tangents = true;
-  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index), theta, opt);
-  const auto H = static_cast<std::size_t>(setup_.trials);
-  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
   LifetimeGradient out;
+  out.task = task_of(index);
+  const auto& weights = weights_[static_cast<std::size_t>(out.task)];
+  Lifetime<sdk::Real> life(task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index),
+                           theta, opt);
+  const std::size_t H = trials_of(out.task);
+  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
   out.gradient = Eigen::VectorXd::Zero(P);
   for (std::size_t h = 0; h < H; ++h) {
     const auto rec = trial_or_divergence(life, out, index);
@@ -214,10 +260,10 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
     if (reinforce_)
       out.score.push_back(life.log_policy_tangent());
     else
-      out.gradient += weights_[h] * life.task_reward_tangent();
+      out.gradient += weights[h] * life.task_reward_tangent();
     if (progress) progress->advance();
   }
-  if (reinforce_ && !out.diverged) out.credit = credit(options_, weights_, out.rewards);
+  if (reinforce_ && !out.diverged) out.credit = credit(options_, weights, out.rewards);
   return out;
 }
 
@@ -231,10 +277,12 @@ Eigen::MatrixXd MetaLearner::perturbed_theta(const MetaState& s, int step, int i
 
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const Eigen::MatrixXd& theta, int step,
                                                            int index, Progress* progress) const {
-  Lifetime<sdk::Real> life(setup_, meta_lifetime_seed(setup_.seed, step, index / 2), theta);
-  const bool policy = setup_.reward == RewardSource::Policy;
   LifetimeGradient out;
-  for (std::size_t h = 0; h < static_cast<std::size_t>(setup_.trials); ++h) {
+  out.task = task_of(index);
+  const Setup<sdk::Real>& setup = task_setup(out.task);
+  Lifetime<sdk::Real> life(setup, meta_lifetime_seed(setup_.seed, step, index / 2), theta);
+  const bool policy = setup.reward == RewardSource::Policy;
+  for (std::size_t h = 0; h < trials_of(out.task); ++h) {
     const auto rec = trial_or_divergence(life, out, index);
     if (!rec) break;
     out.rewards.push_back(policy ? rec->reward : rec->task_reward);
@@ -268,10 +316,13 @@ void MetaLearner::es_gradients(MetaState& s, Batch& b) const {
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::MatrixXd& theta,
                                                                 double scale, int step, int index,
                                                                 Progress* progress) const {
-  auto life = std::make_shared<AdjointLifetime>(
-      setup_, meta_lifetime_seed(setup_.seed, step, index), theta, checkpoint_every_);
-  const auto H = static_cast<std::size_t>(setup_.trials);
   LifetimeGradient out;
+  out.task = task_of(index);
+  const auto& weights = weights_[static_cast<std::size_t>(out.task)];
+  auto life = std::make_shared<AdjointLifetime>(
+      task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index), theta,
+      checkpoint_interval(options_.checkpoint_every, task_setup(out.task).trials));
+  const std::size_t H = trials_of(out.task);
   for (std::size_t h = 0; h < H; ++h) {
     const auto rec = trial_or_divergence(*life, out, index);
     if (!rec) break;
@@ -280,12 +331,12 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::Mat
     if (progress) progress->advance();
   }
   if (reinforce_) {
-    if (!out.diverged) out.credit = credit(options_, weights_, out.rewards);
+    if (!out.diverged) out.credit = credit(options_, weights, out.rewards);
     out.adjoint = std::move(life);
   } else {  // a diverged lifetime's gradient is that of the trials it ran
     out.gradient = from_trace_gradient(
         life->gradient_matrix(std::vector<double>(
-            weights_.begin(), weights_.begin() + std::ptrdiff_t(out.rewards.size()))),
+            weights.begin(), weights.begin() + std::ptrdiff_t(out.rewards.size()))),
         theta, scale);
   }
   return out;
@@ -307,6 +358,7 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
         } catch (const DivergenceError& e) {
           if (options_.on_divergence != MetaDivergence::Skip) throw;
           diverged[static_cast<std::size_t>(k)] = SkippedLifetime{k, e.trial(), e.what()};
+          b.lifetimes[static_cast<std::size_t>(k)].task = task_of(k);
         }
       },
       [&] {
@@ -336,7 +388,6 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
 // trial of the batch); its REINFORCE credit includes them, so the actions before the divergence
 // are blamed for it. In lifetime order, so the same whatever the threads.
 void MetaLearner::count_worst(Batch& b, int step) const {
-  const auto H = static_cast<std::size_t>(setup_.trials);
   double worst = options_.divergence_reward;
   if (std::isinf(worst)) {  // -inf: the lowest reward seen
     worst = std::numeric_limits<double>::infinity();
@@ -352,11 +403,12 @@ void MetaLearner::count_worst(Batch& b, int step) const {
     lg.trials_run = lg.rewards.size();
     if (!lg.diverged) continue;
     b.skipped.push_back(*lg.diverged);
-    for (std::size_t h = lg.rewards.size(); h < H; ++h) {
+    for (std::size_t h = lg.rewards.size(); h < trials_of(lg.task); ++h) {
       lg.rewards.push_back(worst);
       tally(lg, h, worst, false);
     }
-    if (reinforce_) lg.credit = credit(options_, weights_, lg.rewards);
+    if (reinforce_)
+      lg.credit = credit(options_, weights_[static_cast<std::size_t>(lg.task)], lg.rewards);
   }
 }
 
@@ -434,21 +486,45 @@ void MetaLearner::clip_lifetime_gradients(Batch& b) const {
   }
 }
 
-MetaStepRecord MetaLearner::batch_means(const Batch& b, double n, Eigen::VectorXd& g) const {
+// Several tasks: each lifetime weighs 1 / (n_t T) (n_t lifetimes of its task kept, T tasks), its
+// objective and gradient normalised by its task's chance and best (MetaTask); one task: 1 / n.
+// Per task, the means of its kept lifetimes' objective and late fraction correct.
+std::vector<TaskMetrics> MetaLearner::task_metrics(const Batch& b,
+                                                   const std::vector<double>& count) const {
+  std::vector<TaskMetrics> out(tasks_.size());
+  for (std::size_t t = 0; t < out.size(); ++t)
+    if (count[t] == 0) out[t] = {std::nan(""), std::nan("")};
+  for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
+    if (!b.kept[k]) continue;
+    const auto t = static_cast<std::size_t>(b.lifetimes[k].task);
+    out[t].objective += b.lifetimes[k].objective / count[t];
+    out[t].correct_late += b.lifetimes[k].correct_late / count[t];
+  }
+  return out;
+}
+
+MetaStepRecord MetaLearner::batch_means(const Batch& b, Eigen::VectorXd& g) const {
   MetaStepRecord rec;
   g = Eigen::VectorXd::Zero(parameters());
+  std::vector<int> task;
+  for (const auto& lg : b.lifetimes) task.push_back(lg.task);
+  const std::vector<double> count = task_counts(task, b.kept);
+  const double T = static_cast<double>(tasks_.size());
   std::vector<Eigen::VectorXd> gradients;
   for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
     if (!b.kept[k]) continue;
     const auto& lg = b.lifetimes[k];
+    const MetaTask& t = tasks_[static_cast<std::size_t>(lg.task)];
+    const double n = count[static_cast<std::size_t>(lg.task)] * T;
     if (!es_ || k % 2 == 0) gradients.push_back(lg.gradient);  // ES: one estimate per pair
-    g += lg.gradient / n;
-    rec.objective += lg.objective / n;
+    g += (lg.gradient / (t.best - t.chance)) / n;
+    rec.objective += ((lg.objective - t.chance) / (t.best - t.chance)) / n;
     rec.reward_early += lg.reward_early / n;
     rec.reward_late += lg.reward_late / n;
     rec.correct_early += lg.correct_early / n;
     rec.correct_late += lg.correct_late / n;
   }
+  if (multi_task()) rec.tasks = task_metrics(b, count);
   rec.skipped = b.skipped;
   rec.gradient_norm = g.norm();
   rec.gradient_snr = gradient_snr(gradients);
@@ -493,7 +569,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   if (reinforce_) reinforce_gradients(s, b, n, threads);
   clip_lifetime_gradients(b);
   Eigen::VectorXd g;
-  MetaStepRecord rec = batch_means(b, n, g);
+  MetaStepRecord rec = batch_means(b, g);
   Eigen::VectorXd delta = ascent(s, g);
   if (options_.line_search > 0) {
     rec.step_fraction = line_search(s, b, rec.objective, delta, threads);
@@ -516,25 +592,25 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
 double MetaLearner::batch_objective_at(const Eigen::MatrixXd& theta, int step, const Batch& b,
                                        int threads) const {
   std::vector<double> objective(b.lifetimes.size(), 0.0);
+  std::vector<int> task;
+  for (const auto& lg : b.lifetimes) task.push_back(lg.task);
   const auto errors = parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
+    const auto t = static_cast<std::size_t>(task[static_cast<std::size_t>(k)]);
     if (b.kept[static_cast<std::size_t>(k)])
       objective[static_cast<std::size_t>(k)] =
-          score_lifetime(setup_, weights_, theta, meta_lifetime_seed(setup_.seed, step, k))
+          score_lifetime(*tasks_[t].setup, weights_[t], theta,
+                         meta_lifetime_seed(setup_.seed, step, k))
               .objective;
   });
-  double sum = 0, n = 0;
   for (std::size_t k = 0; k < objective.size(); ++k) {
-    if (!b.kept[k]) continue;
-    if (errors[k]) {
-      try {
-        std::rethrow_exception(errors[k]);
-      } catch (const DivergenceError&) {
-        return -std::numeric_limits<double>::infinity();
-      }
+    if (!b.kept[k] || !errors[k]) continue;
+    try {
+      std::rethrow_exception(errors[k]);
+    } catch (const DivergenceError&) {
+      return -std::numeric_limits<double>::infinity();
     }
-    sum += objective[k], ++n;
   }
-  return sum / n;
+  return combine(objective, task, b.kept);
 }
 
 // Backtracking on the batch's own lifetimes: the fraction of `delta` whose objective is at least
@@ -565,23 +641,54 @@ namespace {
 // when every validation lifetime diverged.
 std::string validation_cells(const std::optional<ValidationResult>& v) {
   if (!v) return ",,";
-  if (v->diverged == v->lifetimes) return fmt::format(",,{}", v->diverged);
+  if (v->diverged == v->lifetimes || !std::isfinite(v->objective))
+    return fmt::format(",,{}", v->diverged);
   return fmt::format("{:.17g},{:.17g},{}", v->objective, v->correct_late, v->diverged);
+}
+
+// A number, or nothing when it is not one (a task whose lifetimes all diverged).
+std::string cell(double x) {
+  return std::isfinite(x) ? fmt::format(",{:.17g}", x) : ",";
+}
+
+// Multi-task: each task's batch objective and fraction correct late, then its validation's.
+std::string task_header(const std::vector<std::string>& tasks) {
+  std::string out;
+  for (const auto& t : tasks) out += fmt::format(",objective_{0},correct_late_{0}", t);
+  for (const auto& t : tasks)
+    out += fmt::format(",validation_objective_{0},validation_correct_late_{0}", t);
+  return out;
+}
+
+std::string task_cells(const std::vector<TaskMetrics>& batch,
+                       const std::optional<ValidationResult>& v, std::size_t tasks) {
+  std::string out;
+  for (std::size_t t = 0; t < tasks; ++t)
+    out += t < batch.size() ? cell(batch[t].objective) + cell(batch[t].correct_late) : ",,";
+  for (std::size_t t = 0; t < tasks; ++t)
+    out += v && t < v->task_objective.size()
+               ? cell(v->task_objective[t]) + cell(v->task_correct_late[t])
+               : ",,";
+  return out;
 }
 }  // namespace
 
-std::string meta_metrics_csv(const MetaState& s) {
+std::string meta_metrics_csv(const MetaState& s, const std::vector<std::string>& tasks) {
   std::string out =
       "meta_step,objective,reward_early,reward_late,correct_early,correct_late,gradient_norm,"
       "step_scale,skipped_lifetimes,validation_objective,validation_correct_late,"
-      "validation_diverged,step_fraction\n";
+      "validation_diverged,step_fraction" +
+      task_header(tasks) + "\n";
   // Row 0, the initial theta, only when it was validated: it has no batch.
-  if (s.validation_start) out += "0,,,,,,,,," + validation_cells(s.validation_start) + ",\n";
+  if (s.validation_start)
+    out += "0,,,,,,,,," + validation_cells(s.validation_start) + "," +
+           task_cells({}, s.validation_start, tasks.size()) + "\n";
   for (const auto& r : s.history)
-    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{},{:.17g}\n",
+    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{},{:.17g}",
                        r.step, r.objective, r.reward_early, r.reward_late, r.correct_early,
                        r.correct_late, r.gradient_norm, r.step_scale, r.skipped.size(),
-                       validation_cells(r.validation), r.step_fraction);
+                       validation_cells(r.validation), r.step_fraction) +
+           task_cells(r.tasks, r.validation, tasks.size()) + "\n";
   return out;
 }
 

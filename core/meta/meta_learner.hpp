@@ -5,6 +5,7 @@
 // run needs is in MetaState, which is checkpointed after every step (meta/checkpoint.hpp).
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,21 @@ struct SkippedLifetime {
   std::string error;
 };
 
+// One task of a meta-batch ([meta] tasks; a single-task experiment has one, unnamed). Its
+// lifetimes' objectives enter the batch's as (J - chance) / (best - chance), so that every task
+// counts from no learning (0) to a perfect output (1); a single task keeps J as it is
+// (chance 0, best 1).
+struct MetaTask {
+  const Setup<sdk::Real>* setup = nullptr;
+  std::string name;
+  double chance = 0, best = 1;
+};
+
+// Per task of a multi-task meta-step: the means over its lifetimes kept (NaN if none).
+struct TaskMetrics {
+  double objective = 0, correct_late = 0;
+};
+
 struct MetaStepRecord {
   int step = 0;  // 1-based: the state after this many meta-steps
   double objective = 0;
@@ -41,6 +57,7 @@ struct MetaStepRecord {
   Eigen::VectorXd theta;     // the learnable coefficients after the step (then log_eta)
   std::vector<SkippedLifetime> skipped;        // diverged lifetimes left out of this step's means
   Eigen::VectorXd gradient_snr;                // per coefficient across the batch (validation.hpp)
+  std::vector<TaskMetrics> tasks;              // multi-task: per task; else empty
   std::optional<ValidationResult> validation;  // of theta after the step, when due
 };
 
@@ -60,6 +77,9 @@ struct MetaState {
 class MetaLearner {
  public:
   MetaLearner(const Setup<sdk::Real>& setup, MetaSection options);
+  // A meta-batch over several tasks: lifetime k of a step learns task k mod T (ES: pair k mod
+  // T), so every task is in every step; the seeds and the rule are the first task's.
+  MetaLearner(std::vector<MetaTask> tasks, MetaSection options);
   MetaState initial_state() const;
   // One meta-step: lifetimes on `threads` threads, reduced in a fixed order.
   // Returns false when a lifetime diverged and the step was backtracked instead (retry it).
@@ -77,12 +97,19 @@ class MetaLearner {
   Eigen::MatrixXd effective_theta(const MetaState& s, const Eigen::VectorXd& delta) const;
   int checkpoint_every() const { return checkpoint_every_; }
   const Setup<sdk::Real>& setup() const { return setup_; }
+  const std::vector<MetaTask>& tasks() const { return tasks_; }
+  int task_of(int index) const;  // the task of lifetime `index` of a meta-step
+  bool multi_task() const { return tasks_.size() > 1 || !tasks_.front().name.empty(); }
+  // Theta on the [meta] validation lifetimes of every task: per task, and their normalised mean.
+  ValidationResult validate(const Eigen::MatrixXd& theta, int threads,
+                            const std::function<bool()>& keep_going = {}) const;
   const MetaSection& options() const { return options_; }
   // Per meta-parameter multiplier of the optimizer's step ([meta] precondition; else ones).
   const Eigen::VectorXd& step_multipliers() const { return multipliers_; }
 
  private:
   struct LifetimeGradient {
+    int task = 0;
     double objective = 0, reward_early = 0, reward_late = 0, correct_early = 0, correct_late = 0;
     Eigen::VectorXd gradient;            // pathwise: complete; REINFORCE: filled after the baseline
     std::vector<double> credit;          // REINFORCE G_h
@@ -103,7 +130,8 @@ class MetaLearner {
   bool recover(MetaState& s, int lifetime, const std::exception_ptr& error, int threads) const;
   void reinforce_gradients(MetaState& s, Batch& b, double n, int threads) const;
   void clip_lifetime_gradients(Batch& b) const;
-  MetaStepRecord batch_means(const Batch& b, double n, Eigen::VectorXd& g) const;
+  MetaStepRecord batch_means(const Batch& b, Eigen::VectorXd& g) const;
+  std::vector<TaskMetrics> task_metrics(const Batch& b, const std::vector<double>& count) const;
   Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
   void backtrack(MetaState& s) const;
   LifetimeGradient run_lifetime(const MetaState& s, int index, Progress* progress) const;
@@ -114,6 +142,13 @@ class MetaLearner {
   LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, double scale, int step,
                                         int index, Progress* progress) const;
   void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
+  const Setup<sdk::Real>& task_setup(int task) const;
+  std::size_t trials_of(int task) const;
+  // The batch objective from its lifetimes': see MetaTask.
+  double combine(const std::vector<double>& objective, const std::vector<int>& task,
+                 const std::vector<bool>& kept) const;
+  std::vector<double> task_counts(const std::vector<int>& task,
+                                  const std::vector<bool>& kept) const;
   void move(MetaState& s, const Eigen::VectorXd& delta) const;
   double line_search(const MetaState& s, const Batch& b, double objective,
                      const Eigen::VectorXd& delta, int threads) const;
@@ -126,13 +161,14 @@ class MetaLearner {
   std::optional<TrialRecord> trial_or_divergence(L& life, LifetimeGradient& out, int index) const;
   void count_worst(Batch& b, int step) const;
 
-  const Setup<sdk::Real>& setup_;
+  std::vector<MetaTask> tasks_;
+  const Setup<sdk::Real>& setup_;  // the first task's: seeds, the trace and what it learns
   MetaSection options_;
   bool reinforce_;  // the REINFORCE estimator
   bool es_;         // evolution strategies (no derivative); else pathwise
   bool adjoint_;    // reverse mode, else forward mode
   int checkpoint_every_;
-  std::vector<double> weights_;
+  std::vector<std::vector<double>> weights_;  // per task: the objective's weights of its trials
   std::vector<std::string> names_;
   Eigen::VectorXd multipliers_;
 };
@@ -148,7 +184,27 @@ std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int in
 Eigen::VectorXd es_perturbation(std::uint64_t experiment_seed, int step, int pair,
                                 std::size_t directions);
 
-std::string meta_metrics_csv(const MetaState& s);
+// With `tasks` (a multi-task learner's names): a batch objective and fraction correct late per
+// task, and the validation's, after the columns of a single task.
+std::string meta_metrics_csv(const MetaState& s, const std::vector<std::string>& tasks = {});
+
+// Throws ConfigError when [meta] tasks cannot run: REINFORCE, a batch that does not divide into
+// the tasks, a task rewarded by its policy.
+void validate_tasks(const Experiment& e);
+
+// [meta] tasks: each task's setup, on the experiment's seed (the learner draws every lifetime's
+// seed from it), each checked like the experiment itself (validate_meta).
+std::vector<Setup<sdk::Real>> make_task_setups(const Experiment& e, std::uint64_t seed);
+
+// The learner's tasks: the experiment alone (`setup`), or each of `task_setups`, scaled from
+// chance to best (measure_task_scales).
+std::vector<MetaTask> meta_tasks(const Experiment& e, const Setup<sdk::Real>& setup,
+                                 const std::vector<Setup<sdk::Real>>& task_setups, int threads);
+
+// The tasks' chance and best objective ([meta] tasks): chance is the mean objective of probe
+// lifetimes whose rule is off (theta = 0), best the mean reward of the task's own targets as the
+// output, over probe trials.
+void measure_task_scales(std::vector<MetaTask>& tasks, const MetaSection& meta, int threads);
 
 // gradient_snr.csv: meta_step, then one column per learnable coefficient.
 std::string gradient_snr_csv(const MetaState& s, const std::vector<std::string>& names);

@@ -59,7 +59,8 @@ ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection
       meta.validation, threads,
       [&](int k) { lives[std::size_t(k)] = run_validation(setup, weights, theta, k); },
       keep_going));
-  ValidationResult r{.lifetimes = meta.validation};
+  ValidationResult r;
+  r.lifetimes = meta.validation;
   for (const auto& l : lives) r.diverged += l.diverged ? 1 : 0;
   const double n = r.lifetimes - r.diverged;
   if (n == 0) {

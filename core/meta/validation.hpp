@@ -18,6 +18,10 @@ struct ValidationResult {
   int lifetimes = 0, diverged = 0;
   double objective = 0;     // the meta-objective sum_h w_h R_h, mean over those not diverged
   double correct_late = 0;  // fraction correct over the last tenth, mean over the same
+  // Multi-task: each task's (objective and correct_late as above, NaN when all diverged); then
+  // `objective` is the mean over tasks of (J - chance) / (best - chance) and `correct_late` the
+  // mean over tasks.
+  std::vector<double> task_objective, task_correct_late;
 };
 
 // One lifetime with theta, no derivatives: the meta-objective sum_h w_h R_h (R as it drives

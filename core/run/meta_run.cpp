@@ -52,7 +52,10 @@ struct MetaClock {
 void write_progress_files(const RunDirectory& run, const MetaState& s, const MetaLearner& learner,
                           const CheckpointShape& shape, const MetaClock& clock) {
   run.write("meta_timing.csv", meta_timing_csv(clock.rows));
-  run.write("meta_metrics.csv", meta_metrics_csv(s));
+  std::vector<std::string> tasks;
+  if (learner.multi_task())
+    for (const MetaTask& t : learner.tasks()) tasks.push_back(t.name);
+  run.write("meta_metrics.csv", meta_metrics_csv(s, tasks));
   run.write("theta.csv", theta_csv(s, learner.direction_names()));
   run.write("gradient_snr.csv", gradient_snr_csv(s, learner.direction_names()));
   run.write("checkpoint.json", checkpoint_json(s, shape));  // last: the others match or precede it
@@ -74,6 +77,8 @@ void record_resumed_experiment(const RunDirectory& run, const Experiment& e) {
 MetaState first_state(const Experiment& e, const MetaLearner& learner, RunDirectory& run,
                       const CheckpointShape& shape, bool resumed) {
   if (!resumed) {
+    for (std::size_t k = 0; k < e.tasks.size(); ++k)  // before the experiment that names them
+      run.write(task_file(e.task_labels[k]), resolved_toml(e.tasks[k]));
     run.write("experiment.toml", resolved_toml(e));
     const MetaState s = learner.initial_state();
     run.write("checkpoint.json", checkpoint_json(s, shape));
@@ -107,17 +112,15 @@ RunError stopped(const std::string& why, int checkpointed, const RunDirectory& r
 // each due step, on the fixed validation lifetimes. Not interrupted: it is short next to a
 // meta-step, and a step is checkpointed with its validation or not at all.
 void validate_if_due(MetaState& state, const MetaLearner& learner, int threads) {
-  const Setup<sdk::Real>& setup = learner.setup();
   const MetaSection& meta = learner.options();
   if (meta.validation == 0) return;
   if (state.step == 0) {
     if (!state.validation_start)
-      state.validation_start = validate_theta(setup, meta, learner.effective_theta(state), threads);
+      state.validation_start = learner.validate(learner.effective_theta(state), threads);
     return;
   }
   if (validation_due(meta, state.step))
-    state.history.back().validation =
-        validate_theta(setup, meta, learner.effective_theta(state), threads);
+    state.history.back().validation = learner.validate(learner.effective_theta(state), threads);
 }
 
 void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
@@ -169,7 +172,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
             const MetaState& state, RunDirectory& run, const RunOptions& options,
             const RunClock& clock, bool resumed, MetaRunSummary& summary) {
   nlohmann::json held_out;  // null unless [meta] evaluate > 0
-  if (e.meta.evaluate > 0) {
+  if (e.meta.evaluate > 0 && !learner.multi_task()) {
     const HeldOutComparison c = compare_held_out(
         setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
         e.meta.evaluate, options.threads, [] { return !interrupted(); });
@@ -178,6 +181,15 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
     held_out = held_out_summary(c);
     summary.held_out_initial = held_out_means(c.initial);
     summary.held_out_learned = held_out_means(c.learned);
+  }
+  for (const MetaTask& t : learner.tasks()) {  // multi-task: each task on its own
+    if (e.meta.evaluate == 0 || !learner.multi_task()) break;
+    const HeldOutComparison c = compare_held_out(
+        *t.setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
+        e.meta.evaluate, options.threads, [] { return !interrupted(); });
+    if (interrupted()) return false;
+    run.write(fmt::format("held_out_{}.csv", t.name), held_out_csv(c));
+    held_out[t.name] = held_out_summary(c);
   }
   // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
   run.write("theta.npy", npy_bytes(learner.effective_theta(state)));
@@ -193,6 +205,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
                                                ? nlohmann::json(learner.checkpoint_every())
                                                : nlohmann::json()},
                       {"resumed", resumed},
+                      {"tasks", e.task_labels},
                       {"held_out", held_out}})
                     .dump(2) +
                 "\n");
@@ -206,7 +219,9 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
                     const fs::path& resume) {
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
   validate_meta(e, setup, e.meta);
-  const MetaLearner learner(setup, e.meta);
+  validate_tasks(e);
+  const std::vector<Setup<sdk::Real>> task_setups = make_task_setups(e, setup.seed);
+  const MetaLearner learner(meta_tasks(e, setup, task_setups, options.threads), e.meta);
   const bool resumed = !resume.empty();
   RunDirectory run =
       resumed ? RunDirectory::reopen(resume)
@@ -216,8 +231,16 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   MetaState state = first_state(e, learner, run, shape, resumed);
   const RunClock clock;
   RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
-  Progress progress(reporter, e.name(),
-                    std::int64_t(e.meta.steps - state.step) * e.meta.batch * setup.trials);
+  std::int64_t trials_per_step = 0;
+  for (int k = 0; k < e.meta.batch; ++k)
+    trials_per_step += learner.tasks()[static_cast<std::size_t>(learner.task_of(k))].setup->trials;
+  Progress progress(reporter, e.name(), std::int64_t(e.meta.steps - state.step) * trials_per_step);
+  if (learner.multi_task()) {  // the same on every resume: measured with fixed seeds
+    std::string csv = "task,chance,best\n";
+    for (const MetaTask& t : learner.tasks())
+      csv += fmt::format("{},{:.17g},{:.17g}\n", t.name, t.chance, t.best);
+    run.write("task_scales.csv", csv);
+  }
   if (e.meta.precondition != Precondition::None) {  // the same on every resume: from the start
     std::string csv = "parameter,step_multiplier\n";
     for (std::size_t p = 0; p < learner.direction_names().size(); ++p)

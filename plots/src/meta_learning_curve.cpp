@@ -107,6 +107,68 @@ void plan_cpu_curve(const fs::path& run, const CsvTable& metrics, Plan& plan) {
   plan.figures.push_back({"meta_learning_cpu", 1200, 700, [m](Canvas& c) { draw_cpu(c, *m); }});
 }
 
+// Multi-task runs ([meta] tasks): each task's batch objective and late fraction correct, and its
+// validation's, one colour per task.
+struct TaskCurve {
+  std::string name;
+  std::vector<double> step, objective, correct, validation_step, validation_objective,
+      validation_correct;
+};
+struct TaskCurves {
+  std::string title;
+  std::vector<TaskCurve> tasks;
+};
+
+void draw_tasks(Canvas& canvas, const TaskCurves& m) {
+  std::vector<const std::vector<double>*> steps, objectives;
+  for (const auto& t : m.tasks) {
+    steps.insert(steps.end(), {&t.step, &t.validation_step});
+    objectives.insert(objectives.end(), {&t.objective, &t.validation_objective});
+  }
+  const Range x = finite_range(steps, 0.02);
+  canvas.title(m.title);
+  std::vector<LegendEntry> legend;
+  for (std::size_t i = 0; i < m.tasks.size(); ++i)
+    legend.push_back({literal_text(m.tasks[i].name), category_color(int(i)), 1, 2.5, "●", 0.6});
+  legend.push_back({"line: batch; squares: validation", kBlack, 1, 0, "■", 0.7});
+  canvas.legend_strip(legend, {0.12, 0.97, 0.86, 0.945}, 0.8, 2);
+  const auto curves = [&](bool objective) {
+    for (std::size_t i = 0; i < m.tasks.size(); ++i) {
+      const TaskCurve& t = m.tasks[i];
+      const Rgb c = category_color(int(i));
+      canvas.line(t.step, objective ? t.objective : t.correct, c, 2.0);
+      const auto& v = objective ? t.validation_objective : t.validation_correct;
+      canvas.points(t.validation_step, v, c, "■", 0.7);
+    }
+  };
+  canvas.panel({0.12, 0.97, 0.47, 0.84}, x, finite_range(objectives, 0.08),
+               {"", "objective J of the task", "", false, false, false});
+  curves(true);
+  canvas.panel({0.12, 0.97, 0.09, 0.43}, x, {-0.03, 1.03},
+               {"meta-step", "fraction correct, last tenth", "", false, false, true});
+  curves(false);
+}
+
+void plan_task_curves(const fs::path& run, const CsvTable& table, Plan& plan) {
+  auto m = std::make_shared<TaskCurves>();
+  const std::string prefix = "objective_";
+  for (const auto& column : table.header()) {
+    if (column.rfind(prefix, 0) != 0) continue;
+    TaskCurve t;
+    t.name = column.substr(prefix.size());
+    std::vector<double> same;
+    measured(table, column, t.step, t.objective);
+    measured(table, "correct_late_" + t.name, same, t.correct);
+    same.clear();
+    measured(table, "validation_objective_" + t.name, t.validation_step, t.validation_objective);
+    measured(table, "validation_correct_late_" + t.name, same, t.validation_correct);
+    m->tasks.push_back(std::move(t));
+  }
+  if (m->tasks.empty()) return;
+  m->title = fmt::format("Meta-learning per task: {}", run_title(run));
+  plan.figures.push_back({"meta_learning_tasks", 1200, 900, [m](Canvas& c) { draw_tasks(c, *m); }});
+}
+
 }  // namespace
 
 void plan_meta_learning_curve(const fs::path& run, Plan& plan) {
@@ -136,6 +198,7 @@ void plan_meta_learning_curve(const fs::path& run, Plan& plan) {
   m->title = fmt::format("Meta-learning curve: {}  (means over each meta-batch)", run_title(run));
   plan.figures.push_back({"meta_learning_curve", 1200, 1000, [m](Canvas& c) { draw(c, *m); }});
   plan_cpu_curve(run, table, plan);
+  plan_task_curves(run, table, plan);
 }
 
 }  // namespace neohebb::plots
