@@ -195,7 +195,9 @@ struct ExplorationSection {
 struct MetaSection {
   static constexpr const char* kName = "meta";
   static constexpr const char* kDoc =
-      "meta-learning of the trace coefficients by exact meta-gradients through the lifetime";
+      "meta-learning of the trace coefficients by exact meta-gradients through the lifetime; "
+      "`tasks = [...]` spans several tasks, each a table merged over the experiment or an "
+      "experiment file (docs/meta-learning.md, \"Several tasks in one meta-batch\")";
   int steps = 0;
   Estimator estimator = Estimator::Pathwise;
   int batch = 4;

@@ -63,7 +63,15 @@ std::vector<std::size_t> diverged_lifetimes(const std::vector<LifetimeResult>& r
   return out;
 }
 
-nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
+// The name of each condition id of learning_curve.csv, as the task gives it.
+nlohmann::json condition_names(const Setup<sdk::Real>& setup) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int c = 0; c < setup.layout.conditions; ++c) out.push_back(setup.task->condition_name(c));
+  return out;
+}
+
+nlohmann::json summary_json(const Setup<sdk::Real>& setup,
+                            const std::vector<LifetimeResult>& results) {
   nlohmann::json lifetimes = nlohmann::json::array();
   for (std::size_t k = 0; k < results.size(); ++k) {
     if (results[k].diverged()) {
@@ -83,7 +91,9 @@ nlohmann::json summary_json(const std::vector<LifetimeResult>& results) {
                          {"correct_last_tenth", last.correct},
                          {"diverged", false}});
   }
-  return {{"lifetimes", lifetimes}, {"diverged_lifetimes", diverged_lifetimes(results)}};
+  return {{"lifetimes", lifetimes},
+          {"diverged_lifetimes", diverged_lifetimes(results)},
+          {"conditions", condition_names(setup)}};
 }
 
 // Skipped lifetimes are told; when none is left there is no result to keep.
@@ -192,7 +202,7 @@ RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& r
                                 .dump(2) +
                             "\n");
   run.write("learning_curve.csv", learning_curve_csv(results));
-  run.write("summary.json", summary_json(results).dump(2) + "\n");
+  run.write("summary.json", summary_json(setup, results).dump(2) + "\n");
   write_networks(run, results);
   if (!e.analysis.run.empty()) {  // [analysis] run = [...]: part of the run, committed with it
     std::vector<NetworkWeights> finals;
@@ -203,7 +213,7 @@ RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& r
         options.threads, reporter);
   }
   run.commit();
-  return {run.final_path(), true, false, plain_summary(summary_json(results), setup.trials),
+  return {run.final_path(), true, false, plain_summary(summary_json(setup, results), setup.trials),
           std::nullopt};
 }
 

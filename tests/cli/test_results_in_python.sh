@@ -64,3 +64,6 @@ assert summary["lifetimes"]["lifetime_000"]["fixed_points"]["fixed_points"] >= 0
 print("ok")
 PY
 echo "ok: the two lines of docs/results-in-python.md load the results"
+/usr/bin/python3 -c "import json, sys; assert json.load(open(sys.argv[1]))['conditions'] == ['AA', 'AB', 'BA', 'BB']" \
+  "$work/run/summary.json" || fail "summary.json names the conditions of learning_curve.csv"
+echo "ok: summary.json names the conditions of learning_curve.csv"
