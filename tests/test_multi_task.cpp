@@ -1,6 +1,8 @@
 // Meta-learning over several tasks ([meta] tasks): how a task's experiment is made from a table or
 // a file, the errors of a bad list, the stratified batch and its normalised objective.
 #include "core/meta/meta_learner.hpp"
+#include "core/meta/objective.hpp"
+#include "core/meta/validation.hpp"
 #include "gradient_experiments.hpp"
 #include "test_support.hpp"
 
@@ -71,6 +73,13 @@ batch = 9
     EXPECT_TRUE(task.tasks.empty());
   }
   EXPECT_EQ(e.tasks[1].network.size, 12);  // the file's own network
+  // A name given before gets the entry's number, or the next free one.
+  const std::string go = kGoNogo;
+  const auto twice = core::load_experiment(
+      dir.write("twice.toml",
+                with_tasks("[" + go + ", " + go + ", { experiment = { name = \"go_nogo_2\" } }]")),
+      {}, registry);
+  EXPECT_THAT(twice.task_labels, ElementsAre("go_nogo", "go_nogo_2", "go_nogo_2_3"));
 }
 
 TEST(MultiTask, BadTaskListsAreRefusedAtTheirPosition) {
@@ -79,6 +88,8 @@ TEST(MultiTask, BadTaskListsAreRefusedAtTheirPosition) {
     return test_support::config_errors(dir, with_tasks(tasks));
   };
   EXPECT_THAT(errors("[]"), ElementsAre(HasSubstr("[meta] tasks must list the tasks")));
+  // A table setting [meta] would change the shared outer loop.
+  EXPECT_THAT(errors("[{ meta = { batch = 2 } }]"), ElementsAre(HasSubstr("cannot set [meta]")));
   EXPECT_THAT(errors("[3]"), ElementsAre(AllOf(HasSubstr("exp.toml:"),
                                                HasSubstr("entries are experiment files"))));
   EXPECT_THAT(errors("[{ trace = { type = \"hebbian\" } }]"),
@@ -152,7 +163,19 @@ TEST(MultiTask, EveryTaskIsInEveryStepAndTheObjectiveIsTheMeanOverTasks) {
             (two.tasks[t].best - two.tasks[t].chance) / 2;
   }
   EXPECT_NEAR(rec.objective, mean, 1e-12);
-  EXPECT_NE(rec.tasks[0].objective, rec.tasks[1].objective);
+  // Lifetimes 0 and 2 learned DNMS, 1 and 3 go/no-go: each task's mean, recomputed.
+  const auto setups = core::make_task_setups(e, core::make_setup<sdk::Real>(e).seed);
+  const Eigen::MatrixXd start = setups[0].trace->initial_coefficients();
+  for (int t = 0; t < 2; ++t) {
+    const auto& setup = setups[std::size_t(t)];
+    const auto weights = core::objective_weights(e.meta, setup.trials);
+    double J = 0;
+    for (int k = t; k < 4; k += 2)
+      J += core::score_lifetime(setup, weights, start, core::meta_lifetime_seed(setup.seed, 0, k))
+               .objective /
+           2;
+    EXPECT_NEAR(rec.tasks[std::size_t(t)].objective, J, 1e-12) << t;
+  }
   // The same numbers whatever the threads.
   const Learned one_thread = one_step(e, 1);
   EXPECT_EQ(one_thread.state.theta, two.state.theta);

@@ -18,7 +18,7 @@ void validate(const ValidateArgs& args, Context& ctx) {
   }
   const auto e = core::load_experiment(source, ctx.registry);
   const auto setup = core::make_setup<sdk::Real>(e);
-  if (e.meta.steps > 0) core::validate_meta(e, setup, e.meta);  // what `run` would refuse
+  if (e.meta.steps > 0) core::check_meta(e, setup);  // what `run` would refuse
   fmt::print("{}: ok (task {}, neuron {}, trace {}, rule {})\n", args.experiment,
              e.plugin("task").type, e.plugin("neuron").type, e.plugin("trace").type,
              e.plugin("rule").type);

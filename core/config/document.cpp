@@ -248,7 +248,7 @@ std::vector<toml::table> point_layers(toml::table& own, const ExperimentSource& 
 
 // A task's name in columns and file names: a table's [experiment] name or task type, a file's
 // stem, else its place in the list; characters other than letters, digits, '_', '-' and '.'
-// become '_', and a name given twice gets the entry's number.
+// become '_', and a name given before gets the entry's number (or the next free one).
 std::string task_label(const TaskEntry& t, std::size_t k, const std::vector<TaskEntry>& before) {
   std::string label = t.file.stem().string();
   if (t.file.empty()) {
@@ -259,9 +259,13 @@ std::string task_label(const TaskEntry& t, std::size_t k, const std::vector<Task
   for (char& c : label)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
   if (label.empty() || label.front() == '.') label.insert(0, "task");
-  for (const TaskEntry& b : before)
-    if (b.label == label) return fmt::format("{}_{}", label, k + 1);
-  return label;
+  const auto taken = [&](const std::string& l) {
+    return std::any_of(before.begin(), before.end(),
+                       [&](const TaskEntry& b) { return b.label == l; });
+  };
+  std::string unique = label;
+  for (std::size_t n = k + 1; taken(unique); ++n) unique = fmt::format("{}_{}", label, n);
+  return unique;
 }
 
 // One [meta] tasks entry: a file, or a table that leaves the shared sections alone.

@@ -84,7 +84,7 @@ std::string resolved_toml(const Experiment& e) {
     out += fmt::format("\n[{}]\n", Section::kName);
     write_params(sdk::schema_of<Section>(), sdk::to_params(section));
     if constexpr (std::is_same_v<Section, MetaSection>)
-      if (!e.task_labels.empty()) out += tasks_line(e);
+      if (!e.task_labels.empty() && e.meta.steps > 0) out += tasks_line(e);
   });
   for (const auto& ps : plugin_sections()) {
     const PluginChoice& c = e.plugins.at(ps.name);

@@ -204,12 +204,19 @@ std::vector<double> MetaLearner::task_counts(const std::vector<int>& task,
   return n;
 }
 
+// The tasks with a lifetime kept: a task whose lifetimes were all skipped leaves the mean over
+// tasks rather than counting as chance.
+double MetaLearner::tasks_present(const std::vector<double>& count) const {
+  return static_cast<double>(
+      std::count_if(count.begin(), count.end(), [](double n) { return n > 0; }));
+}
+
 // Each kept lifetime adds ((J - chance) / (best - chance)) / (n_t T), in lifetime order: the mean
 // over tasks of each task's normalised mean (for one task, exactly the plain mean).
 double MetaLearner::combine(const std::vector<double>& objective, const std::vector<int>& task,
                             const std::vector<bool>& kept) const {
   const std::vector<double> n = task_counts(task, kept);
-  const double T = static_cast<double>(tasks_.size());
+  const double T = tasks_present(n);
   double sum = 0;
   for (std::size_t k = 0; k < objective.size(); ++k) {
     if (!kept[k]) continue;
@@ -387,25 +394,37 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
 // run counts as incorrect with the worst reward (divergence_reward, or the lowest reward of any
 // trial of the batch); its REINFORCE credit includes them, so the actions before the divergence
 // are blamed for it. In lifetime order, so the same whatever the threads.
+// The reward that counts for the trials a diverged lifetime of `task` did not run:
+// divergence_reward, or (-inf) the lowest reward of any trial of that task's lifetimes in the step,
+// else of any.
+double MetaLearner::worst_reward(const Batch& b, int task) const {
+  if (!std::isinf(options_.divergence_reward)) return options_.divergence_reward;
+  double own = std::numeric_limits<double>::infinity(), any = own;
+  for (const auto& lg : b.lifetimes)
+    for (double R : lg.rewards) {
+      any = std::min(any, R);
+      if (lg.task == task) own = std::min(own, R);
+    }
+  return std::isfinite(own) ? own : any;
+}
+
 void MetaLearner::count_worst(Batch& b, int step) const {
-  double worst = options_.divergence_reward;
-  if (std::isinf(worst)) {  // -inf: the lowest reward seen
-    worst = std::numeric_limits<double>::infinity();
-    for (const auto& lg : b.lifetimes)
-      for (double R : lg.rewards) worst = std::min(worst, R);
-  }
+  const double worst = worst_reward(b, 0);
   if (!std::isfinite(worst))
     throw RunError(fmt::format(
         "meta-step {}: every lifetime of the batch diverged in its first trial (lifetime 0: {}), "
         "so there is no reward to count them with; set [meta] divergence_reward",
         step + 1, b.lifetimes.front().diverged ? b.lifetimes.front().diverged->error : ""));
+  std::vector<double> worst_of(tasks_.size());
+  for (std::size_t t = 0; t < tasks_.size(); ++t) worst_of[t] = worst_reward(b, int(t));
   for (auto& lg : b.lifetimes) {
     lg.trials_run = lg.rewards.size();
     if (!lg.diverged) continue;
     b.skipped.push_back(*lg.diverged);
+    const double w = worst_of[static_cast<std::size_t>(lg.task)];
     for (std::size_t h = lg.rewards.size(); h < trials_of(lg.task); ++h) {
-      lg.rewards.push_back(worst);
-      tally(lg, h, worst, false);
+      lg.rewards.push_back(w);
+      tally(lg, h, w, false);
     }
     if (reinforce_)
       lg.credit = credit(options_, weights_[static_cast<std::size_t>(lg.task)], lg.rewards);
@@ -466,6 +485,15 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
 
 // The batch means of the gradient and the metrics, in lifetime order (the same numbers
 // whatever the thread count), over the lifetimes kept.
+// Each lifetime's gradient in its task's scale (MetaTask), before the lifetime clip and the
+// signal-to-noise ratio compare lifetimes of different tasks; one task: divided by 1.
+void MetaLearner::scale_to_tasks(Batch& b) const {
+  for (auto& lg : b.lifetimes) {
+    const MetaTask& t = tasks_[static_cast<std::size_t>(lg.task)];
+    if (lg.gradient.size() > 0) lg.gradient /= t.best - t.chance;
+  }
+}
+
 // [meta] lifetime_clip: each kept lifetime's gradient scaled down to at most c times the median
 // norm of the batch's, so that the step follows most lifetimes rather than the one whose
 // sensitivity exploded. The median is taken in lifetime order, whatever the threads.
@@ -486,8 +514,8 @@ void MetaLearner::clip_lifetime_gradients(Batch& b) const {
   }
 }
 
-// Several tasks: each lifetime weighs 1 / (n_t T) (n_t lifetimes of its task kept, T tasks), its
-// objective and gradient normalised by its task's chance and best (MetaTask); one task: 1 / n.
+// Several tasks: each lifetime weighs 1 / (n_t T) (n_t lifetimes of its task kept, T tasks with
+// one), its objective normalised by its task's chance and best (MetaTask); one task: 1 / n.
 // Per task, the means of its kept lifetimes' objective and late fraction correct.
 std::vector<TaskMetrics> MetaLearner::task_metrics(const Batch& b,
                                                    const std::vector<double>& count) const {
@@ -509,7 +537,7 @@ MetaStepRecord MetaLearner::batch_means(const Batch& b, Eigen::VectorXd& g) cons
   std::vector<int> task;
   for (const auto& lg : b.lifetimes) task.push_back(lg.task);
   const std::vector<double> count = task_counts(task, b.kept);
-  const double T = static_cast<double>(tasks_.size());
+  const double T = tasks_present(count);
   std::vector<Eigen::VectorXd> gradients;
   for (std::size_t k = 0; k < b.lifetimes.size(); ++k) {
     if (!b.kept[k]) continue;
@@ -517,7 +545,7 @@ MetaStepRecord MetaLearner::batch_means(const Batch& b, Eigen::VectorXd& g) cons
     const MetaTask& t = tasks_[static_cast<std::size_t>(lg.task)];
     const double n = count[static_cast<std::size_t>(lg.task)] * T;
     if (!es_ || k % 2 == 0) gradients.push_back(lg.gradient);  // ES: one estimate per pair
-    g += (lg.gradient / (t.best - t.chance)) / n;
+    g += lg.gradient / n;  // scaled by its task already (scale_to_tasks)
     rec.objective += ((lg.objective - t.chance) / (t.best - t.chance)) / n;
     rec.reward_early += lg.reward_early / n;
     rec.reward_late += lg.reward_late / n;
@@ -567,6 +595,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
     throw RunError(fmt::format("meta-step {}: every antithetic pair lost a lifetime to divergence",
                                s.step + 1));
   if (reinforce_) reinforce_gradients(s, b, n, threads);
+  scale_to_tasks(b);
   clip_lifetime_gradients(b);
   Eigen::VectorXd g;
   MetaStepRecord rec = batch_means(b, g);

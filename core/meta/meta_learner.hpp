@@ -149,6 +149,9 @@ class MetaLearner {
                  const std::vector<bool>& kept) const;
   std::vector<double> task_counts(const std::vector<int>& task,
                                   const std::vector<bool>& kept) const;
+  double tasks_present(const std::vector<double>& count) const;
+  void scale_to_tasks(Batch& b) const;
+  double worst_reward(const Batch& b, int task) const;
   void move(MetaState& s, const Eigen::VectorXd& delta) const;
   double line_search(const MetaState& s, const Batch& b, double objective,
                      const Eigen::VectorXd& delta, int threads) const;
@@ -187,6 +190,10 @@ Eigen::VectorXd es_perturbation(std::uint64_t experiment_seed, int step, int pai
 // With `tasks` (a multi-task learner's names): a batch objective and fraction correct late per
 // task, and the validation's, after the columns of a single task.
 std::string meta_metrics_csv(const MetaState& s, const std::vector<std::string>& tasks = {});
+
+// Every check `run` makes before meta-learning (the experiment's validate_meta and, with
+// [meta] tasks, validate_tasks and each task's setup and checks); throws ConfigError.
+void check_meta(const Experiment& e, const Setup<sdk::Real>& setup);
 
 // Throws ConfigError when [meta] tasks cannot run: REINFORCE, a batch that does not divide into
 // the tasks, a task rewarded by its policy.

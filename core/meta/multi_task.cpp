@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/meta/gradient_engine.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/meta/objective.hpp"
 #include "core/support/errors.hpp"
@@ -58,16 +59,40 @@ void measure_task_scales(std::vector<MetaTask>& tasks, const MetaSection& meta, 
   }
 }
 
-// [meta] tasks: each task's lifetimes, on the experiment's seed (the learner draws every
-// lifetime's seed from it), each checked like the experiment itself.
+namespace {
+// ConfigErrors of a task's setup, headed by the task (its own messages point into its file).
+ConfigError in_task(const Experiment& e, std::size_t k, const ConfigError& err) {
+  std::vector<std::string> messages = {fmt::format(
+      "{}: in task '{}' of [meta] tasks:", e.position("meta", "tasks").str(), e.task_labels[k])};
+  messages.insert(messages.end(), err.messages().begin(), err.messages().end());
+  return ConfigError(std::move(messages));
+}
+}  // namespace
+
 std::vector<Setup<sdk::Real>> make_task_setups(const Experiment& e, std::uint64_t seed) {
   std::vector<Setup<sdk::Real>> out;
-  for (const Experiment& task : e.tasks) {
-    out.push_back(make_setup<sdk::Real>(task));
-    out.back().seed = seed;
-    validate_meta(task, out.back(), e.meta);
+  MetaSection o = e.meta;  // every task is checked for the engine the learner takes (task 0's)
+  for (std::size_t k = 0; k < e.tasks.size(); ++k) {
+    try {
+      out.push_back(make_setup<sdk::Real>(e.tasks[k]));
+      out.back().seed = seed;
+      if (k == 0 && o.gradient == GradientEngine::Auto)
+        o.gradient =
+            o.learn_eta || use_adjoint(o.gradient, gradient_shape(out[0], o.checkpoint_every))
+                ? GradientEngine::Adjoint
+                : GradientEngine::Forward;
+      validate_meta(e.tasks[k], out.back(), o);
+    } catch (const ConfigError& err) {
+      throw in_task(e, k, err);
+    }
   }
   return out;
+}
+
+void check_meta(const Experiment& e, const Setup<sdk::Real>& setup) {
+  validate_meta(e, setup, e.meta);
+  validate_tasks(e);
+  make_task_setups(e, setup.seed);
 }
 
 // The learner's tasks: the experiment alone, or each of [meta] tasks scaled from chance to best.

@@ -89,8 +89,7 @@ std::vector<PlannedPoint> plan(const ExperimentSource& source, const std::vector
     point_source.point = points[i];
     try {
       Experiment pe = load_experiment(point_source, registry);
-      const auto setup = make_setup<sdk::Real>(pe);
-      if (pe.meta.steps > 0) validate_meta(pe, setup, pe.meta);
+      if (pe.meta.steps > 0) check_meta(pe, make_setup<sdk::Real>(pe));
       const std::int64_t work = work_of(pe);
       out.push_back({std::move(p), std::move(pe), work});
     } catch (const ConfigError& err) {
@@ -145,13 +144,18 @@ void open_sweep_directory(const fs::path& dir, const nlohmann::json& def) {
 
 // Whether `resolved_file` (a run's experiment.toml) resolves `e`, its first line (the comment
 // naming the file) aside.
+// With [meta] tasks, each task's resolved experiment beside it (tasks/<task>.toml) too.
 bool same_experiment(const fs::path& resolved_file, const Experiment& e) {
   std::ifstream in(resolved_file, std::ios::binary);
   if (!in) return false;
   const std::string written(std::istreambuf_iterator<char>(in), {});
   const std::string now = resolved_toml(e);
   const auto body = [](const std::string& s) { return s.substr(std::min(s.find('\n'), s.size())); };
-  return body(written) == body(now);
+  if (body(written) != body(now)) return false;
+  for (std::size_t k = 0; k < e.tasks.size() && e.meta.steps > 0; ++k)
+    if (!same_experiment(resolved_file.parent_path() / task_file(e.task_labels[k]), e.tasks[k]))
+      return false;
+  return true;
 }
 
 // A point's complete run directory, read back; refused if it ran another experiment.
