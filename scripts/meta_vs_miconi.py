@@ -43,7 +43,9 @@ def toml_list(values):
     return "[" + ", ".join(repr(float(v)) for v in values) + "]"
 
 
-def run_rule(exe, experiment, sets, out, args):
+def run_rule(exe, experiment, sets, out, args, tail=500):
+    """Every lifetime of one rule: criterion trial, fraction correct over its last `tail` trials,
+    mean reward, divergence."""
     cmd = [exe, "run", str(experiment), "--out", str(out), "-q", "--threads", str(args.threads),
            "--set", "meta.steps=0", "--set", f"experiment.seed={args.seed}",
            "--set", f"experiment.lifetimes={args.lifetimes}",
@@ -72,7 +74,7 @@ def run_rule(exe, experiment, sets, out, args):
         correct = np.array([c for _, c, _ in trials])
         reward = np.array([w for _, _, w in trials])
         results.append({"lifetime": k, "criterion": criterion_trial(list(correct)),
-                        "final_correct": float(correct[-500:].mean()),
+                        "final_correct": float(correct[-tail:].mean()),
                         "mean_reward": float(reward.mean()), "diverged": False})
     return results
 
