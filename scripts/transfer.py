@@ -13,7 +13,9 @@ learn the task from scratch on the same networks, trials and kicks:
   init       the run's initial coefficients, with its rule;
   meta       the meta-learned coefficients, with its rule;
   miconi+    Miconi's complete rule: his trace (r_j d_i)^3, clipping (3e-4), |Rbar| modulation
-             and 101 warm-up trials.
+             and 101 warm-up trials, with the run's other rule settings (its eta);
+  task       the task's file as it is: when it is a miconi_<task>.toml, Miconi's complete rule
+             with the settings the task needed (its own eta).
 
 Per task and rule: median (IQR) trials to criterion (the first trial t >= 100 whose 100-trial
 window holds at least 96 correct; never = past the lifetime), how many never reach it, and the
@@ -95,6 +97,8 @@ def main():
     p.add_argument("--seed", type=int, default=2027)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--neohebb", default=str(ROOT / "build" / "neohebb"))
+    p.add_argument("--rules", default="init,meta,miconi+,task",
+                   help="which of the rules to run (comma-separated)")
     args = p.parse_args()
 
     resolved = tomllib.load(open(args.run_dir / "experiment.toml", "rb"))
@@ -109,7 +113,9 @@ def main():
         ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"]),
         ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "rule.clip=3e-4",
                      'rule.modulation="baseline_magnitude"', "rule.warmup_trials=101"]),
+        ("task", None),  # the task's file itself
     ]
+    rules = [r for r in rules if r[0] in args.rules.split(",")]
     out_dir = args.run_dir / "transfer"
     out_dir.mkdir(exist_ok=True)
     report, rows = [], []
@@ -124,14 +130,15 @@ def main():
                      "fraction correct, last tenth | mean reward |", "|---|---|---|---|---|---|"]
             results = {}
             for rule, sets in rules:
-                results[rule] = run_rule(args.neohebb, experiment, sets,
-                                         pathlib.Path(tmp) / f"{name}-{rule}", args, tail)
+                results[rule] = run_rule(args.neohebb, task_file if sets is None else experiment,
+                                         sets or [], pathlib.Path(tmp) / f"{name}-{rule}", args,
+                                         tail)
                 lines.append(summarize(rule, results[rule], args.trials))
                 rows += [dict(task=name, rule=rule, **r) for r in results[rule]]
                 print(lines[-1], file=sys.stderr)
             lines += ["", "| meta against | measure | meta better | meta worse | sign test p |",
                       "|---|---|---|---|---|"]
-            for other in ("miconi+", "init"):
+            for other in [r for r in results if r != "meta" and "meta" in results]:
                 for key, label in (("criterion", "trials to criterion"),
                                    ("final_correct", "fraction correct, last tenth")):
                     w, l, pv = paired(results["meta"], results[other], args.trials, key)

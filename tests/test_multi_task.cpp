@@ -181,3 +181,15 @@ TEST(MultiTask, EveryTaskIsInEveryStepAndTheObjectiveIsTheMeanOverTasks) {
   EXPECT_EQ(one_thread.state.theta, two.state.theta);
   EXPECT_EQ(one_thread.state.history.back().objective, rec.objective);
 }
+
+TEST(MultiTask, WithoutScalingTheObjectiveIsTheRawMeanOverTasks) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto file = dir.write("exp.toml", with_tasks("[{}, " + std::string(kGoNogo) + "]"));
+  const auto e = core::load_experiment(file, {"meta.task_scaling=\"none\""}, registry);
+  const Learned two = one_step(e, 2);
+  const auto& rec = two.state.history.back();
+  for (const auto& t : two.tasks)
+    EXPECT_EQ(std::make_pair(t.chance, t.best), std::make_pair(0.0, 1.0));
+  EXPECT_NEAR(rec.objective, (rec.tasks[0].objective + rec.tasks[1].objective) / 2, 1e-12);
+}

@@ -45,6 +45,11 @@ constexpr std::array<const char*, 2> choice_names(Precondition) {
   return {"none", "basis"};
 }
 
+enum class TaskScaling { ChanceToBest, None };
+constexpr std::array<const char*, 2> choice_names(TaskScaling) {
+  return {"chance_to_best", "none"};
+}
+
 enum class ObjectiveTrials { All, Late };
 constexpr std::array<const char*, 2> choice_names(ObjectiveTrials) {
   return {"all", "late"};
@@ -210,6 +215,7 @@ struct MetaSection {
   int line_search = 0;
   double lifetime_clip = 0.0;
   Precondition precondition = Precondition::None;
+  TaskScaling task_scaling = TaskScaling::ChanceToBest;
   Optimizer optimizer = Optimizer::Adam;
   double learning_rate = 0.01;
   double beta1 = 0.9;
@@ -238,6 +244,10 @@ struct MetaSection {
                  "'none' or 'basis': each coefficient's step scaled by median_s / s_kl, s_kl the "
                  "RMS size of its basis term a_k(r) b_l(d) in probe trials of the initial rule "
                  "(written to preconditioner.csv)"),
+        F::field(&MetaSection::task_scaling, "task_scaling",
+                 "with tasks = [...]: each task's objective scaled from chance (its lifetimes "
+                 "with the rule off) to best (the reward of its own targets) before the mean "
+                 "over tasks ('chance_to_best'), or the raw mean ('none')"),
         F::field(&MetaSection::lifetime_clip, "lifetime_clip",
                  "clip each lifetime's meta-gradient to this multiple of the batch's median "
                  "lifetime gradient norm before averaging (a few lifetimes with exploding "

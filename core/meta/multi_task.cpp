@@ -102,7 +102,7 @@ std::vector<MetaTask> meta_tasks(const Experiment& e, const Setup<sdk::Real>& se
   std::vector<MetaTask> out;
   for (std::size_t k = 0; k < task_setups.size(); ++k)
     out.push_back({&task_setups[k], e.task_labels[k], 0, 1});
-  measure_task_scales(out, e.meta, threads);
+  if (e.meta.task_scaling == TaskScaling::ChanceToBest) measure_task_scales(out, e.meta, threads);
   return out;
 }
 

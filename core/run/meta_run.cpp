@@ -235,7 +235,8 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   for (int k = 0; k < e.meta.batch; ++k)
     trials_per_step += learner.tasks()[static_cast<std::size_t>(learner.task_of(k))].setup->trials;
   Progress progress(reporter, e.name(), std::int64_t(e.meta.steps - state.step) * trials_per_step);
-  if (learner.multi_task()) {  // the same on every resume: measured with fixed seeds
+  if (learner.multi_task() && e.meta.task_scaling == TaskScaling::ChanceToBest) {
+    // the same on every resume: measured with fixed seeds
     std::string csv = "task,chance,best\n";
     for (const MetaTask& t : learner.tasks())
       csv += fmt::format("{},{:.17g},{:.17g}\n", t.name, t.chance, t.best);
