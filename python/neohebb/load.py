@@ -112,9 +112,7 @@ class Run:
         self.format_version = _format_of(self.path / "run.json", self.info)
 
     def __repr__(self):
-        have = [name for name in ("learning_curve", "theta", "meta", "held_out", "networks",
-                                  "analysis", "sweep") if getattr(self, name) is not None]
-        return f"neohebb.Run({str(self.path)!r}: {', '.join(have) or 'nothing read'})"
+        return f"neohebb.Run({str(self.path)!r}, format {self.format_version})"
 
     # --- what every run has
 
@@ -230,7 +228,7 @@ class Run:
                 f"{summary_file}: analyses in run-directory format {version}: read as stored "
                 f"(vectors as N x 1 columns, complex arrays as *_re and *_im); "
                 f"`neohebb analyze {self.path}` rewrites them in format {FORMAT_VERSION}",
-                stacklevel=2)
+                stacklevel=3)  # the line that asked for .analysis (through cached_property)
         found = _by_lifetime(folder.iterdir())
         count = len(self.networks or [])
         return [None if f is None else

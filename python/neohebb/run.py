@@ -76,13 +76,18 @@ def run(experiment, set=None, out=None, threads=None, overwrite=False, quiet=Fal
         command.append("--overwrite")
     if quiet:
         command.append("-q")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        raise NeohebbError(f"{command[0]}: cannot be run ({e.strerror})", None, command) from None
     kept = []
-    echo = threading.Thread(target=_echo, args=(process.stderr, None if quiet else sys.stderr, kept))
-    echo.start()
-    stdout = process.stdout.read().decode("utf-8", "replace")
-    process.wait()
-    echo.join()
+    with process:  # closes the pipes
+        echo = threading.Thread(target=_echo,
+                                args=(process.stderr, None if quiet else sys.stderr, kept))
+        echo.start()
+        stdout = process.stdout.read().decode("utf-8", "replace")
+        process.wait()
+        echo.join()
     if process.returncode != 0:
         raise NeohebbError(_error_message("".join(kept)), process.returncode, command)
     found = re.search(r"^run directory: (.+)$", stdout, re.MULTILINE)

@@ -57,7 +57,7 @@ class MetaRun(TempDir):
         for name in ("learning_curve", "held_out", "networks", "analysis", "sweep", "tasks",
                      "summary", "task_scales"):
             self.assertIsNone(getattr(r, name), name)
-        self.assertIn("theta", repr(r))
+        self.assertEqual(repr(r), f"neohebb.Run({str(self.dir)!r}, format 2)")
 
     def test_held_out_one_table_or_one_per_task(self):
         self.write("held_out.csv", "theta,lifetime,mean_reward,correct_late,diverged\n"
