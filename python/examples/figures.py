@@ -1,9 +1,11 @@
 """Two of neohebb's figures redrawn with matplotlib from a run directory: the learning curve
-(fraction correct, mean over lifetimes, running mean over trials) and the theta heatmap.
+(fraction correct, mean over lifetimes, running mean over trials; for a meta-learning run, per
+meta-step) and the theta heatmap.
 
     /usr/bin/python3 python/examples/figures.py RUN [OUT_DIR]
 
-writes OUT_DIR/learning_curve.png and OUT_DIR/theta.png (OUT_DIR defaults to RUN/plots_python).
+writes OUT_DIR/learning_curve.png (meta_learning_curve.png) and OUT_DIR/theta.png (OUT_DIR
+defaults to RUN/plots_python).
 docs/results-in-python.md walks through it.
 """
 import sys
@@ -33,6 +35,18 @@ def learning_curve(run, file, window=100):
     plt.close(fig)
 
 
+def meta_learning_curve(run, file):
+    """A meta-learning run has no trial-by-trial curve: its lifetimes' fraction correct late in
+    learning, per meta-step."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.plot(run.meta.index, run.meta.correct_late, marker="o")
+    ax.set(xlabel="meta-step", ylabel="fraction correct, last tenth of trials", ylim=(0, 1.02),
+           title=f"Meta-learning: {run.path.name}")
+    fig.tight_layout()
+    fig.savefig(file, dpi=100)
+    plt.close(fig)
+
+
 def theta_heatmap(run, file):
     theta = run.theta
     limit = float(np.abs(theta.values).max()) or 1.0
@@ -53,9 +67,17 @@ def main(argv):
     run = neohebb.load(argv[1])
     out = Path(argv[2]) if len(argv) == 3 else run.path / "plots_python"
     out.mkdir(parents=True, exist_ok=True)
-    learning_curve(run, out / "learning_curve.png")
-    theta_heatmap(run, out / "theta.png")
-    print(f"wrote {out / 'learning_curve.png'} and {out / 'theta.png'}")
+    written = []
+    if run.learning_curve is not None:
+        written.append(out / "learning_curve.png")
+        learning_curve(run, written[-1])
+    elif run.meta is not None:
+        written.append(out / "meta_learning_curve.png")
+        meta_learning_curve(run, written[-1])
+    if run.theta is not None:
+        written.append(out / "theta.png")
+        theta_heatmap(run, written[-1])
+    print("wrote " + (", ".join(map(str, written)) or "nothing (no learning curve, no theta)"))
 
 
 if __name__ == "__main__":

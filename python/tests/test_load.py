@@ -2,6 +2,8 @@
 one written by neohebb before run-directory format 2 (data/format1_run)."""
 import json
 import shutil
+import subprocess
+import sys
 import tempfile
 import unittest
 import warnings
@@ -38,7 +40,7 @@ class MetaRun(TempDir):
             "trace": {"pre_terms": ["1", "r", "r^2"], "post_terms": ["1", "d"],
                       "coefficients": [[0, 0], [0, 1], [0, 0]]}}))
         np.save(self.dir / "theta.npy", np.arange(6.0).reshape(3, 2))
-        self.write("meta_metrics.csv", "meta_step,objective\n1,-0.5\n2,-0.25\n")
+        self.write("meta_metrics.csv", "meta_step,objective,correct_late\n1,-0.5,0.5\n2,-0.25,0.6\n")
         self.write("theta.csv", "meta_step,r d,r^2 d\n1,1.0,0.1\n2,1.5,0.2\n")
 
     def test_theta_is_named_by_its_terms(self):
@@ -72,6 +74,18 @@ class MetaRun(TempDir):
         self.assertEqual(sorted(r.held_out), ["dnms", "go"])
         self.assertIsInstance(r.held_out["go"], pd.DataFrame)
         self.assertEqual(r.tasks["dnms"]["task"]["type"], "dnms")
+
+    def test_the_worked_example_draws_the_meta_learning_curve_and_theta(self):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            self.skipTest("no matplotlib (scripts/bootstrap.sh installs python3-matplotlib)")
+        example = Path(__file__).parents[1] / "examples" / "figures.py"
+        done = subprocess.run([sys.executable, str(example), str(self.dir), str(self.dir / "f")],
+                              capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        for name in ("meta_learning_curve.png", "theta.png"):
+            self.assertTrue((self.dir / "f" / name).is_file(), name)
 
     def test_a_plain_run_has_its_traces_own_theta(self):
         (self.dir / "theta.npy").unlink()
