@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# python3-pandas: the Python package python/neohebb; python3-matplotlib: its worked example
+# (python/examples/figures.py), which the suite runs.
 packages=(cmake make g++ libboost-dev libeigen3-dev libtomlplusplus-dev libfmt-dev libcli11-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
+          python3-pandas python3-matplotlib
           pkg-config libplplot-dev plplot-driver-cairo libcap2-bin)
 missing=()
 for p in "${packages[@]}"; do

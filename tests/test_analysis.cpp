@@ -10,6 +10,7 @@
 #include "core/config/resolved_experiment.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/npy_reader.hpp"
+#include "core/io/run_info.hpp"
 #include "core/run/analyze_run.hpp"
 #include "core/run/run_experiment.hpp"
 #include "test_support.hpp"
@@ -50,6 +51,11 @@ std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
 }  // namespace
 
 TEST(NpyReader, ReadsWhatTheWriterWrites) {
@@ -67,6 +73,23 @@ TEST(NpyReader, ReadsOneDimensionalAndScalarArrays) {
   ASSERT_NE(at, std::string::npos);
   bytes.replace(at, 6, "(3,)  ");  // numpy's form for a vector, same header length
   EXPECT_EQ(core::parse_npy(bytes, "v"), Eigen::MatrixXd(Eigen::Vector3d(1, 2, 3)));
+}
+
+TEST(NpyWriter, WritesVectorsOneDimensionalAndComplexAsComplex128) {
+  const std::string v = core::npy_vector_bytes(Eigen::Vector3d(1, 2, 3));
+  EXPECT_NE(v.find("'descr': '<f8'"), std::string::npos);
+  EXPECT_NE(v.find("'shape': (3,)"), std::string::npos);
+  EXPECT_EQ(core::parse_npy(v, "v"), Eigen::MatrixXd(Eigen::Vector3d(1, 2, 3)));
+  Eigen::MatrixXcd c(2, 3);
+  c << std::complex<double>(1, 2), 3, std::complex<double>(0, -1), 4, 5, std::complex<double>(6, 7);
+  const std::string bytes = core::npy_complex_bytes(c);
+  EXPECT_NE(bytes.find("'descr': '<c16'"), std::string::npos);
+  EXPECT_EQ(bytes.size() % 64, (2 * 3 * 16) % 64);  // the header is padded to 64 bytes
+  EXPECT_EQ(core::parse_complex_npy(bytes, "c"), c);
+  EXPECT_THAT(error_of([&] { core::parse_npy(bytes, "c.npy"); }),
+              HasSubstr("c.npy: not a float64 .npy array (element type '<c16'"));
+  EXPECT_THAT(error_of([&] { core::parse_complex_npy(v, "v.npy"); }),
+              HasSubstr("v.npy: not a complex128 .npy array (element type '<f8'"));
 }
 
 TEST(NpyReader, RefusesWhatItCannotRead) {
@@ -211,10 +234,15 @@ TEST(Analyze, RunWritesTheAnalysesItsTableNames) {
   const Eigen::MatrixXd points = core::read_npy(fp / "points.npy");
   EXPECT_EQ(points.cols(), 12);
   EXPECT_EQ(core::read_npy(fp / "stable.npy").rows(), points.rows());
-  EXPECT_EQ(core::read_npy(run / "analysis/lifetime_000/jacobian_spectrum/"
-                                 "fixed_point_eigenvalues_re.npy")
-                .rows(),
-            points.rows());
+  // Run-directory format 2: a vector is 1-D, complex values one complex128 array.
+  EXPECT_EQ(s["format_version"], core::kRunFormatVersion);
+  EXPECT_NE(read_file(fp / "stable.npy").find(fmt::format("'shape': ({},)", points.rows())),
+            std::string::npos);
+  const fs::path js = run / "analysis/lifetime_000/jacobian_spectrum";
+  EXPECT_FALSE(fs::exists(js / "fixed_point_eigenvalues_re.npy"));
+  const Eigen::MatrixXcd eig = core::read_complex_npy(js / "fixed_point_eigenvalues.npy");
+  EXPECT_EQ(eig.rows(), points.rows());
+  EXPECT_EQ(eig.cols(), 12);
   EXPECT_EQ(core::read_npy(run / "analysis/lifetime_000/trajectory_pca/fixed_points.npy").rows(),
             points.rows());
   EXPECT_TRUE(fs::exists(run / "analysis/lifetime_001/trajectory_pca/trajectory_3.npy"));

@@ -8,7 +8,7 @@
 using namespace neohebb;
 
 TEST(SdkAbi, VersionMatchesTheLayoutsBelow) {
-  EXPECT_EQ(sdk::kAbiVersion, 5u);
+  EXPECT_EQ(sdk::kAbiVersion, 6u);
 }
 
 TEST(SdkAbi, LayoutsOfBoundaryTypes) {

@@ -13,6 +13,7 @@
 #include "core/analysis/test_trials.hpp"
 #include "core/engine/seeding.hpp"
 #include "core/io/npy.hpp"
+#include "core/io/run_info.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
 #include "core/support/parallel.hpp"
@@ -36,22 +37,36 @@ AnalysisPtr instantiate_analysis(const Experiment& e, const std::string& name) {
   }
 }
 
-// Keeps every array and scalar of one analysis of one network.
+// Keeps every array and scalar of one analysis of one network: each array as its .npy file,
+// and as the later analyses read it (sdk::AnalysisResults).
 class ResultSink final : public sdk::AnalysisSink {
  public:
   void array(const std::string& name, const Eigen::Ref<const Eigen::MatrixXd>& a) override {
-    if (!valid_name(name)) throw RunError(fmt::format("array name '{}' is not a file name", name));
+    files[checked(name)] = npy_bytes(a);
     arrays[name] = a;
   }
+  void vector(const std::string& name, const Eigen::Ref<const Eigen::VectorXd>& v) override {
+    files[checked(name)] = npy_vector_bytes(v);
+    arrays[name] = v;
+  }
+  void complex_array(const std::string& name,
+                     const Eigen::Ref<const Eigen::MatrixXcd>& a) override {
+    files[checked(name)] = npy_complex_bytes(a);
+    arrays[name + "_re"] = a.real();
+    arrays[name + "_im"] = a.imag();
+  }
   void scalar(const std::string& name, double value) override { scalars[name] = value; }
+  std::map<std::string, std::string> files;  // by array name: the bytes of <name>.npy
   std::map<std::string, Eigen::MatrixXd> arrays;
   nlohmann::json scalars = nlohmann::json::object();
 
  private:
-  static bool valid_name(const std::string& n) {
-    return !n.empty() && n.size() < 200 && std::all_of(n.begin(), n.end(), [](char c) {
+  static const std::string& checked(const std::string& n) {
+    const bool valid = !n.empty() && n.size() < 200 && std::all_of(n.begin(), n.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
     }) && n.front() != '.';
+    if (!valid) throw RunError(fmt::format("array name '{}' is not a file name", n));
+    return n;
   }
 };
 
@@ -95,8 +110,8 @@ nlohmann::json analyse_one(const Experiment& e, const Setup<sdk::Real>& setup,
     } catch (const std::exception& err) {
       throw RunError(fmt::format("{}: analysis '{}' failed: {}", net.label, order[i], err.what()));
     }
-    for (const auto& [name, a] : sink.arrays)
-      write(fmt::format("analysis/{}/{}/{}.npy", net.label, order[i], name), npy_bytes(a));
+    for (const auto& [name, bytes] : sink.files)
+      write(fmt::format("analysis/{}/{}/{}.npy", net.label, order[i], name), bytes);
     summary[order[i]] = sink.scalars;
     earlier[order[i]] = std::move(sink.arrays);
     reporter.note(
@@ -164,7 +179,8 @@ void run_analyses(const Experiment& e, const Setup<sdk::Real>& setup,
       [] { return !interrupted(); });  // Ctrl-C: no further network starts
   rethrow_first(errors);
   if (interrupted()) throw RunError("interrupted during the analyses");
-  nlohmann::json summary = {{"conditions", nlohmann::json::array()},
+  nlohmann::json summary = {{"format_version", kRunFormatVersion},  // of analysis/'s arrays
+                            {"conditions", nlohmann::json::array()},
                             {"analyses", order},
                             {"lifetimes", nlohmann::json::object()}};
   for (std::size_t i = 0; i < networks.size(); ++i) {

@@ -1,6 +1,6 @@
 #pragma once
-// Reads NumPy .npy files of float64 arrays with at most two dimensions (what npy_bytes writes,
-// and what numpy.save writes for such arrays, in either memory order).
+// Reads NumPy .npy files of float64 or complex128 arrays with at most two dimensions (what
+// npy.hpp writes, and what numpy.save writes for such arrays, in either memory order).
 #include <filesystem>
 #include <string>
 
@@ -14,5 +14,9 @@ Eigen::MatrixXd parse_npy(const std::string& bytes, const std::string& what);
 
 // Reads and parses `file`.
 Eigen::MatrixXd read_npy(const std::filesystem::path& file);
+
+// The same for complex128 ('<c16') arrays.
+Eigen::MatrixXcd parse_complex_npy(const std::string& bytes, const std::string& what);
+Eigen::MatrixXcd read_complex_npy(const std::filesystem::path& file);
 
 }  // namespace neohebb::core

@@ -32,6 +32,17 @@ fs::path default_run_directory(const std::string& name, const std::string& kind)
          (name + (kind.empty() ? "" : "-" + kind) + "-" + timestamp("%Y%m%d-%H%M%S"));
 }
 
+nlohmann::json trace_json(const sdk::TracePolynomial<sdk::Real>& trace) {
+  nlohmann::json pre = nlohmann::json::array(), post = nlohmann::json::array(),
+                 rows = nlohmann::json::array();
+  for (int k = 0; k < trace.pre_terms(); ++k) pre.push_back(trace.pre_term_name(k));
+  for (int l = 0; l < trace.post_terms(); ++l) post.push_back(trace.post_term_name(l));
+  const Eigen::MatrixXd theta = trace.initial_coefficients();
+  for (Eigen::Index k = 0; k < theta.rows(); ++k)
+    rows.push_back(std::vector<double>(theta.row(k).begin(), theta.row(k).end()));
+  return {{"pre_terms", pre}, {"post_terms", post}, {"coefficients", rows}};
+}
+
 nlohmann::json plugins_json(const Experiment& e) {
   nlohmann::json plugins = nlohmann::json::array();
   for (const auto& ps : plugin_sections()) {
@@ -50,6 +61,7 @@ nlohmann::json run_json(const Experiment& e, const RunClock& clock, const std::s
   nlohmann::json files = nlohmann::json::array();
   for (const auto& f : e.files) files.push_back(fs::absolute(f).string());
   nlohmann::json info = {
+      {"format_version", kRunFormatVersion},
       {"neohebb_version", kVersion},
       {"sdk_abi_version", sdk::kAbiVersion},
       {"experiment", fs::absolute(e.file).string()},

@@ -206,6 +206,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
                                                : nlohmann::json()},
                       {"resumed", resumed},
                       {"tasks", e.task_labels},
+                      {"trace", trace_json(*setup.trace)},
                       {"held_out", held_out}})
                     .dump(2) +
                 "\n");

@@ -198,7 +198,8 @@ RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& r
                                  {{"lifetimes", setup.lifetimes},
                                   {"trials", setup.trials},
                                   {"on_divergence", sdk::choice_name(e.experiment.on_divergence)},
-                                  {"diverged_lifetimes", diverged_lifetimes(results)}})
+                                  {"diverged_lifetimes", diverged_lifetimes(results)},
+                                  {"trace", trace_json(*setup.trace)}})
                                 .dump(2) +
                             "\n");
   run.write("learning_curve.csv", learning_curve_csv(results));

@@ -2,11 +2,13 @@
 // per analysed lifetime: at each fixed point (stable / unstable; slow points apart) and at the
 // sampled trajectory states, with the stability boundary Re(lambda) = 0.
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
-#include "figures.hpp"
 #include "core/io/npy_reader.hpp"
+#include "core/support/errors.hpp"
+#include "figures.hpp"
 
 namespace neohebb::plots {
 namespace fs = std::filesystem;
@@ -30,6 +32,24 @@ void append(const Eigen::MatrixXd& m, std::vector<double>& out) {
 
 Eigen::MatrixXd read_or_empty(const fs::path& file) {
   return fs::exists(file) ? core::read_npy(file) : Eigen::MatrixXd();
+}
+
+// The eigenvalues `stem` of jacobian_spectrum: `stem`.npy, one complex128 array (run-directory
+// format 2), or, in a run analysed before it, `stem`_re.npy and `stem`_im.npy. Nullopt when
+// neither is there.
+std::optional<Eigen::MatrixXcd> read_eigenvalues(const fs::path& js, const std::string& stem) {
+  if (fs::exists(js / (stem + ".npy"))) return core::read_complex_npy(js / (stem + ".npy"));
+  if (!fs::exists(js / (stem + "_re.npy"))) return std::nullopt;
+  const Eigen::MatrixXd re = core::read_npy(js / (stem + "_re.npy")),
+                        im = core::read_npy(js / (stem + "_im.npy"));
+  if (re.rows() != im.rows() || re.cols() != im.cols())
+    throw core::RunError(fmt::format("{}: shape ({}, {}), but {}_re.npy has ({}, {})",
+                                     (js / (stem + "_im.npy")).string(), im.rows(), im.cols(), stem,
+                                     re.rows(), re.cols()));
+  Eigen::MatrixXcd c(re.rows(), re.cols());
+  c.real() = re;
+  c.imag() = im;
+  return c;
 }
 
 void draw(Canvas& canvas, const Spectrum& s) {
@@ -74,21 +94,20 @@ void plan_eigenvalue_spectra(const fs::path& run, Plan& plan) {
   for (const fs::path& dir : lifetimes) {
     const std::string name = "eigenvalues_" + dir.filename().string();
     const fs::path js = dir / "jacobian_spectrum";
-    const bool at_points = fs::exists(js / "fixed_point_eigenvalues_re.npy"),
-               along = fs::exists(js / "trajectory_eigenvalues_re.npy");
+    const auto at_points = read_eigenvalues(js, "fixed_point_eigenvalues"),
+               along = read_eigenvalues(js, "trajectory_eigenvalues");
     if (!at_points && !along) {
       plan.skipped.push_back(
-          fmt::format("{}: no {}/*_eigenvalues_re.npy", name, fs::relative(js, run).string()));
+          fmt::format("{}: no {}/*_eigenvalues.npy", name, fs::relative(js, run).string()));
       continue;
     }
     auto s = std::make_shared<Spectrum>();
     if (along) {
-      append(core::read_npy(js / "trajectory_eigenvalues_re.npy"), s->trajectory_re);
-      append(core::read_npy(js / "trajectory_eigenvalues_im.npy"), s->trajectory_im);
+      append(along->real(), s->trajectory_re);
+      append(along->imag(), s->trajectory_im);
     }
     if (at_points) {
-      const Eigen::MatrixXd re = core::read_npy(js / "fixed_point_eigenvalues_re.npy"),
-                            im = core::read_npy(js / "fixed_point_eigenvalues_im.npy");
+      const Eigen::MatrixXd re = at_points->real(), im = at_points->imag();
       const Eigen::MatrixXd stable = read_or_empty(dir / "fixed_points" / "stable.npy"),
                             is_fixed = read_or_empty(dir / "fixed_points" / "is_fixed.npy");
       for (Eigen::Index m = 0; m < re.rows(); ++m) {

@@ -88,10 +88,21 @@ void write_gradient_check(const fs::path& run) {
   write(run / "gradient_check.csv", csv);
 }
 
-// Arrays in the layout the analysis plugins write (docs/plots.md, "inputs").
-void write_analysis(const fs::path& run) {
+void write_complex_npy(const fs::path& file, const Eigen::MatrixXd& re, const Eigen::MatrixXd& im) {
+  Eigen::MatrixXcd c(re.rows(), re.cols());
+  c.real() = re;
+  c.imag() = im;
+  write(file, core::npy_complex_bytes(c));
+}
+
+// Arrays in the layout the analysis plugins write (docs/plots.md, "inputs"); with `format` 1,
+// as they were written before run-directory format 2 (vectors as columns, complex values as
+// *_re/*_im pairs).
+void write_analysis(const fs::path& run, int format = 2) {
   write(run / "analysis" / "summary.json",
-        R"({"conditions": ["AA", "AB", "BA", "BB"], "lifetimes": {}})");
+        format == 1 ? R"({"conditions": ["AA", "AB", "BA", "BB"], "lifetimes": {}})"
+                    : R"({"format_version": 2, "conditions": ["AA", "AB", "BA", "BB"],
+                          "lifetimes": {}})");
   const fs::path dir = run / "analysis" / "lifetime_000";
   const int N = 6, M = 3, S = 20, T = 40;
   Eigen::MatrixXd re(M, N), im(M, N), tre(S, N), tim(S, N);
@@ -101,14 +112,22 @@ void write_analysis(const fs::path& run) {
   for (int s = 0; s < S; ++s)
     for (int i = 0; i < N; ++i)
       tre(s, i) = -1.1 + 0.05 * s + 0.1 * i, tim(s, i) = 0.02 * s * (i - 2.5);
-  write_npy(dir / "jacobian_spectrum" / "fixed_point_eigenvalues_re.npy", re);
-  write_npy(dir / "jacobian_spectrum" / "fixed_point_eigenvalues_im.npy", im);
-  write_npy(dir / "jacobian_spectrum" / "trajectory_eigenvalues_re.npy", tre);
-  write_npy(dir / "jacobian_spectrum" / "trajectory_eigenvalues_im.npy", tim);
-  write_npy(dir / "fixed_points" / "stable.npy", Eigen::Vector3d(1, 0, 0));
-  write_npy(dir / "fixed_points" / "is_fixed.npy", Eigen::Vector3d(1, 1, 0));
-  write_npy(dir / "trajectory_pca" / "explained_variance_ratio.npy",
-            Eigen::Vector3d(0.6, 0.25, 0.1));
+  const fs::path js = dir / "jacobian_spectrum";
+  if (format == 1) {
+    write_npy(js / "fixed_point_eigenvalues_re.npy", re);
+    write_npy(js / "fixed_point_eigenvalues_im.npy", im);
+    write_npy(js / "trajectory_eigenvalues_re.npy", tre);
+    write_npy(js / "trajectory_eigenvalues_im.npy", tim);
+  } else {
+    write_complex_npy(js / "fixed_point_eigenvalues.npy", re, im);
+    write_complex_npy(js / "trajectory_eigenvalues.npy", tre, tim);
+  }
+  const auto vector = [&](const fs::path& file, const Eigen::VectorXd& v) {
+    write(file, format == 1 ? core::npy_bytes(v) : core::npy_vector_bytes(v));
+  };
+  vector(dir / "fixed_points" / "stable.npy", Eigen::Vector3d(1, 0, 0));
+  vector(dir / "fixed_points" / "is_fixed.npy", Eigen::Vector3d(1, 1, 0));
+  vector(dir / "trajectory_pca" / "explained_variance_ratio.npy", Eigen::Vector3d(0.6, 0.25, 0.1));
   for (int c = 0; c < 4; ++c) {
     Eigen::MatrixXd t(T, 3);
     for (int i = 0; i < T; ++i)
@@ -184,6 +203,16 @@ TEST(DrawPlots, WritesPngAndSvgForEveryFigureWhoseInputsExist) {
   int files = 0;
   for (const auto& e : fs::directory_iterator(run / "plots")) files += e.is_regular_file();
   EXPECT_EQ(files, 12);
+}
+
+// A run analysed before run-directory format 2 still plots: its eigenvalues are *_re/*_im pairs.
+TEST(DrawPlots, DrawsTheAnalysesOfARunInFormatOne) {
+  TempDir tmp;
+  write_analysis(tmp.path(), 1);
+  const auto report = plots::draw_plots(tmp.path(), nullptr);
+  EXPECT_TRUE(report.failed.empty()) << report.failed.front();
+  EXPECT_TRUE(is_png(tmp.path() / "plots" / "eigenvalues_lifetime_000.png"));
+  EXPECT_TRUE(is_png(tmp.path() / "plots" / "state_space_lifetime_000.png"));
 }
 
 TEST(DrawPlots, SkipsFiguresWithoutInputsAndSaysWhy) {

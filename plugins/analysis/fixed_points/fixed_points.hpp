@@ -248,13 +248,13 @@ class FixedPoints final : public sdk::Analysis {
     }
     for (std::size_t k = 0; k < us.size(); ++k) inputs.row(Eigen::Index(k)) = us[k].transpose();
     out.array("points", x);
-    out.array("is_fixed", is_fixed);
-    out.array("stable", stable);
-    out.array("q", q);
-    out.array("input_index", index);
+    out.vector("is_fixed", is_fixed);
+    out.vector("stable", stable);
+    out.vector("q", q);
+    out.vector("input_index", index);
     out.array("inputs", inputs);
-    out.array("max_real_eigenvalue", max_re);
-    out.array("unstable_dimensions", unstable_dims);
+    out.vector("max_real_eigenvalue", max_re);
+    out.vector("unstable_dimensions", unstable_dims);
     out.scalar("fixed_points", fixed);
     out.scalar("stable_fixed_points", stable_fixed);
     out.scalar("unstable_fixed_points", fixed - stable_fixed);

@@ -55,7 +55,7 @@ class InputSensitivity final : public sdk::Analysis {
     for (Eigen::Index j = 0; j < n_in; ++j)
       out.array("sensitivity_" + std::to_string(j), per_input[std::size_t(j)]);
     out.array("readout_sensitivity", readout);
-    out.array("fixed_point_index", index);
+    out.vector("fixed_point_index", index);
     out.scalar("points", double(M));
   }
 

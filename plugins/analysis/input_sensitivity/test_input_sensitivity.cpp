@@ -31,7 +31,9 @@ TEST(InputSensitivity, MatchesTheFiniteDifferenceSteadyStateResponse) {
   W_in << 0.5, -0.2, 0.1, 0.4, -0.3, 0.6;
   W_out << 1.0, -1.0, 0.5;
   const TrainedNetwork net{W, W_in, W_out, tanh_neuron()};
-  const Eigen::Vector2d u(0.2, -0.1);
+  // Dynamic-size: with a fixed-size Vector2d, GCC 12's AVX-512 inlining reports a false
+  // -Warray-bounds on the conversion to VectorXd.
+  const Eigen::VectorXd u = (Eigen::VectorXd(2) << 0.2, -0.1).finished();
   const Eigen::VectorXd x_star = steady_state(net, u, Eigen::VectorXd::Constant(3, 0.5));
   AnalysisResults earlier;
   earlier["fixed_points"]["points"] = x_star.transpose();
@@ -43,7 +45,7 @@ TEST(InputSensitivity, MatchesTheFiniteDifferenceSteadyStateResponse) {
   Eigen::VectorXd slope(3);
   tanh_neuron().rate_derivative(x_star, slope);
   for (int j = 0; j < 2; ++j) {
-    Eigen::Vector2d du = Eigen::Vector2d::Zero();
+    Eigen::VectorXd du = Eigen::VectorXd::Zero(2);
     du(j) = h;
     const Eigen::VectorXd fd =
         (steady_state(net, u + du, x_star) - steady_state(net, u - du, x_star)) / (2 * h);

@@ -23,7 +23,7 @@ class JacobianSpectrum final : public sdk::Analysis {
             .at_least(0),
         ParamSpec::boolean("eigenvectors", true,
                            "also write the right eigenvectors at each fixed point "
-                           "(eigenvectors_<m>_re/_im.npy, N x N, column i for eigenvalue i)"),
+                           "(eigenvectors_<m>.npy, complex N x N, column i for eigenvalue i)"),
     };
   }
 
@@ -44,20 +44,25 @@ class JacobianSpectrum final : public sdk::Analysis {
         const sdk::Spectrum s = sdk::spectrum(J);
         re.row(m) = s.values.real().transpose();
         im.row(m) = s.values.imag().transpose();
-        out.array("eigenvectors_" + std::to_string(m) + "_re", s.right.real());
-        out.array("eigenvectors_" + std::to_string(m) + "_im", s.right.imag());
+        out.complex_array("eigenvectors_" + std::to_string(m), s.right);
       } else {
         const Eigen::VectorXcd v = sdk::sorted_eigenvalues(J);
         re.row(m) = v.real().transpose();
         im.row(m) = v.imag().transpose();
       }
     }
-    out.array("fixed_point_eigenvalues_re", re);
-    out.array("fixed_point_eigenvalues_im", im);
+    out.complex_array("fixed_point_eigenvalues", complex(re, im));
     trajectory(in, out);
   }
 
  private:
+  static Eigen::MatrixXcd complex(const Eigen::MatrixXd& re, const Eigen::MatrixXd& im) {
+    Eigen::MatrixXcd c(re.rows(), re.cols());
+    c.real() = re;
+    c.imag() = im;
+    return c;
+  }
+
   // Jacobians at `samples_` evenly spaced steps of each condition's mean trajectory.
   void trajectory(const sdk::AnalysisInput& in, sdk::AnalysisSink& out) const {
     const Eigen::Index n = in.net.size();
@@ -80,10 +85,9 @@ class JacobianSpectrum final : public sdk::Analysis {
       condition(s) = c;
       step(s) = t;
     }
-    out.array("trajectory_eigenvalues_re", re);
-    out.array("trajectory_eigenvalues_im", im);
-    out.array("trajectory_condition", condition);
-    out.array("trajectory_step", step);
+    out.complex_array("trajectory_eigenvalues", complex(re, im));
+    out.vector("trajectory_condition", condition);
+    out.vector("trajectory_step", step);
     out.scalar("trajectory_samples", double(S));
     out.scalar("max_real_eigenvalue_along_trajectories", S ? re.col(0).maxCoeff() : 0.0);
   }

@@ -27,16 +27,15 @@ TEST(JacobianSpectrum, LinearNetworkHasTheEigenvaluesOfWMinusI) {
   W << 0, -2, 2, 0;
   const TrainedNetwork net{W, W_in, W_out, linear_neuron()};
   const auto r = run_analysis(make(), net, {}, with_points(Eigen::MatrixXd::Zero(1, 2)));
-  const auto& re = r.at("fixed_point_eigenvalues_re");
-  const auto& im = r.at("fixed_point_eigenvalues_im");
+  const Eigen::MatrixXd re = r.complex_at("fixed_point_eigenvalues").real(),
+                        im = r.complex_at("fixed_point_eigenvalues").imag();
   ASSERT_EQ(re.rows(), 1);
   EXPECT_NEAR(re(0, 0), -1.0, 1e-12);
   EXPECT_NEAR(re(0, 1), -1.0, 1e-12);
   EXPECT_NEAR(im(0, 0), 2.0, 1e-12);  // descending imaginary part among equal real parts
   EXPECT_NEAR(im(0, 1), -2.0, 1e-12);
   // Each written eigenvector satisfies J v = lambda v.
-  const Eigen::MatrixXcd V = r.at("eigenvectors_0_re").cast<std::complex<double>>() +
-                             std::complex<double>(0, 1) * r.at("eigenvectors_0_im");
+  const Eigen::MatrixXcd& V = r.complex_at("eigenvectors_0");
   const Eigen::MatrixXd J = W - Eigen::MatrixXd::Identity(2, 2);
   for (int i = 0; i < 2; ++i) {
     const std::complex<double> lambda(re(0, i), im(0, i));
@@ -55,13 +54,13 @@ TEST(JacobianSpectrum, TanhPairAtItsFixedPoints) {
   Eigen::MatrixXd points(2, 2);
   points << 0, 0, xs, xs;
   const auto r = run_analysis(make(), net, {}, with_points(points));
-  const auto& re = r.at("fixed_point_eigenvalues_re");
+  const Eigen::MatrixXd re = r.complex_at("fixed_point_eigenvalues").real();
   EXPECT_NEAR(re(0, 0), w - 1, 1e-12);
   EXPECT_NEAR(re(0, 1), -1, 1e-12);
   const double sech2 = 1 / (std::cosh(xs) * std::cosh(xs));
   EXPECT_NEAR(re(1, 0), w * sech2 - 1, 1e-9);
   EXPECT_NEAR(re(1, 1), -1, 1e-12);
-  EXPECT_EQ(r.at("fixed_point_eigenvalues_im").norm(), 0.0);
+  EXPECT_EQ(r.complex_at("fixed_point_eigenvalues").imag().norm(), 0.0);
 }
 
 TEST(JacobianSpectrum, SamplesAlongEachConditionsTrajectory) {
@@ -74,11 +73,13 @@ TEST(JacobianSpectrum, SamplesAlongEachConditionsTrajectory) {
   ParamSet p;
   p.set("trajectory_samples", std::int64_t{4});
   const auto r = run_analysis(make(p), net, rec, with_points(Eigen::MatrixXd(0, 2)));
-  ASSERT_EQ(r.at("trajectory_eigenvalues_re").rows(), 8);
+  ASSERT_EQ(r.complex_at("trajectory_eigenvalues").rows(), 8);
+  EXPECT_TRUE(r.vectors.count("trajectory_step") && r.vectors.count("trajectory_condition"));
   EXPECT_EQ(r.at("trajectory_step")(3), 29.0);
   EXPECT_EQ(r.at("trajectory_condition")(4), 1.0);
-  EXPECT_NEAR(r.at("trajectory_eigenvalues_re")(0, 0), 1.0, 1e-12);  // J = 1 1^T - I at 0
-  EXPECT_EQ(r.at("fixed_point_eigenvalues_re").rows(), 0);
+  EXPECT_NEAR(r.complex_at("trajectory_eigenvalues")(0, 0).real(), 1.0,
+              1e-12);  // J = 1 1^T - I at 0
+  EXPECT_EQ(r.complex_at("fixed_point_eigenvalues").rows(), 0);
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ class NonNormality final : public sdk::Analysis {
       raw(m) = sdk::henrici_departure(J);
       normalised(m) = relative(raw(m), J.norm());
     }
-    out.array("henrici", raw);
-    out.array("henrici_normalized", normalised);
+    out.vector("henrici", raw);
+    out.vector("henrici_normalized", normalised);
     const double w = sdk::henrici_departure(in.net.W);
     out.scalar("weights_henrici", w);
     out.scalar("weights_henrici_normalized", relative(w, in.net.W.norm()));

@@ -54,8 +54,8 @@ class TrajectoryPca final : public sdk::Analysis {
     const Eigen::VectorXd ratio =
         total > 0 ? Eigen::VectorXd(variance.head(K) / total) : Eigen::VectorXd::Zero(K);
     out.array("components", V.transpose());
-    out.array("explained_variance_ratio", ratio);
-    out.array("mean", mean);
+    out.vector("explained_variance_ratio", ratio);
+    out.vector("mean", mean.transpose());
     for (std::size_t c = 0; c < trajectories.size(); ++c)
       out.array("trajectory_" + std::to_string(c),
                 (trajectories[c].transpose().rowwise() - mean) * V);

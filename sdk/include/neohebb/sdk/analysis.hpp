@@ -80,7 +80,8 @@ struct Recording {
   std::vector<std::string> constant_input_names;
 };
 
-// Results of earlier analyses, by analysis name and then array name.
+// Results of earlier analyses, by analysis name and then array name. A vector is an n x 1
+// column here; a complex array `c` is two arrays, `c_re` and `c_im`.
 using AnalysisResults = std::map<std::string, std::map<std::string, Eigen::MatrixXd>>;
 
 struct AnalysisInput {
@@ -89,12 +90,17 @@ struct AnalysisInput {
   const AnalysisResults& earlier;
 };
 
-// Where an analysis writes its named results; the host stores them in the run directory and
+// Where an analysis writes its named results; the host stores them in the run directory (as
+// NumPy writes such arrays: a matrix 2-D, a vector 1-D, a complex array one complex128 file) and
 // hands them to the analyses that depend on this one.
 class AnalysisSink {
  public:
   virtual ~AnalysisSink() = default;
   virtual void array(const std::string& name, const Eigen::Ref<const Eigen::MatrixXd>& a) = 0;
+  // One value per point, condition or sample: a 1-D array of n elements.
+  virtual void vector(const std::string& name, const Eigen::Ref<const Eigen::VectorXd>& v) = 0;
+  virtual void complex_array(const std::string& name,
+                             const Eigen::Ref<const Eigen::MatrixXcd>& a) = 0;
   virtual void scalar(const std::string& name, double value) = 0;
 };
 

@@ -4,6 +4,7 @@
 // and a one-call runner.
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 
 #include "neohebb/sdk/analysis.hpp"
@@ -46,14 +47,29 @@ inline const TestNeuron& tanh_neuron() {
   return n;
 }
 
+// Keeps what an analysis writes: matrices and vectors (as n x 1 columns, marked in `vectors`) in
+// `arrays`, complex arrays in `complex_arrays`.
 class MemorySink final : public AnalysisSink {
  public:
   void array(const std::string& name, const Eigen::Ref<const Eigen::MatrixXd>& a) override {
     arrays[name] = a;
   }
+  void vector(const std::string& name, const Eigen::Ref<const Eigen::VectorXd>& v) override {
+    arrays[name] = v;
+    vectors.insert(name);
+  }
+  void complex_array(const std::string& name,
+                     const Eigen::Ref<const Eigen::MatrixXcd>& a) override {
+    complex_arrays[name] = a;
+  }
   void scalar(const std::string& name, double value) override { scalars[name] = value; }
   const Eigen::MatrixXd& at(const std::string& name) const { return arrays.at(name); }
+  const Eigen::MatrixXcd& complex_at(const std::string& name) const {
+    return complex_arrays.at(name);
+  }
   std::map<std::string, Eigen::MatrixXd> arrays;
+  std::set<std::string> vectors;
+  std::map<std::string, Eigen::MatrixXcd> complex_arrays;
   std::map<std::string, double> scalars;
 };
 
