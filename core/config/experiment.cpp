@@ -330,19 +330,24 @@ void load_tasks(const ExperimentSource& source, const std::vector<TaskEntry>& en
     task_source.task = k;
     const SourcePosition where = Diagnostics(source.file).where(entries[k].where);
     if (k == 0) e.positions["meta.tasks"] = where;
+    e.positions["meta.tasks." + entries[k].label] = where;
     try {
       e.tasks.push_back(load_experiment(task_source, registry));
     } catch (const ConfigError& err) {
-      std::vector<std::string> messages = {
-          fmt::format("{}: in task '{}' of [meta] tasks:", where.str(), entries[k].label)};
-      messages.insert(messages.end(), err.messages().begin(), err.messages().end());
-      throw ConfigError(std::move(messages));
+      throw in_task(where, entries[k].label, err);
     }
     e.task_labels.push_back(entries[k].label);
   }
 }
 
 }  // namespace
+
+ConfigError in_task(const SourcePosition& where, const std::string& label, const ConfigError& err) {
+  std::vector<std::string> messages = {
+      fmt::format("{}: in task '{}' of [meta] tasks:", where.str(), label)};
+  messages.insert(messages.end(), err.messages().begin(), err.messages().end());
+  return ConfigError(std::move(messages));
+}
 
 Experiment load_experiment(const ExperimentSource& source, PluginRegistry& registry) {
   ExperimentDocument doc = read_experiment(source);

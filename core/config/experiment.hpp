@@ -13,6 +13,7 @@
 #include "core/config/sections.hpp"
 #include "core/config/source_position.hpp"
 #include "core/loader/plugin_registry.hpp"
+#include "core/support/errors.hpp"
 
 namespace neohebb::core {
 
@@ -54,6 +55,10 @@ struct Experiment : CoreSections {
   SourcePosition position(const std::string& section, const std::string& key = "") const;
   const std::string& name() const { return experiment.name; }
 };
+
+// `err`'s messages headed by the [meta] tasks entry at `where` that named task `label` (the
+// messages themselves point into the task's own file).
+ConfigError in_task(const SourcePosition& where, const std::string& label, const ConfigError& err);
 
 // Reads the file with its base files and overrides (config/document.hpp), finds the plugins it
 // and the default paths name (loader/plugin_search.hpp), then validates every section. Throws

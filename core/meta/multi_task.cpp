@@ -59,16 +59,6 @@ void measure_task_scales(std::vector<MetaTask>& tasks, const MetaSection& meta, 
   }
 }
 
-namespace {
-// ConfigErrors of a task's setup, headed by the task (its own messages point into its file).
-ConfigError in_task(const Experiment& e, std::size_t k, const ConfigError& err) {
-  std::vector<std::string> messages = {fmt::format(
-      "{}: in task '{}' of [meta] tasks:", e.position("meta", "tasks").str(), e.task_labels[k])};
-  messages.insert(messages.end(), err.messages().begin(), err.messages().end());
-  return ConfigError(std::move(messages));
-}
-}  // namespace
-
 std::vector<Setup<sdk::Real>> make_task_setups(const Experiment& e, std::uint64_t seed) {
   std::vector<Setup<sdk::Real>> out;
   MetaSection o = e.meta;  // every task is checked for the engine the learner takes (task 0's)
@@ -83,7 +73,7 @@ std::vector<Setup<sdk::Real>> make_task_setups(const Experiment& e, std::uint64_
                 : GradientEngine::Forward;
       validate_meta(e.tasks[k], out.back(), o);
     } catch (const ConfigError& err) {
-      throw in_task(e, k, err);
+      throw in_task(e.position("meta", "tasks." + e.task_labels[k]), e.task_labels[k], err);
     }
   }
   return out;
