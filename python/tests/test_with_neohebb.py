@@ -14,29 +14,8 @@ import numpy as np
 import neohebb
 
 HERE = Path(__file__).parent
-TINY = """
-[experiment]
-lifetimes = 2
-trials = 5
-[network]
-size = 10
-[trace]
-type = "miconi_cubic"
-[rule]
-type = "three_factor"
-[task]
-type = "dnms"
-stimulus1 = 5.0
-delay1 = 5.0
-stimulus2 = 5.0
-delay2 = 5.0
-response = 5.0
-[analysis]
-run = ["fixed_points", "jacobian_spectrum", "trajectory_pca"]
-test_trials = 2
-[analysis.fixed_points]
-starts = 10
-"""
+# The command-line tests' small DNMS run with three analyses.
+TINY = (HERE.parent.parent / "tests" / "cli" / "tiny_analysed_dnms.toml").read_text()
 
 try:
     BINARY = neohebb.find_binary()

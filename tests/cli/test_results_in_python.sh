@@ -8,29 +8,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-cat >"$work/tiny.toml" <<'TOML'
-[experiment]
-lifetimes = 2
-trials = 5
-[network]
-size = 10
-[trace]
-type = "miconi_cubic"
-[rule]
-type = "three_factor"
-[task]
-type = "dnms"
-stimulus1 = 5.0
-delay1 = 5.0
-stimulus2 = 5.0
-delay2 = 5.0
-response = 5.0
-[analysis]
-run = ["fixed_points", "jacobian_spectrum"]
-test_trials = 2
-[analysis.fixed_points]
-starts = 10
-TOML
+cp "$(dirname "$0")/tiny_analysed_dnms.toml" "$work/tiny.toml"
 
 "$neohebb" run "$work/tiny.toml" --out "$work/run" -q >"$work/out" 2>&1 || { cat "$work/out"; fail "run"; }
 [ -f "$work/run/analysis/lifetime_001/fixed_points/points.npy" ] || fail "run wrote no analysis"
