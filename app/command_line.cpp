@@ -3,13 +3,23 @@
 // fill its Args (commands/command.hpp) and its callback runs the subcommand.
 #include "app/command_line.hpp"
 
+#include <sstream>
+
 #include <CLI/CLI.hpp>
 
 #include "app/commands/command.hpp"
+#include "core/cluster/cluster.hpp"
 #include "core/support/version.hpp"
 
 namespace neohebb::app {
 namespace {
+
+// In an MPI job only `run` and `sweep` share their work over the ranks; any other command runs
+// once, on rank 0, and the other ranks wait for it to end.
+template <class F>
+void on_rank_zero(F command) {
+  if (core::Cluster::world().root()) command();
+}
 
 // `--out ""` would otherwise mean the default directory; it is almost surely an unset variable.
 const CLI::Validator& non_empty_directory() {
@@ -74,7 +84,7 @@ void add_validate(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::ExistingFile);
   add_set_option(*sub, args.overrides);
-  sub->callback([&ctx] { validate(args, ctx); });
+  sub->callback([&ctx] { on_rank_zero([&] { validate(args, ctx); }); });
 }
 
 void add_check_gradients(CLI::App& app, Context& ctx) {
@@ -95,7 +105,7 @@ void add_check_gradients(CLI::App& app, Context& ctx) {
   add_threads_option(*sub, args.options.threads);
   sub->add_flag("--no-fd", args.no_fd, "skip the finite differences");
   sub->add_flag("--overwrite", args.overwrite, "replace an existing output directory");
-  sub->callback([&ctx] { check(args, ctx); });
+  sub->callback([&ctx] { on_rank_zero([&] { check(args, ctx); }); });
 }
 
 void add_analyze(CLI::App& app, Context& ctx) {
@@ -110,7 +120,7 @@ void add_analyze(CLI::App& app, Context& ctx) {
       ->allow_extra_args(false);
   add_threads_option(*sub, args.threads);
   sub->add_flag("-q,--quiet", args.quiet, "no progress output");
-  sub->callback([&ctx] { analyze(args, ctx); });
+  sub->callback([&ctx] { on_rank_zero([&] { analyze(args, ctx); }); });
 }
 
 void add_plugins(CLI::App& app, Context& ctx) {
@@ -120,7 +130,7 @@ void add_plugins(CLI::App& app, Context& ctx) {
   sub->add_flag("--markdown", args.markdown, "print the Markdown parameter reference for docs/");
   sub->add_option("--path", args.paths, "also load plugins from this file or folder (repeatable)")
       ->allow_extra_args(false);
-  sub->callback([&ctx] { plugins(args, ctx); });
+  sub->callback([&ctx] { on_rank_zero([&] { plugins(args, ctx); }); });
 }
 
 void add_plot(CLI::App& app, Context& ctx) {
@@ -128,7 +138,7 @@ void add_plot(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand(
       "plot", "redraw the plots of a run directory (PNG and SVG in RUN_DIR/plots/)");
   sub->add_option("run_dir", run_dir, "run directory")->required()->check(CLI::ExistingDirectory);
-  sub->callback([&ctx] { plot(run_dir, ctx); });
+  sub->callback([&ctx] { on_rank_zero([&] { plot(run_dir, ctx); }); });
 }
 
 }  // namespace
@@ -137,7 +147,8 @@ int run_command_line(int argc, char** argv, Context& ctx) {
   CLI::App cli{"neohebb: meta-learning three-factor plasticity rules for recurrent rate networks"};
   cli.require_subcommand(1);
   cli.add_flag("--no-color", ctx.no_color, "never colour the error messages");
-  cli.set_version_flag("--version", std::string("neohebb ") + core::kVersion);
+  cli.set_version_flag("--version", std::string("neohebb ") + core::kVersion +
+                                        (core::Cluster::built_with_mpi() ? " (MPI)" : ""));
   add_run(cli, ctx);
   add_sweep(cli, ctx);
   add_validate(cli, ctx);
@@ -150,7 +161,9 @@ int run_command_line(int argc, char** argv, Context& ctx) {
     cli.parse(argc, argv);
     return ctx.exit_code;
   } catch (const CLI::ParseError& e) {
-    const int code = cli.exit(e);
+    std::ostringstream elsewhere;  // rank 0 alone says it in an MPI job
+    const int code =
+        core::Cluster::world().root() ? cli.exit(e) : cli.exit(e, elsewhere, elsewhere);
     return code == 0 ? 0 : 2;
   }
 }

@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # python3-pandas: the Python package python/neohebb; python3-matplotlib: its worked example
-# (python/examples/figures.py), which the suite runs.
+# (python/examples/figures.py), which the suite runs. libopenmpi-dev, openmpi-bin: MPI (mpirun
+# shares a run's lifetimes over ranks; the suite runs 1 to 3 ranks).
 packages=(cmake make g++ libboost-dev libeigen3-dev libtomlplusplus-dev libfmt-dev libcli11-dev
+          libopenmpi-dev openmpi-bin
           nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
           python3-pandas python3-matplotlib
           pkg-config libplplot-dev plplot-driver-cairo libcap2-bin)

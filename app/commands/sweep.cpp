@@ -3,6 +3,7 @@
 
 #include "app/commands/command.hpp"
 #include "app/terminal_reporter.hpp"
+#include "core/cluster/cluster.hpp"
 #include "core/run/sweep.hpp"
 #include "core/support/interrupt.hpp"
 
@@ -10,9 +11,11 @@ namespace neohebb::app {
 
 void sweep(SweepArgs args, Context& ctx) {
   args.source.file = args.experiment;
-  TerminalReporter reporter(args.quiet);
+  const bool root = core::Cluster::world().root();  // rank 0 speaks for an MPI job
+  TerminalReporter reporter(args.quiet || !root);
   const core::SweepOutcome s = core::run_sweep(
       args.source, ctx.registry, {args.out, args.threads, ctx.command_line}, reporter);
+  if (!root) return;
   using Status = core::SweepPoint::Status;
   const int done = s.count(Status::Done), failed = s.count(Status::Failed),
             pending = s.count(Status::Pending);

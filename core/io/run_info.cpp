@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "core/cluster/cluster.hpp"
 #include "core/support/resources.hpp"
 #include "core/support/version.hpp"
 
@@ -70,12 +71,13 @@ nlohmann::json run_json(const Experiment& e, const RunClock& clock, const std::s
       {"seed", e.experiment.seed},
       {"plugins", plugins_json(e)},
       {"command", command},
-      {"host", host_name()},
+      {"host", host_name()},  // rank 0's
+      {"ranks", Cluster::world().size()},
       {"started", clock.started},
       {"finished", timestamp("%Y-%m-%dT%H:%M:%S%z")},
       {"wall_seconds",
        std::chrono::duration<double>(std::chrono::steady_clock::now() - clock.start).count()},
-      // of this process: a resumed run's is that of its last part
+      // of this process (rank 0): a resumed run's is that of its last part
       {"peak_memory_mib", peak_resident_memory() / (1024.0 * 1024.0)},
   };
   info.update(fields);

@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "core/cluster/distributed_for.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/engine/seeding.hpp"
 #include "core/support/errors.hpp"
-#include "core/support/parallel.hpp"
 
 namespace neohebb::core {
 
@@ -45,15 +45,25 @@ HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
   HeldOutComparison c;
   c.initial.resize(std::size_t(lifetimes));
   c.learned.resize(std::size_t(lifetimes));
-  rethrow_first(parallel_for(
+  // Job j: lifetime j mod L at the initial theta (j < L) or at the learned one.
+  const auto slot = [&](int job) -> HeldOutLifetime& {
+    return (job >= lifetimes ? c.learned : c.initial)[std::size_t(job % lifetimes)];
+  };
+  rethrow_first(distributed_jobs(
       2 * lifetimes, threads,
       [&](int job) {
-        const int k = job % lifetimes;
-        const bool learned = job >= lifetimes;
-        (learned ? c.learned : c.initial)[std::size_t(k)] =
-            run_held_out(setup, learned ? theta_learned : theta_initial, k);
+        slot(job) =
+            run_held_out(setup, job >= lifetimes ? theta_learned : theta_initial, job % lifetimes);
       },
-      keep_going));
+      keep_going,
+      [&](int job) {
+        const HeldOutLifetime& l = slot(job);
+        return nlohmann::json{l.mean_reward, l.correct_late, l.divergence};
+      },
+      [&](int job, const nlohmann::json& j) {
+        slot(job) = {j.at(0).get<double>(), j.at(1).get<double>(), j.at(2).get<std::string>()};
+      },
+      Collect::Everywhere));
   return c;
 }
 

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/cluster/distributed_for.hpp"
+#include "core/cluster/wire.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/meta/adjoint_gradient.hpp"
 #include "core/meta/gradient_engine.hpp"
@@ -357,7 +359,7 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
   const int B = options_.batch;
   b.lifetimes.assign(static_cast<std::size_t>(B), {});
   std::vector<std::optional<SkippedLifetime>> diverged(static_cast<std::size_t>(B));
-  const auto errors = parallel_for(
+  const auto errors = distributed_jobs(
       B, threads,
       [&](int k) {
         try {
@@ -371,7 +373,18 @@ bool MetaLearner::run_batch(MetaState& s, int threads, Progress* progress, Batch
       [&] {
         if (progress) progress->report();
         return true;
-      });
+      },
+      [&](int k) {
+        const auto& d = diverged[static_cast<std::size_t>(k)];
+        return nlohmann::json{{"lifetime", lifetime_wire(b.lifetimes[static_cast<std::size_t>(k)])},
+                              {"skipped", d ? to_wire(*d) : nlohmann::json()}};
+      },
+      [&](int k, const nlohmann::json& j) {
+        b.lifetimes[static_cast<std::size_t>(k)] = lifetime_from_wire(j.at("lifetime"));
+        if (!j.at("skipped").is_null())
+          from_wire(j.at("skipped"), diverged[static_cast<std::size_t>(k)].emplace());
+      },
+      Collect::Everywhere);
   for (int k = 0; k < B; ++k)
     if (errors[static_cast<std::size_t>(k)] &&
         !recover(s, k, errors[static_cast<std::size_t>(k)], threads))
@@ -463,15 +476,24 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
     for (std::size_t h = 0; h < H && b.kept[k]; ++h) mean_credit[h] += b.lifetimes[k].credit[h] / n;
   if (s.baseline.empty()) s.baseline = mean_credit;
   if (adjoint_) {  // one backward sweep per lifetime, with the weights G_h - b_h
-    rethrow_first(parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
-      auto& lg = b.lifetimes[static_cast<std::size_t>(k)];
-      if (!b.kept[static_cast<std::size_t>(k)]) return;
-      std::vector<double> c(lg.diverged ? lg.trials_run : H);  // the trials it ran
-      for (std::size_t h = 0; h < c.size(); ++h) c[h] = lg.credit[h] - s.baseline[h];
-      lg.gradient = from_trace_gradient(lg.adjoint->gradient_matrix(c), effective_theta(s),
-                                        std::exp(s.log_eta));
-      lg.adjoint.reset();
-    }));
+    // Each sweep runs on the rank that kept it: the batch's jobs go to the same ranks.
+    auto& lives = b.lifetimes;
+    rethrow_first(distributed_jobs(
+        static_cast<int>(lives.size()), threads,
+        [&](int k) {
+          auto& lg = lives[static_cast<std::size_t>(k)];
+          if (!b.kept[static_cast<std::size_t>(k)]) return;
+          std::vector<double> c(lg.diverged ? lg.trials_run : H);  // the trials it ran
+          for (std::size_t h = 0; h < c.size(); ++h) c[h] = lg.credit[h] - s.baseline[h];
+          lg.gradient = from_trace_gradient(lg.adjoint->gradient_matrix(c), effective_theta(s),
+                                            std::exp(s.log_eta));
+          lg.adjoint.reset();
+        },
+        {}, [&](int k) { return vector_wire(lives[static_cast<std::size_t>(k)].gradient); },
+        [&](int k, const nlohmann::json& j) {
+          lives[static_cast<std::size_t>(k)].gradient = vector_from_wire(j);
+        },
+        Collect::Everywhere));
   } else {
     for (std::size_t k = 0; k < b.lifetimes.size(); ++k)
       for (std::size_t h = 0; h < b.lifetimes[k].score.size() && b.kept[k]; ++h)
@@ -623,14 +645,21 @@ double MetaLearner::batch_objective_at(const Eigen::MatrixXd& theta, int step, c
   std::vector<double> objective(b.lifetimes.size(), 0.0);
   std::vector<int> task;
   for (const auto& lg : b.lifetimes) task.push_back(lg.task);
-  const auto errors = parallel_for(static_cast<int>(b.lifetimes.size()), threads, [&](int k) {
-    const auto t = static_cast<std::size_t>(task[static_cast<std::size_t>(k)]);
-    if (b.kept[static_cast<std::size_t>(k)])
-      objective[static_cast<std::size_t>(k)] =
-          score_lifetime(*tasks_[t].setup, weights_[t], theta,
-                         meta_lifetime_seed(setup_.seed, step, k))
-              .objective;
-  });
+  const auto errors = distributed_jobs(
+      static_cast<int>(b.lifetimes.size()), threads,
+      [&](int k) {
+        const auto t = static_cast<std::size_t>(task[static_cast<std::size_t>(k)]);
+        if (b.kept[static_cast<std::size_t>(k)])
+          objective[static_cast<std::size_t>(k)] =
+              score_lifetime(*tasks_[t].setup, weights_[t], theta,
+                             meta_lifetime_seed(setup_.seed, step, k))
+                  .objective;
+      },
+      {}, [&](int k) { return nlohmann::json(objective[static_cast<std::size_t>(k)]); },
+      [&](int k, const nlohmann::json& j) {
+        objective[static_cast<std::size_t>(k)] = j.get<double>();
+      },
+      Collect::Everywhere);
   for (std::size_t k = 0; k < objective.size(); ++k) {
     if (!b.kept[k] || !errors[k]) continue;
     try {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "core/config/experiment.hpp"
 #include "core/engine/lifetime.hpp"
@@ -30,6 +31,8 @@ struct SkippedLifetime {
   long long trial = 0;
   std::string error;
 };
+nlohmann::json to_wire(const SkippedLifetime& s);
+void from_wire(const nlohmann::json& j, SkippedLifetime& s);
 
 // One task of a meta-batch ([meta] tasks; a single-task experiment has one, unnamed). Its
 // lifetimes' objectives enter the batch's as (J - chance) / (best - chance), so that every task
@@ -127,6 +130,10 @@ class MetaLearner {
     std::vector<SkippedLifetime> skipped;
   };
   bool run_batch(MetaState& s, int threads, Progress* progress, Batch& b) const;
+  // A lifetime's gradient as another rank receives it (meta_wire.cpp); a REINFORCE adjoint
+  // sweep stays with the rank that ran it.
+  static nlohmann::json lifetime_wire(const LifetimeGradient& lg);
+  static LifetimeGradient lifetime_from_wire(const nlohmann::json& j);
   bool recover(MetaState& s, int lifetime, const std::exception_ptr& error, int threads) const;
   void reinforce_gradients(MetaState& s, Batch& b, double n, int threads) const;
   void clip_lifetime_gradients(Batch& b) const;

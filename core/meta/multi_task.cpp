@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "core/cluster/distributed_for.hpp"
 #include "core/meta/gradient_engine.hpp"
 #include "core/meta/meta_learner.hpp"
 #include "core/meta/objective.hpp"
 #include "core/support/errors.hpp"
-#include "core/support/parallel.hpp"
 
 namespace neohebb::core {
 
@@ -35,15 +35,23 @@ double best_reward(const Setup<sdk::Real>& setup, std::uint64_t seed) {
 void measure_task_scales(std::vector<MetaTask>& tasks, const MetaSection& meta, int threads) {
   const int T = static_cast<int>(tasks.size());
   std::vector<double> chance(static_cast<std::size_t>(T * kProbeLifetimes));
-  rethrow_first(parallel_for(T * kProbeLifetimes, threads, [&](int job) {
-    const Setup<sdk::Real>& setup = *tasks[static_cast<std::size_t>(job / kProbeLifetimes)].setup;
-    const Eigen::MatrixXd off = Eigen::MatrixXd::Zero(setup.trace->initial_coefficients().rows(),
-                                                      setup.trace->initial_coefficients().cols());
-    const std::uint64_t seed =
-        sdk::derive_seed(setup.seed, {0xc4a9ce5ULL, static_cast<std::uint64_t>(job)});
-    chance[static_cast<std::size_t>(job)] =
-        score_lifetime(setup, objective_weights(meta, setup.trials), off, seed).objective;
-  }));
+  rethrow_first(distributed_jobs(
+      T * kProbeLifetimes, threads,
+      [&](int job) {
+        const Setup<sdk::Real>& setup =
+            *tasks[static_cast<std::size_t>(job / kProbeLifetimes)].setup;
+        const Eigen::MatrixXd off = Eigen::MatrixXd::Zero(
+            setup.trace->initial_coefficients().rows(), setup.trace->initial_coefficients().cols());
+        const std::uint64_t seed =
+            sdk::derive_seed(setup.seed, {0xc4a9ce5ULL, static_cast<std::uint64_t>(job)});
+        chance[static_cast<std::size_t>(job)] =
+            score_lifetime(setup, objective_weights(meta, setup.trials), off, seed).objective;
+      },
+      {}, [&](int job) { return nlohmann::json(chance[static_cast<std::size_t>(job)]); },
+      [&](int job, const nlohmann::json& j) {
+        chance[static_cast<std::size_t>(job)] = j.get<double>();
+      },
+      Collect::Everywhere));
   for (int t = 0; t < T; ++t) {
     MetaTask& task = tasks[static_cast<std::size_t>(t)];
     task.chance = 0;

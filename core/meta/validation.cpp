@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#include "core/cluster/distributed_for.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/meta/objective.hpp"
 #include "core/support/errors.hpp"
-#include "core/support/parallel.hpp"
 
 namespace neohebb::core {
 
@@ -17,6 +17,14 @@ struct ValidationLifetime {
   bool diverged = false;
   LifetimeScore score{};
 };
+
+nlohmann::json to_wire(const ValidationLifetime& l) {
+  return {l.diverged, l.score.objective, l.score.correct_late};
+}
+
+void from_wire(const nlohmann::json& j, ValidationLifetime& l) {
+  l = {j.at(0).get<bool>(), {j.at(1).get<double>(), j.at(2).get<double>()}};
+}
 
 ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
                                   const Eigen::MatrixXd& theta, int index) {
@@ -55,8 +63,8 @@ ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection
                                 const std::function<bool()>& keep_going) {
   const std::vector<double> weights = objective_weights(meta, setup.trials);
   std::vector<ValidationLifetime> lives(static_cast<std::size_t>(meta.validation));
-  rethrow_first(parallel_for(
-      meta.validation, threads,
+  rethrow_first(distributed_for(
+      meta.validation, threads, lives,
       [&](int k) { lives[std::size_t(k)] = run_validation(setup, weights, theta, k); },
       keep_going));
   ValidationResult r;

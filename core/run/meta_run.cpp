@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/cluster/cluster.hpp"
+#include "core/cluster/wire.hpp"
 #include "core/config/resolved_experiment.hpp"
 #include "core/io/npy.hpp"
 #include "core/io/run_directory.hpp"
@@ -41,11 +43,14 @@ struct MetaClock {
   std::vector<StepTiming> rows;
   double cpu = process_cpu_seconds();
   std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
+  Cluster::Traffic traffic = Cluster::world().traffic();
   void record(int step) {
     const double now_cpu = process_cpu_seconds();
     const auto now_wall = std::chrono::steady_clock::now();
-    rows.push_back({step, now_cpu - cpu, std::chrono::duration<double>(now_wall - wall).count()});
-    cpu = now_cpu, wall = now_wall;
+    const Cluster::Traffic now_traffic = Cluster::world().traffic();
+    rows.push_back({step, now_cpu - cpu, std::chrono::duration<double>(now_wall - wall).count(),
+                    now_traffic.seconds - traffic.seconds, now_traffic.bytes - traffic.bytes});
+    cpu = now_cpu, wall = now_wall, traffic = now_traffic;
   }
 };
 
@@ -98,12 +103,34 @@ MetaState first_state(const Experiment& e, const MetaLearner& learner, RunDirect
   return s;
 }
 
+// Rank 0's state (first_state) on every rank, as a resume would read it back.
+MetaState shared_state(const MetaState& on_root, const CheckpointShape& shape) {
+  Cluster& cluster = Cluster::world();
+  const std::string text = cluster.broadcast(cluster.root() ? checkpoint_json(on_root, shape) : "");
+  return cluster.root() ? on_root : parse_checkpoint(text, &shape);
+}
+
+// Every rank must have moved theta alike (they compute the same step from the same gathered
+// lifetimes); a rank that did not runs another build, or on another kind of CPU.
+void check_same_theta(const MetaState& s, const MetaLearner& learner) {
+  Cluster& cluster = Cluster::world();
+  if (!cluster.distributed()) return;
+  const std::vector<std::string> all = cluster.all_gather(pack(vector_wire(learner.parameters(s))));
+  for (std::size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw RunError(fmt::format(
+          "meta-step {}: rank {} moved theta differently from rank 0; every rank must run the "
+          "same build of neohebb and its plugins, on the same kind of CPU (-march=native)",
+          s.step, r));
+}
+
 // Why a run stopped, and how to continue it from its last checkpoint.
-RunError stopped(const std::string& why, int checkpointed, const RunDirectory& run) {
+RunError stopped(const std::string& why, int checkpointed, const RunDirectory* run) {
+  if (!run) return RunError(why);  // not rank 0: rank 0 says it
   return RunError(
       fmt::format("{}\nthe run stopped; its last checkpoint (meta-step {}) is in {}; "
                   "continue with: neohebb run --resume {} [--set meta.steps=...]",
-                  why, checkpointed, run.partial_path().string(), run.partial_path().string()));
+                  why, checkpointed, run->partial_path().string(), run->partial_path().string()));
 }
 
 // One meta-step, checkpointed; what happened in it is told to the reporter. A failure (a
@@ -123,7 +150,7 @@ void validate_if_due(MetaState& state, const MetaLearner& learner, int threads) 
     state.history.back().validation = learner.validate(learner.effective_theta(state), threads);
 }
 
-void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
+void meta_step(MetaState& state, const MetaLearner& learner, const RunDirectory* run,
                const CheckpointShape& shape, const RunOptions& options, Progress& progress,
                MetaClock& clock) {
   const int checkpointed = state.step;
@@ -143,7 +170,8 @@ void meta_step(MetaState& state, const MetaLearner& learner, RunDirectory& run,
       progress.reporter().note(
           fmt::format("meta-step {}: lifetime {} diverged and is {}: {}", state.step, k.lifetime,
                       kept ? "counted with the worst reward from there on" : "left out", k.error));
-    write_progress_files(run, state, learner, shape, clock);
+    check_same_theta(state, learner);
+    if (run) write_progress_files(*run, state, learner, shape, clock);
   } catch (const std::exception& err) {
     throw stopped(err.what(), checkpointed, run);
   }
@@ -169,15 +197,17 @@ MetaRunSummary summary_of(const MetaState& state, const Setup<sdk::Real>& setup,
 // After the last meta-step: the held-out comparison, the final files, the commit. Returns false
 // when interrupted during the comparison (the run stays resumable).
 bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearner& learner,
-            const MetaState& state, RunDirectory& run, const RunOptions& options,
+            const MetaState& state, RunDirectory* directory, const RunOptions& options,
             const RunClock& clock, bool resumed, MetaRunSummary& summary) {
-  nlohmann::json held_out;  // null unless [meta] evaluate > 0
+  Cluster& cluster = Cluster::world();
+  std::vector<std::pair<std::string, std::string>> files;  // rank 0 writes them below
+  nlohmann::json held_out;                                 // null unless [meta] evaluate > 0
   if (e.meta.evaluate > 0 && !learner.multi_task()) {
     const HeldOutComparison c = compare_held_out(
         setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
         e.meta.evaluate, options.threads, [] { return !interrupted(); });
-    if (interrupted()) return false;
-    run.write("held_out.csv", held_out_csv(c));
+    if (cluster.any(interrupted())) return false;
+    files.emplace_back("held_out.csv", held_out_csv(c));
     held_out = held_out_summary(c);
     summary.held_out_initial = held_out_means(c.initial);
     summary.held_out_learned = held_out_means(c.learned);
@@ -187,10 +217,13 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
     const HeldOutComparison c = compare_held_out(
         *t.setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
         e.meta.evaluate, options.threads, [] { return !interrupted(); });
-    if (interrupted()) return false;
-    run.write(fmt::format("held_out_{}.csv", t.name), held_out_csv(c));
+    if (cluster.any(interrupted())) return false;
+    files.emplace_back(fmt::format("held_out_{}.csv", t.name), held_out_csv(c));
     held_out[t.name] = held_out_summary(c);
   }
+  if (!directory) return true;
+  RunDirectory& run = *directory;
+  for (const auto& [name, bytes] : files) run.write(name, bytes);
   // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
   run.write("theta.npy", npy_bytes(learner.effective_theta(state)));
   run.write("learned_trace.toml", learned_trace_toml(e, learner.effective_theta(state)));
@@ -224,43 +257,48 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   const std::vector<Setup<sdk::Real>> task_setups = make_task_setups(e, setup.seed);
   const MetaLearner learner(meta_tasks(e, setup, task_setups, options.threads), e.meta);
   const bool resumed = !resume.empty();
-  RunDirectory run =
-      resumed ? RunDirectory::reopen(resume)
-              : RunDirectory(options.out.empty() ? default_run_directory(e.name()) : options.out,
-                             options.overwrite);
+  std::optional<RunDirectory> directory;  // rank 0's alone: the other ranks never touch it
+  if (Cluster::world().root())
+    directory.emplace(
+        resumed ? RunDirectory::reopen(resume)
+                : RunDirectory(options.out.empty() ? default_run_directory(e.name()) : options.out,
+                               options.overwrite));
+  RunDirectory* run = directory ? &*directory : nullptr;
   const CheckpointShape shape = checkpoint_shape(e, setup);
-  MetaState state = first_state(e, learner, run, shape, resumed);
+  MetaState state =
+      shared_state(run ? first_state(e, learner, *run, shape, resumed) : MetaState{}, shape);
   const RunClock clock;
-  RunOutcome out{run.partial_path(), false, false, std::nullopt, std::nullopt};
+  RunOutcome out{run ? run->partial_path() : fs::path(), false, false, std::nullopt, std::nullopt};
   std::int64_t trials_per_step = 0;
   for (int k = 0; k < e.meta.batch; ++k)
     trials_per_step += learner.tasks()[static_cast<std::size_t>(learner.task_of(k))].setup->trials;
   Progress progress(reporter, e.name(), std::int64_t(e.meta.steps - state.step) * trials_per_step);
-  if (learner.multi_task() && e.meta.task_scaling == TaskScaling::ChanceToBest) {
+  if (run && learner.multi_task() && e.meta.task_scaling == TaskScaling::ChanceToBest) {
     // the same on every resume: measured with fixed seeds
     std::string csv = "task,chance,best\n";
     for (const MetaTask& t : learner.tasks())
       csv += fmt::format("{},{:.17g},{:.17g}\n", t.name, t.chance, t.best);
-    run.write("task_scales.csv", csv);
+    run->write("task_scales.csv", csv);
   }
-  if (e.meta.precondition != Precondition::None) {  // the same on every resume: from the start
+  if (run && e.meta.precondition != Precondition::None) {  // the same on every resume
     std::string csv = "parameter,step_multiplier\n";
     for (std::size_t p = 0; p < learner.direction_names().size(); ++p)
       csv += fmt::format("{},{:.17g}\n", learner.direction_names()[p],
                          learner.step_multipliers()(static_cast<Eigen::Index>(p)));
-    run.write("preconditioner.csv", csv);
+    run->write("preconditioner.csv", csv);
   }
   MetaClock meta_clock;
-  if (resumed && run.has("meta_timing.csv"))
-    meta_clock.rows = parse_meta_timing(run.read("meta_timing.csv"), state.step);
+  if (run && resumed && run->has("meta_timing.csv"))
+    meta_clock.rows = parse_meta_timing(run->read("meta_timing.csv"), state.step);
   if (state.step == 0 && e.meta.validation > 0 && !state.validation_start) {
     validate_if_due(state, learner, options.threads);
     meta_clock.record(0);
-    write_progress_files(run, state, learner, shape, meta_clock);
+    if (run) write_progress_files(*run, state, learner, shape, meta_clock);
   }
   while (state.step < e.meta.steps) {
     meta_step(state, learner, run, shape, options, progress, meta_clock);
-    const bool stop = interrupted() || (options.stop_after > 0 && state.step >= options.stop_after);
+    const bool stop = Cluster::world().any(interrupted()) ||
+                      (options.stop_after > 0 && state.step >= options.stop_after);
     if (stop && state.step < e.meta.steps) {
       out.meta = summary_of(state, setup, e.meta);
       return out;
@@ -272,14 +310,15 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   try {
     out.complete = finish(e, setup, learner, state, run, options, clock, resumed, *out.meta);
   } catch (const std::exception& err) {
-    run.keep();  // commit() clears it: a failed commit must not drop the partial directory
+    if (!run) throw;
+    run->keep();  // commit() clears it: a failed commit must not drop the partial directory
     throw RunError(fmt::format(
         "{}\nall {} meta-steps are done and checkpointed in {}; finish the run with: "
         "neohebb run --resume {}",
-        err.what(), state.step, run.partial_path().string(), run.partial_path().string()));
+        err.what(), state.step, run->partial_path().string(), run->partial_path().string()));
   }
   out.stopped_in_evaluation = !out.complete;
-  if (out.complete) out.directory = run.final_path();
+  if (out.complete && run) out.directory = run->final_path();
   return out;
 }
 

@@ -7,11 +7,14 @@
 namespace neohebb::core {
 
 std::string meta_timing_csv(const std::vector<StepTiming>& rows) {
-  std::string out = "meta_step,cpu_seconds,wall_seconds,cumulative_cpu_seconds\n";
+  std::string out =
+      "meta_step,cpu_seconds,wall_seconds,cumulative_cpu_seconds,communication_seconds,"
+      "communication_bytes\n";
   double total = 0;
   for (const auto& r : rows) {
     total += r.cpu_seconds;
-    out += fmt::format("{},{:.3f},{:.3f},{:.3f}\n", r.step, r.cpu_seconds, r.wall_seconds, total);
+    out += fmt::format("{},{:.3f},{:.3f},{:.3f},{:.6f},{:.0f}\n", r.step, r.cpu_seconds,
+                       r.wall_seconds, total, r.communication_seconds, r.communication_bytes);
   }
   return out;
 }
@@ -28,6 +31,10 @@ std::vector<StepTiming> parse_meta_timing(const std::string& csv, int last_step)
     if (!(fields >> r.step >> comma1 >> r.cpu_seconds >> comma2 >> r.wall_seconds) ||
         comma1 != ',' || comma2 != ',' || r.step > last_step)
       continue;
+    double cumulative = 0;  // recomputed; the communication columns are absent in older files
+    char comma = 0;
+    if (fields >> comma >> cumulative >> comma >> r.communication_seconds)
+      fields >> comma >> r.communication_bytes;
     rows.push_back(r);
   }
   return rows;

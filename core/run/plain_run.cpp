@@ -4,11 +4,15 @@
 #include <atomic>
 #include <exception>
 #include <new>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/analysis/analyses.hpp"
+#include "core/cluster/cluster.hpp"
+#include "core/cluster/distributed_for.hpp"
+#include "core/cluster/wire.hpp"
 #include "core/config/resolved_experiment.hpp"
 #include "core/engine/seeding.hpp"
 #include "core/io/npy.hpp"
@@ -16,7 +20,6 @@
 #include "core/io/run_info.hpp"
 #include "core/support/errors.hpp"
 #include "core/support/interrupt.hpp"
-#include "core/support/parallel.hpp"
 
 namespace neohebb::core {
 namespace fs = std::filesystem;
@@ -44,6 +47,17 @@ LifetimeResult run_one(const Setup<sdk::Real>& setup, std::int64_t index, Progre
   out.final_W = life.weights();
   out.initial = life.initial();
   return out;
+}
+
+nlohmann::json to_wire(const TrialRecord& t) {
+  return {t.trial,   t.condition, t.reward,     t.correct,    t.baseline,
+          t.plastic, t.action,    t.log_policy, t.task_reward};
+}
+
+TrialRecord trial_from_wire(const nlohmann::json& j) {
+  return {j.at(0).get<std::int64_t>(), j.at(1).get<int>(),    j.at(2).get<double>(),
+          j.at(3).get<bool>(),         j.at(4).get<double>(), j.at(5).get<bool>(),
+          j.at(6).get<int>(),          j.at(7).get<double>(), j.at(8).get<double>()};
 }
 
 struct Stats {
@@ -119,6 +133,28 @@ void write_networks(const RunDirectory& run, const std::vector<LifetimeResult>& 
 
 }  // namespace
 
+nlohmann::json to_wire(const LifetimeResult& r) {
+  nlohmann::json trials = nlohmann::json::array();
+  for (const auto& t : r.trials) trials.push_back(to_wire(t));
+  return {{"trials", trials},
+          {"W", matrix_wire(r.final_W)},
+          {"W_initial", matrix_wire(r.initial.W)},
+          {"W_in", matrix_wire(r.initial.W_in)},
+          {"W_out", matrix_wire(r.initial.W_out)},
+          {"diverged_trial", r.diverged_trial},
+          {"divergence", r.divergence}};
+}
+
+void from_wire(const nlohmann::json& j, LifetimeResult& r) {
+  r.trials.clear();
+  for (const auto& t : j.at("trials")) r.trials.push_back(trial_from_wire(t));
+  r.final_W = matrix_from_wire(j.at("W"));
+  r.initial = {matrix_from_wire(j.at("W_initial")), matrix_from_wire(j.at("W_in")),
+               matrix_from_wire(j.at("W_out"))};
+  r.diverged_trial = j.at("diverged_trial").get<std::int64_t>();
+  r.divergence = j.at("divergence").get<std::string>();
+}
+
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
                                           int threads, Reporter& reporter) {
   const int n = setup.lifetimes;
@@ -126,8 +162,9 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
   std::vector<LifetimeResult> results(static_cast<std::size_t>(n));
   std::atomic<bool> stop{false};  // also ends the lifetimes already running, trial by trial
   Progress progress(reporter, e.name(), std::int64_t(n) * setup.trials);
-  const auto errors = parallel_for(
-      n, threads,
+  // Rank 0 alone writes the run: only it receives the other ranks' lifetimes.
+  const auto errors = distributed_for(
+      n, threads, results,
       [&](int k) {
         try {
           results[static_cast<std::size_t>(k)] = run_one(setup, k, progress, stop, skip_divergence);
@@ -140,7 +177,8 @@ std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::
         if (interrupted()) stop = true;
         progress.report();
         return !stop.load();
-      });
+      },
+      Collect::OnRoot);
   if (interrupted())
     throw RunError("interrupted; a run without meta-learning keeps nothing (no run directory)");
   for (int k = 0; k < n; ++k) {
@@ -189,10 +227,13 @@ RunDirectory plain_run_directory(const Experiment& e, const RunOptions& options,
 RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter,
                      const fs::path& resume) {
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
-  RunDirectory run = plain_run_directory(e, options, resume);
+  std::optional<RunDirectory> directory;  // rank 0's: the other ranks only run lifetimes
+  if (Cluster::world().root()) directory.emplace(plain_run_directory(e, options, resume));
   const RunClock clock;
 
   const auto results = run_lifetimes(e, setup, options.threads, reporter);
+  if (!directory) return {{}, true, false, std::nullopt, std::nullopt};
+  RunDirectory& run = *directory;
 
   run.write("run.json", run_json(e, clock, options.command_line,
                                  {{"lifetimes", setup.lifetimes},

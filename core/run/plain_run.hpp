@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/config/experiment.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/run/run_options.hpp"
@@ -24,7 +26,12 @@ struct LifetimeResult {
   bool diverged() const { return diverged_trial >= 0; }
 };
 
-// Runs every lifetime of the experiment (no files written).
+// How another rank's lifetime reaches rank 0 (cluster/distributed_for.hpp).
+nlohmann::json to_wire(const LifetimeResult& r);
+void from_wire(const nlohmann::json& j, LifetimeResult& r);
+
+// Runs every lifetime of the experiment (no files written). In an MPI job each rank runs its
+// share and only rank 0 receives them all; the others' results hold their own lifetimes only.
 std::vector<LifetimeResult> run_lifetimes(const Experiment& e, const Setup<sdk::Real>& setup,
                                           int threads, Reporter& reporter);
 

@@ -4,11 +4,13 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/cluster/cluster.hpp"
+#include "core/cluster/wire.hpp"
 #include "core/config/document.hpp"
 #include "core/config/resolved_experiment.hpp"
 #include "core/engine/setup.hpp"
@@ -226,22 +228,30 @@ class PointReporter final : public Reporter {
   const PlannedPoint& point_;
 };
 
-// Runs a point into `run_dir`: an interrupted meta-learning run of the same experiment resumes
-// from its checkpoint; anything else unfinished is removed and run again.
+// Whether a point's unfinished run in `paths` is an interrupted meta-learning run of the same
+// experiment, to resume from its checkpoint; anything else unfinished is removed.
+bool resumable_point(const PlannedPoint& p, const RunPaths& paths) {
+  std::error_code ec;
+  if (!fs::exists(paths.partial, ec)) return false;
+  if (p.experiment.meta.steps > 0 &&
+      same_experiment(paths.partial / "experiment.toml", p.experiment))
+    return true;
+  fs::remove_all(paths.partial, ec);
+  if (ec)
+    throw RunError(fmt::format("{}: cannot remove the unfinished run ({})", paths.partial.string(),
+                               ec.message()));
+  return false;
+}
+
+// Runs a point into `run_dir`, resumed when it can be (rank 0 looks; every rank follows).
 RunOutcome run_point(const PlannedPoint& p, const fs::path& run_dir, const RunOptions& options,
                      Reporter& reporter) {
   const RunPaths paths = RunPaths::of(run_dir);
-  std::error_code ec;
-  if (fs::exists(paths.partial, ec)) {
-    if (p.experiment.meta.steps > 0 &&
-        same_experiment(paths.partial / "experiment.toml", p.experiment))
-      return run_meta(p.experiment, options, reporter, paths.run);
-    fs::remove_all(paths.partial, ec);
-    if (ec)
-      throw RunError(fmt::format("{}: cannot remove the unfinished run ({})",
-                                 paths.partial.string(), ec.message()));
-  }
-  return run_experiment(p.experiment, options, reporter);
+  Cluster& cluster = Cluster::world();
+  const bool resume =
+      cluster.broadcast(cluster.root() && resumable_point(p, paths) ? "resume" : "") == "resume";
+  return resume ? run_meta(p.experiment, options, reporter, paths.run)
+                : run_experiment(p.experiment, options, reporter);
 }
 
 SweepOutcome outcome_of(const fs::path& dir, const std::vector<SweepAxis>& axes,
@@ -250,6 +260,60 @@ SweepOutcome outcome_of(const fs::path& dir, const std::vector<SweepAxis>& axes,
   for (const auto& axis : axes) out.axes.push_back(axis.name);
   for (const auto& p : planned) out.points.push_back(p.point);
   return out;
+}
+
+// The points still to run; those with a complete run directory are read back.
+std::vector<std::size_t> pending_points(std::vector<PlannedPoint>& planned, const fs::path& dir) {
+  std::vector<std::size_t> pending;
+  std::error_code ec;
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    const fs::path run_dir = dir / planned[i].point.name;
+    if (fs::exists(run_dir, ec))
+      take_complete_point(planned[i], run_dir);
+    else
+      pending.push_back(i);
+  }
+  return pending;
+}
+
+// An MPI job's sweep: one point after another, each sharing its lifetimes over every rank with
+// the threads given (points side by side would need a writer per point). Rank 0 writes the
+// points' runs and sweep.csv, and decides how each point went: a rank still inside a point that
+// failed on rank 0 alone leaves it at end_part.
+SweepOutcome run_points_in_turn(const fs::path& dir, const std::vector<SweepAxis>& axes,
+                                std::vector<PlannedPoint>& planned,
+                                const std::vector<std::size_t>& pending,
+                                const SweepOptions& options, Reporter& reporter) {
+  Cluster& cluster = Cluster::world();
+  const auto write_table = [&] {
+    if (cluster.root())
+      write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, axes, planned)));
+  };
+  write_table();
+  SweepProgress progress(reporter, "sweep " + planned.front().experiment.name(), planned);
+  for (std::size_t i : pending) {
+    if (cluster.any(interrupted())) break;
+    PlannedPoint& p = planned[i];
+    PointReporter point_reporter(progress, i, p);
+    RunOptions o;
+    o.threads = options.threads;
+    o.command_line = options.command_line;
+    o.out = dir / p.point.name;
+    try {
+      RunOutcome r = run_point(p, o.out, o, point_reporter);
+      if (r.complete) p.point.status = Status::Done, p.point.outcome = std::move(r);
+    } catch (const PartEnded&) {
+    } catch (const std::exception& err) {
+      if (!interrupted()) p.point.status = Status::Failed, p.point.error = err.what();
+    }
+    cluster.end_part();
+    if (p.point.status == Status::Failed && cluster.root())
+      reporter.note(fmt::format("{} failed: {}", p.point.name, p.point.error));
+    progress.finished(i, p.point.status == Status::Pending ? 0 : p.work);
+    write_table();
+  }
+  progress.report(true);
+  return outcome_of(dir, axes, planned);
 }
 
 }  // namespace
@@ -264,21 +328,19 @@ SweepOutcome run_sweep(const ExperimentSource& source, PluginRegistry& registry,
   std::vector<PlannedPoint> planned = plan(source, axes, registry);
   const std::string name = planned.front().experiment.name();
   const fs::path dir = options.out.empty() ? default_run_directory(name, "sweep") : options.out;
-  open_sweep_directory(dir, definition(source, axes));
-  const DirectoryLock lock(dir);
+  Cluster& cluster = Cluster::world();
+  std::optional<DirectoryLock> lock;  // rank 0's: the other ranks never touch the directory
   std::vector<std::size_t> pending;
-  std::error_code ec;
-  for (std::size_t i = 0; i < planned.size(); ++i) {
-    const fs::path run_dir = dir / planned[i].point.name;
-    if (fs::exists(run_dir, ec))
-      take_complete_point(planned[i], run_dir);
-    else
-      pending.push_back(i);
+  if (cluster.root()) {
+    open_sweep_directory(dir, definition(source, axes));
+    lock.emplace(dir);
+    pending = pending_points(planned, dir);
   }
+  pending = unpack(cluster.broadcast(pack(pending))).get<std::vector<std::size_t>>();
+  if (cluster.distributed())
+    return run_points_in_turn(dir, axes, planned, pending, options, reporter);
 
-  const int budget = options.threads > 0
-                         ? options.threads
-                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int budget = options.threads > 0 ? options.threads : default_threads();
   const int side_by_side = std::max(1, std::min<int>(budget, static_cast<int>(pending.size())));
   RunOptions point_options;
   point_options.threads = std::max(1, budget / side_by_side);

@@ -23,4 +23,8 @@ bool interrupted() {
   return requested.load();
 }
 
+void request_interrupt() {
+  requested.store(true);
+}
+
 }  // namespace neohebb::core

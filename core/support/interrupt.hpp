@@ -6,5 +6,7 @@ namespace neohebb::core {
 
 void install_interrupt_handler();
 bool interrupted();
+// As if Ctrl-C had been pressed (another rank of the job was interrupted).
+void request_interrupt();
 
 }  // namespace neohebb::core

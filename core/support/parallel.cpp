@@ -7,13 +7,32 @@
 #include <mutex>
 #include <thread>
 
+#include <sched.h>
+
 namespace neohebb::core {
+
+namespace {
+std::atomic<int> ranks_sharing{1};
+}
+
+void set_ranks_sharing_cores(int ranks) {
+  ranks_sharing = std::max(1, ranks);
+}
+
+int default_threads() {
+  const int machine = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int cores = machine;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) cores = CPU_COUNT(&set);
+  if (cores >= machine) cores /= ranks_sharing.load();  // not bound: the ranks share the machine
+  return std::max(1, cores);
+}
 
 std::vector<std::exception_ptr> parallel_for(int n, int threads,
                                              const std::function<void(int)>& job,
                                              const std::function<bool()>& poll) {
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(std::max(n, 0)));
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0) threads = default_threads();
   threads = std::max(1, std::min(threads, n));
   std::atomic<int> next{0};
   std::atomic<bool> stop{false};

@@ -8,7 +8,14 @@
 
 namespace neohebb::core {
 
-// Runs job(i) for i in [0, n) on up to `threads` threads (0: one per core). `poll`, if given,
+// The threads a `threads = 0` means: the cores this process may run on (its CPU affinity, as
+// mpirun, srun or taskset set it), shared with the other ranks of an MPI job on this machine when
+// they were not given cores of their own.
+int default_threads();
+// How many processes of one job run on this machine (Cluster::start sets it).
+void set_ranks_sharing_cores(int ranks);
+
+// Runs job(i) for i in [0, n) on up to `threads` threads (0: default_threads()). `poll`, if given,
 // runs on the calling thread about every 100 ms while jobs run (progress, interrupts); when it
 // returns false, or after a job has thrown, no further job starts. Returns one exception_ptr per
 // job: null where it succeeded or never started.

@@ -26,6 +26,10 @@ class Reporter {
 // Reports nothing.
 Reporter& silent_reporter();
 
+// In an MPI job of `ranks` ranks each counts only the trials of its own share of a stage's
+// lifetimes; rank 0 reports its count times the ranks (at most the total) as the stage's.
+void set_progress_ranks(int ranks);
+
 // The counter of one stage: workers advance it, the waiting thread reports it.
 class Progress {
  public:
