@@ -36,7 +36,8 @@ void add_set_option(CLI::App& sub, std::vector<std::string>& overrides) {
 }
 
 void add_threads_option(CLI::App& sub, int& threads) {
-  sub.add_option("--threads", threads, "worker threads (default: one per core)")
+  sub.add_option("--threads", threads,
+                 "worker threads (default: the cores this process may use; per rank under MPI)")
       ->check(CLI::Range(0, 1024));
 }
 

@@ -33,9 +33,9 @@ struct AnalysedNetwork {
 };
 
 // Records test trials of every network and runs `names` (in analysis_order) on it, networks on
-// up to `threads` threads (0: one per core); writes the arrays and summary.json under analysis/
-// through `write`, which must accept calls from several threads. Each analysis's time is told
-// to `reporter`.
+// up to `threads` threads (0: default_threads()); writes the arrays and summary.json under
+// analysis/ through `write`, which must accept calls from several threads. Each analysis's time is
+// told to `reporter`.
 void run_analyses(const Experiment& e, const Setup<sdk::Real>& setup,
                   const std::vector<AnalysedNetwork>& networks,
                   const std::vector<std::string>& names, const FileWriter& write, int threads,

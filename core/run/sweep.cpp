@@ -299,14 +299,16 @@ SweepOutcome run_points_in_turn(const fs::path& dir, const std::vector<SweepAxis
     o.threads = options.threads;
     o.command_line = options.command_line;
     o.out = dir / p.point.name;
+    bool ended = false;  // by rank 0, while this rank was inside the point
     try {
       RunOutcome r = run_point(p, o.out, o, point_reporter);
       if (r.complete) p.point.status = Status::Done, p.point.outcome = std::move(r);
     } catch (const PartEnded&) {
+      ended = true;
     } catch (const std::exception& err) {
       if (!interrupted()) p.point.status = Status::Failed, p.point.error = err.what();
     }
-    cluster.end_part();
+    if (!ended) cluster.end_part();
     if (p.point.status == Status::Failed && cluster.root())
       reporter.note(fmt::format("{} failed: {}", p.point.name, p.point.error));
     progress.finished(i, p.point.status == Status::Pending ? 0 : p.work);

@@ -20,8 +20,8 @@ namespace neohebb::core {
 
 struct SweepOptions {
   std::filesystem::path out;  // the sweep directory; empty: runs/<name>-sweep-<date>-<time>
-  int threads = 0;            // the budget for all points together; 0: one per core
-  std::string command_line;   // recorded in each point's run.json
+  int threads = 0;  // the budget for all points together (per rank under MPI); 0: default_threads()
+  std::string command_line;  // recorded in each point's run.json
 };
 
 struct SweepPoint {

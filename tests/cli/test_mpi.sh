@@ -160,6 +160,20 @@ check "4 points done" test "$(grep -c '^point_00[0-3],done,' "$work/sw2/sweep.cs
 check "the same sweep.csv" cmp -s "$work/sw1/sweep.csv" "$work/sw2/sweep.csv"
 check "the same meta-learning point" same_files "$work/sw1/point_003" "$work/sw2/point_003" theta.csv meta_metrics.csv
 
+# A point that fails on rank 0 alone (its unfinished directory cannot be removed): the other rank
+# leaves the point when rank 0 ends it, and the sweep goes on to record the failure.
+if mkdir -p "$work/sw2/point_001.partial" && touch "$work/sw2/point_001.partial/kept" &&
+   chattr +i "$work/sw2/point_001.partial/kept" 2>/dev/null; then
+  mv "$work/sw2/point_001" "$work/point_001_done"
+  check "a point failing on rank 0 alone: exit 1" expect_exit 1 timeout 120 \
+    "${launch[@]}" -n 2 "$neohebb" sweep "$work/grid.toml" --out "$work/sw2" --threads 1 -q
+  check "recorded as failed" grep -q '^point_001,failed,.*cannot remove the unfinished run' "$work/sw2/sweep.csv"
+  check "the other points kept" test "$(grep -c '^point_00[023],done,' "$work/sw2/sweep.csv")" = 3
+  chattr -i "$work/sw2/point_001.partial/kept"
+else
+  echo "skipped: a point failing on rank 0 alone (chattr +i is not available here)"
+fi
+
 # Commands that do not share work run once, on rank 0.
 check "validate on 2 ranks" expect_exit 0 ranks 2 "$neohebb" validate "$work/meta.toml"
 check "says ok once" test "$(grep -c ': ok' "$work/out")" = 1
