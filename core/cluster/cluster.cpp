@@ -35,25 +35,26 @@ int count_of(std::size_t bytes) {
   return static_cast<int>(bytes);
 }
 
-// The byte counts of every rank and where each starts in the concatenation.
-std::vector<int> displacements(const std::vector<int>& counts) {
-  std::vector<int> out(counts.size(), 0);
-  std::size_t at = 0;
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    out[r] = count_of(at);
-    at += static_cast<std::size_t>(counts[r]);
+// Every rank's bytes one after another: where each starts, and room for them all.
+struct Concatenation {
+  std::vector<int> counts, at;
+  std::string all;
+  explicit Concatenation(std::vector<int> counts_of_ranks) : counts(std::move(counts_of_ranks)) {
+    std::size_t end = 0;
+    for (int n : counts) {
+      at.push_back(count_of(end));
+      end += static_cast<std::size_t>(n);
+    }
+    all.assign(static_cast<std::size_t>(count_of(end)), '\0');
   }
-  count_of(at);
-  return out;
-}
-
-std::vector<std::string> split(const std::string& all, const std::vector<int>& counts,
-                               const std::vector<int>& at) {
-  std::vector<std::string> out;
-  for (std::size_t r = 0; r < counts.size(); ++r)
-    out.push_back(all.substr(static_cast<std::size_t>(at[r]), static_cast<std::size_t>(counts[r])));
-  return out;
-}
+  std::vector<std::string> parts() const {
+    std::vector<std::string> out;
+    for (std::size_t r = 0; r < counts.size(); ++r)
+      out.push_back(
+          all.substr(static_cast<std::size_t>(at[r]), static_cast<std::size_t>(counts[r])));
+    return out;
+  }
+};
 #endif
 
 }  // namespace
@@ -162,13 +163,11 @@ std::vector<std::string> Cluster::all_gather(const std::string& mine) {
   std::vector<int> counts(static_cast<std::size_t>(size_));
   int n = count_of(mine.size());
   MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
-  const std::vector<int> at = displacements(counts);
-  std::string all(static_cast<std::size_t>(at.back()) + static_cast<std::size_t>(counts.back()),
-                  '\0');
-  MPI_Allgatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), at.data(), MPI_BYTE,
+  Concatenation c(std::move(counts));
+  MPI_Allgatherv(mine.data(), n, MPI_BYTE, c.all.data(), c.counts.data(), c.at.data(), MPI_BYTE,
                  MPI_COMM_WORLD);
-  timed.received(all.size() - mine.size());
-  return split(all, counts, at);
+  timed.received(c.all.size() - mine.size());
+  return c.parts();
 #else
   return {mine};
 #endif
@@ -186,13 +185,11 @@ std::vector<std::string> Cluster::gather(const std::string& mine) {
     MPI_Gatherv(mine.data(), n, MPI_BYTE, nullptr, nullptr, nullptr, MPI_BYTE, 0, MPI_COMM_WORLD);
     return {mine};
   }
-  const std::vector<int> at = displacements(counts);
-  std::string all(static_cast<std::size_t>(at.back()) + static_cast<std::size_t>(counts.back()),
-                  '\0');
-  MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), at.data(), MPI_BYTE, 0,
+  Concatenation c(std::move(counts));
+  MPI_Gatherv(mine.data(), n, MPI_BYTE, c.all.data(), c.counts.data(), c.at.data(), MPI_BYTE, 0,
               MPI_COMM_WORLD);
-  timed.received(all.size() - mine.size());
-  return split(all, counts, at);
+  timed.received(c.all.size() - mine.size());
+  return c.parts();
 #else
   return {mine};
 #endif
