@@ -100,17 +100,18 @@ check "said once, positioned" test "$(grep -c "^error: --set meta.batch=0:1:12: 
 cat >"$work/slow.toml" <<TOML
 base = "$tiny_dnms"
 [experiment]
-trials = 60
+trials = 80
 [meta]
 steps = 6
 batch = 4
 learning_rate = 0.003
 evaluate = 2
 [network]
-size = 60
+size = 80
 TOML
 check "the uninterrupted run" expect_exit 0 "$neohebb" run "$work/slow.toml" --out "$work/kref" --threads 2 -q
-ranks 2 "$neohebb" run "$work/slow.toml" --out "$work/killed" --threads 1 -q >"$work/klog" 2>&1 &
+NEOHEBB_TEST_JOB=$work ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
+  --out "$work/killed" --threads 1 -q >"$work/klog" 2>&1 &
 job=$!
 rank1=""
 for _ in $(seq 3000); do  # until meta-step 2 is checkpointed: rank 1 is then inside step 3
@@ -118,8 +119,11 @@ for _ in $(seq 3000); do  # until meta-step 2 is checkpointed: rank 1 is then in
   kill -0 "$job" 2>/dev/null || break
   sleep 0.01
 done
-for p in $(pgrep -f "run $work/slow.toml --out $work/killed"); do
-  tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1' && rank1=$p
+for proc in /proc/[0-9]*; do  # the neohebb process of this job whose rank is 1
+  read -r comm <"$proc/comm" 2>/dev/null && [ "$comm" = neohebb ] || continue
+  vars=$(tr '\0' '\n' <"$proc/environ" 2>/dev/null) || continue
+  grep -qx "NEOHEBB_TEST_JOB=$work" <<<"$vars" && grep -qx 'OMPI_COMM_WORLD_RANK=1' <<<"$vars" &&
+    rank1=${proc#/proc/}
 done
 check "rank 1 found" test -n "$rank1"
 [ -n "$rank1" ] && kill -KILL "$rank1"
