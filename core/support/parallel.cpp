@@ -24,8 +24,8 @@ int default_threads() {
   int cores = machine;
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0) cores = CPU_COUNT(&set);
-  if (cores >= machine) cores /= ranks_sharing.load();  // not bound: the ranks share the machine
-  return std::max(1, cores);
+  // Ranks not bound to cores of their own (or bound to a socket each) share the machine's.
+  return std::max(1, std::min(cores, machine / ranks_sharing.load()));
 }
 
 std::vector<std::exception_ptr> parallel_for(int n, int threads,

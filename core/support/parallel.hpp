@@ -9,8 +9,8 @@
 namespace neohebb::core {
 
 // The threads a `threads = 0` means: the cores this process may run on (its CPU affinity, as
-// mpirun, srun or taskset set it), shared with the other ranks of an MPI job on this machine when
-// they were not given cores of their own.
+// mpirun, srun or taskset set it), and at most its share of the machine's cores among the ranks
+// of an MPI job on this machine.
 int default_threads();
 // How many processes of one job run on this machine (Cluster::start sets it).
 void set_ranks_sharing_cores(int ranks);

@@ -95,6 +95,15 @@ check "said once" test "$(grep -c 'the run directory exists already' "$work/err"
 check "a config error: exit 1" expect_exit 1 ranks 2 "$neohebb" run "$work/meta.toml" --set meta.batch=0 -q
 check "said once, positioned" test "$(grep -c "^error: --set meta.batch=0:1:12: 'batch'" "$work/err")" = 1
 
+# A lifetime that diverges on rank 1 (lifetime 3 of 6 at seed 2): rank 0 stops the run with the
+# message one process gives, naming the meta-step, the lifetime and the trial.
+diverging=("$(dirname "$0")/diverging_meta.toml" --set 'meta.on_divergence="stop"' --set experiment.seed=2)
+expect_exit 1 "$neohebb" run "${diverging[@]}" --out "$work/div1" --threads 2 -q
+one=$(grep '^error: meta-step' "$work/err")
+check "a divergence on rank 1: exit 1" expect_exit 1 ranks 2 "$neohebb" run "${diverging[@]}" --out "$work/div2" --threads 1 -q
+check "said once by rank 0, as by one process ($one)" test "$(grep '^error: meta-step' "$work/err")" = "$one"
+check "naming lifetime 3" grep -q '^error: meta-step 2, lifetime 3: trial' "$work/err"
+
 # Kill and resume: a 2-rank run whose rank 1 is killed with SIGKILL during a meta-step stops as
 # a job; resumed on 1 rank it ends with the uninterrupted run's files, byte for byte.
 cat >"$work/slow.toml" <<TOML
