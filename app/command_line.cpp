@@ -162,10 +162,16 @@ int run_command_line(int argc, char** argv, Context& ctx) {
     cli.parse(argc, argv);
     return ctx.exit_code;
   } catch (const CLI::ParseError& e) {
-    std::ostringstream elsewhere;  // rank 0 alone says it in an MPI job
-    const int code =
-        core::Cluster::world().root() ? cli.exit(e) : cli.exit(e, elsewhere, elsewhere);
-    return code == 0 ? 0 : 2;
+    if (core::Cluster::world().root()) {
+      const int code = cli.exit(e);
+      return code == 0 ? 0 : 2;
+    }
+    // Another rank of an MPI job: rank 0 says it, unless this rank alone failed (main).
+    std::ostringstream elsewhere;
+    const int code = cli.exit(e, elsewhere, elsewhere);
+    const std::string text = elsewhere.str();
+    if (code != 0) throw UsageError(text.substr(0, text.find('\n')));
+    return 0;
   }
 }
 

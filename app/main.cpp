@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
     code = run_command(argc, argv, ctx, error);
   } catch (const core::ClusterReleased& r) {  // not rank 0: rank 0 ended the command
     code = r.code();
+  } catch (const core::OutOfStep& o) {  // this rank failed alone where rank 0 went on
+    app::print_error(fmt::format("rank {}: {}", cluster.rank(), o.why()),
+                     app::use_color(ctx.no_color));
+    cluster.abort(1);
   } catch (const std::exception& e) {  // the launch itself
     error = e.what(), code = 1;
   }

@@ -1,11 +1,13 @@
 // The pieces of MPI scale-out that one process can check: how jobs are shared out over ranks,
 // and that what one rank sends another arrives bit for bit (tests/cli/test_mpi.sh runs ranks).
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
 #include <stdexcept>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/cluster/cluster.hpp"
@@ -46,6 +48,24 @@ TEST(Cluster, OneProcessIsOneRankAndDistributedForIsParallelFor) {
     EXPECT_EQ(out[std::size_t(i)], i * 0.5);
     EXPECT_FALSE(errors[std::size_t(i)]);
   }
+}
+
+TEST(Cluster, RefusesToBeOneOfSeveralSlurmTasksWithoutMpi) {
+  int argc = 1;
+  char name[] = "neohebb";
+  char* args[] = {name, nullptr};
+  char** argv = args;
+  ::setenv("SLURM_STEP_NUM_TASKS", "4", 1);
+  try {
+    Cluster::world().start(argc, argv);
+    ADD_FAILURE() << "started as one of 4 Slurm tasks without PMI";
+  } catch (const RunError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("srun --mpi=pmix"));
+  }
+  ::setenv("SLURM_STEP_NUM_TASKS", "1", 1);  // one task: an ordinary process
+  EXPECT_NO_THROW(Cluster::world().start(argc, argv));
+  ::unsetenv("SLURM_STEP_NUM_TASKS");
+  EXPECT_EQ(Cluster::world().size(), 1);
 }
 
 std::uint64_t bits(double x) {

@@ -9,6 +9,7 @@
 // blocked; a rank that receives it throws ClusterReleased.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace neohebb::core {
@@ -29,6 +30,18 @@ class ClusterReleased {
 // when rank 0 ended it (end_part): rank 0 failed there alone, and every rank goes on to the next.
 class PartEnded {};
 
+// This rank stopped where rank 0 went on (an error of its own): it can no longer take part in
+// the job's collectives. Not a std::exception: main alone catches it, says why on this rank, and
+// aborts the job.
+class OutOfStep {
+ public:
+  explicit OutOfStep(std::string why) : why_(std::move(why)) {}
+  const std::string& why() const { return why_; }
+
+ private:
+  std::string why_;
+};
+
 class Cluster {
  public:
   // The process's cluster: one rank until start() joined an MPI job.
@@ -45,8 +58,12 @@ class Cluster {
   // instead, which means this rank stopped alone (an error of its own: abort the job).
   std::optional<int> finish(int code);
   // Rank 0 ends a part of the command (a sweep's point), however it went there; every other
-  // rank, done with that part or still waiting inside it (PartEnded), meets it here.
+  // rank, done with that part or still waiting inside it (PartEnded), meets it here. A rank
+  // that left the part early on an error of its own finds rank 0 still in it: OutOfStep.
   void end_part();
+  // Every rank gets here before any goes on: a rank 0 that failed before it releases the others
+  // at once, a rank that failed alone before it learns so from rank 0's arrival (finish).
+  void barrier();
   // Ends the whole job at once (every rank), with `code`.
   [[noreturn]] void abort(int code) const;
   // The last call of the process (leaves the MPI job).

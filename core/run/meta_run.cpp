@@ -257,6 +257,7 @@ RunOutcome run_meta(const Experiment& e, const RunOptions& options, Reporter& re
   const std::vector<Setup<sdk::Real>> task_setups = make_task_setups(e, setup.seed);
   const MetaLearner learner(meta_tasks(e, setup, task_setups, options.threads), e.meta);
   const bool resumed = !resume.empty();
+  Cluster::world().barrier();             // every rank set up before rank 0 makes the directory
   std::optional<RunDirectory> directory;  // rank 0's alone: the other ranks never touch it
   if (Cluster::world().root())
     directory.emplace(

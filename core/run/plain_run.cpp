@@ -227,8 +227,11 @@ RunDirectory plain_run_directory(const Experiment& e, const RunOptions& options,
 RunOutcome run_plain(const Experiment& e, const RunOptions& options, Reporter& reporter,
                      const fs::path& resume) {
   const Setup<sdk::Real> setup = make_setup<sdk::Real>(e);
+  Cluster& cluster = Cluster::world();
+  cluster.barrier();                      // every rank set up before rank 0 makes the directory
   std::optional<RunDirectory> directory;  // rank 0's: the other ranks only run lifetimes
-  if (Cluster::world().root()) directory.emplace(plain_run_directory(e, options, resume));
+  if (cluster.root()) directory.emplace(plain_run_directory(e, options, resume));
+  cluster.barrier();  // a directory rank 0 could not make stops the others before their lifetimes
   const RunClock clock;
 
   const auto results = run_lifetimes(e, setup, options.threads, reporter);

@@ -308,7 +308,11 @@ SweepOutcome run_points_in_turn(const fs::path& dir, const std::vector<SweepAxis
     } catch (const std::exception& err) {
       if (!interrupted()) p.point.status = Status::Failed, p.point.error = err.what();
     }
-    if (!ended) cluster.end_part();
+    try {
+      if (!ended) cluster.end_part();
+    } catch (const OutOfStep& stray) {  // this rank failed alone in the point: say how
+      throw OutOfStep(p.point.error.empty() ? stray.why() : p.point.name + ": " + p.point.error);
+    }
     if (p.point.status == Status::Failed && cluster.root())
       reporter.note(fmt::format("{} failed: {}", p.point.name, p.point.error));
     progress.finished(i, p.point.status == Status::Pending ? 0 : p.work);

@@ -95,6 +95,18 @@ check "said once" test "$(grep -c 'the run directory exists already' "$work/err"
 check "a config error: exit 1" expect_exit 1 ranks 2 "$neohebb" run "$work/meta.toml" --set meta.batch=0 -q
 check "said once, positioned" test "$(grep -c "^error: --set meta.batch=0:1:12: 'batch'" "$work/err")" = 1
 
+# A rank that fails alone before the run starts (here a bad --set given to rank 1 only, as a
+# node without a plugin would): it says why, prefixed with its rank, and the job ends before rank
+# 0 makes the run directory.
+for kind in "meta-learning run:" "plain run:--set meta.steps=0"; do
+  extra=${kind#*:}
+  check "${kind%%:*}, rank 1 failing alone: exit 1" expect_exit 1 "${launch[@]}" \
+    -n 1 "$neohebb" run "$work/meta.toml" $extra --out "$work/alone" -q : \
+    -n 1 "$neohebb" run "$work/meta.toml" $extra --set experiment.trials=-1 --out "$work/alone" -q
+  check "  says why, once" test "$(grep -c "^error: rank 1: --set experiment.trials=-1:1:19: 'trials'" "$work/err")" = 1
+  check "  no run directory" test ! -e "$work/alone" -a ! -e "$work/alone.partial"
+done
+
 # A lifetime that diverges on rank 1 (lifetime 3 of 6 at seed 2): rank 0 stops the run with the
 # message one process gives, naming the meta-step, the lifetime and the trial.
 diverging=("$(dirname "$0")/diverging_meta.toml" --set 'meta.on_divergence="stop"' --set experiment.seed=2)
