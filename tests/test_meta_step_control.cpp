@@ -107,3 +107,40 @@ TEST(Precondition, BasisScalesOfTheMonomialTerms) {
       setup, core::basis_scales(setup, setup.trace->initial_coefficients()));
   EXPECT_EQ(learner.step_multipliers().head(m5.size()), m5);
 }
+
+// [meta] average_last: the learned theta is the mean of the last N steps' parameters (with
+// learn_eta, log eta averaged too), the iterate itself without it; more than steps is refused.
+TEST(AverageLast, TheLearnedThetaIsTheMeanOfTheLastSteps) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto file = dir.write(
+      "exp.toml",
+      test_support::gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", false));
+  const auto e = core::load_experiment(
+      file,
+      {"meta.steps=4", "meta.batch=2", "meta.average_last=3", "meta.learn_eta=true",
+       "meta.gradient=\"adjoint\"", "meta.learning_rate=0.05"},
+      registry);
+  const auto setup = core::make_setup<sdk::Real>(e);
+  const core::MetaLearner learner(setup, e.meta);
+  core::MetaState s = learner.initial_state();
+  EXPECT_EQ(learner.learned_theta(s), learner.effective_theta(s));  // no step yet
+  for (int k = 0; k < 4; ++k) ASSERT_TRUE(learner.step(s, 2));
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(learner.parameters());
+  for (int k = 1; k < 4; ++k) mean += s.history[std::size_t(k)].theta / 3.0;
+  core::MetaState averaged = s;  // the last iterate moved to the mean of the last three
+  Eigen::Index p = 0;
+  for (const auto& [k, l] : setup.directions) averaged.theta(k, l) = mean(p++);
+  averaged.log_eta = mean(p);
+  EXPECT_LT((learner.learned_theta(s) - learner.effective_theta(averaged)).norm(),
+            1e-15 * learner.effective_theta(averaged).norm());
+  EXPECT_GT((learner.learned_theta(s) - learner.effective_theta(s)).norm(), 0);
+
+  core::MetaSection last = e.meta;
+  last.average_last = 0;
+  EXPECT_EQ(core::MetaLearner(setup, last).learned_theta(s), learner.effective_theta(s));
+  last.average_last = 5;  // more than steps = 4
+  EXPECT_THAT([&] { core::validate_meta(e, setup, last); },
+              testing::ThrowsMessage<core::ConfigError>(
+                  testing::HasSubstr("average_last = 5 averages more meta-steps")));
+}

@@ -226,6 +226,7 @@ struct MetaSection {
   MetaDivergence on_divergence = MetaDivergence::Worst;
   double divergence_reward = -std::numeric_limits<double>::infinity();
   int evaluate = 0;
+  int average_last = 0;
   int validation = 0;
   int validate_every = 1;
   GradientEngine gradient = GradientEngine::Forward;
@@ -311,6 +312,12 @@ struct MetaSection {
                  "off")
             .at_least(0)
             .at_most(100000),
+        F::field(&MetaSection::average_last, "average_last",
+                 "the learned theta (theta.npy, learned_trace.toml, the held-out comparison) is "
+                 "the mean of the learnable coefficients (and log eta) after the last this many "
+                 "meta-steps, so that the noise of single steps averages out (Polyak averaging); "
+                 "0 or 1 = after the last step; theta.csv keeps every step's")
+            .at_least(0),
         F::field(&MetaSection::validation, "validation",
                  "evaluate the current theta on this many fixed validation lifetimes (the same "
                  "seeds every time, never a batch's or the held-out ones) before the first "

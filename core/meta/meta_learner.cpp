@@ -94,6 +94,10 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
         "{}: [meta] learn_eta needs the derivative with respect to every coefficient, which "
         "forward mode does not carry: set gradient = \"adjoint\" (or \"auto\")",
         e.position("meta", "learn_eta").str())});
+  if (o.average_last > o.steps)
+    throw ConfigError({fmt::format(
+        "{}: [meta] average_last = {} averages more meta-steps than the run takes (steps = {})",
+        e.position("meta", "average_last").str(), o.average_last, o.steps)});
   if (o.estimator != Estimator::Es) check_gradient_memory(e, setup, o);
 }
 
@@ -142,6 +146,17 @@ Eigen::VectorXd MetaLearner::parameters(const MetaState& s) const {
 
 Eigen::MatrixXd MetaLearner::effective_theta(const MetaState& s) const {
   return options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta;
+}
+
+Eigen::MatrixXd MetaLearner::learned_theta(const MetaState& s) const {
+  const auto n =
+      std::min<std::size_t>(static_cast<std::size_t>(options_.average_last), s.history.size());
+  if (n <= 1) return effective_theta(s);
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(parameters());
+  for (std::size_t i = s.history.size() - n; i < s.history.size(); ++i)
+    mean += s.history[i].theta;  // in step order: the same sum on every resume
+  mean /= static_cast<double>(n);
+  return effective_theta(s, mean - parameters(s));
 }
 
 // The coefficients the lifetimes would use after `delta` (ES's perturbations, a line search's

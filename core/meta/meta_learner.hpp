@@ -96,6 +96,9 @@ class MetaLearner {
   Eigen::VectorXd parameters(const MetaState& s) const;
   // The coefficients the lifetimes use: exp(log_eta) theta.
   Eigen::MatrixXd effective_theta(const MetaState& s) const;
+  // The coefficients the run returns: with [meta] average_last = N > 1, those of the mean of the
+  // parameters after the last N meta-steps (fewer if fewer were taken); else effective_theta.
+  Eigen::MatrixXd learned_theta(const MetaState& s) const;
   // ... and after moving the parameters by `delta`.
   Eigen::MatrixXd effective_theta(const MetaState& s, const Eigen::VectorXd& delta) const;
   int checkpoint_every() const { return checkpoint_every_; }

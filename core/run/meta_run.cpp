@@ -204,7 +204,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   nlohmann::json held_out;                                 // null unless [meta] evaluate > 0
   if (e.meta.evaluate > 0 && !learner.multi_task()) {
     const HeldOutComparison c = compare_held_out(
-        setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
+        setup, learner.effective_theta(learner.initial_state()), learner.learned_theta(state),
         e.meta.evaluate, options.threads, [] { return !interrupted(); });
     if (cluster.any(interrupted())) return false;
     files.emplace_back("held_out.csv", held_out_csv(c));
@@ -215,7 +215,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   for (const MetaTask& t : learner.tasks()) {  // multi-task: each task on its own
     if (e.meta.evaluate == 0 || !learner.multi_task()) break;
     const HeldOutComparison c = compare_held_out(
-        *t.setup, learner.effective_theta(learner.initial_state()), learner.effective_theta(state),
+        *t.setup, learner.effective_theta(learner.initial_state()), learner.learned_theta(state),
         e.meta.evaluate, options.threads, [] { return !interrupted(); });
     if (cluster.any(interrupted())) return false;
     files.emplace_back(fmt::format("held_out_{}.csv", t.name), held_out_csv(c));
@@ -225,8 +225,8 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   RunDirectory& run = *directory;
   for (const auto& [name, bytes] : files) run.write(name, bytes);
   // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
-  run.write("theta.npy", npy_bytes(learner.effective_theta(state)));
-  run.write("learned_trace.toml", learned_trace_toml(e, learner.effective_theta(state)));
+  run.write("theta.npy", npy_bytes(learner.learned_theta(state)));
+  run.write("learned_trace.toml", learned_trace_toml(e, learner.learned_theta(state)));
   run.write("run.json",
             run_json(e, clock, options.command_line,
                      {{"meta_steps", e.meta.steps},
@@ -238,6 +238,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
                                                ? nlohmann::json(learner.checkpoint_every())
                                                : nlohmann::json()},
                       {"resumed", resumed},
+                      {"average_last", e.meta.average_last},
                       {"tasks", e.task_labels},
                       {"trace", trace_json(*setup.trace)},
                       {"held_out", held_out}})
