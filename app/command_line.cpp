@@ -47,9 +47,10 @@ void add_run(CLI::App& app, Context& ctx) {
   sub->add_option("experiment", args.experiment, "experiment TOML file")->check(CLI::ExistingFile);
   sub->add_option("--resume", args.resume,
                   "continue the interrupted meta-learning run in this directory");
+  // At least 1: 0 would mean "never" (the option's unset value), not "before the first step".
   sub->add_option("--stop-after", args.options.stop_after,
-                  "stop after this many meta-steps, resumable with --resume")
-      ->check(CLI::Range(0, 1 << 30));
+                  "stop after this many meta-steps (at least 1), resumable with --resume")
+      ->check(CLI::Range(1, 1 << 30));
   sub->add_option("--out", args.out, "run directory (default: runs/<name>-<date>-<time>)")
       ->check(non_empty_directory());
   add_set_option(*sub, args.overrides);

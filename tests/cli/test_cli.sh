@@ -99,6 +99,7 @@ for f in meta_metrics.csv theta.csv checkpoint.json theta.npy learned_trace.toml
   check "meta run directory has $f" test -s "$work/meta_full/$f"
 done
 check "one metrics row per meta-step" test "$(wc -l <"$work/meta_full/meta_metrics.csv")" -eq 6
+check "--stop-after 0 is refused (it would run every step)" expect_exit 2 "$neohebb" run "$work/meta.toml" --out "$work/meta_zero" --stop-after 0 -q
 check "stopped after 2 meta-steps" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_cut" --stop-after 2 -q
 check "leaves a resumable partial directory" test -s "$work/meta_cut.partial/checkpoint.json" -a ! -e "$work/meta_cut"
 check "resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_cut" -q
