@@ -18,8 +18,6 @@ namespace neohebb::core {
 
 namespace {
 
-// Set by the launchers that start MPI jobs: Open MPI's mpirun, PMIx (srun --mpi=pmix), PMI-1/2
-// (srun --mpi=pmi2, MPICH's mpiexec).
 // srun without an MPI plugin (MpiDefault=none) starts N independent copies of the same command,
 // which would all write the same run: refuse rather than race.
 void refuse_tasks_without_mpi() {
@@ -31,13 +29,32 @@ void refuse_tasks_without_mpi() {
       tasks));
 }
 
+// Set by the launchers that start MPI jobs: Open MPI's mpirun, PMIx (srun --mpi=pmix), PMI-1/2
+// (srun --mpi=pmi2, MPICH's mpiexec).
 bool launched_by_mpi() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(v) != nullptr) return true;
   return false;
 }
 
+}  // namespace
+
+Cluster& Cluster::world() {
+  static Cluster c;
+  return c;
+}
+
+void Cluster::start(int& argc, char**& argv) {
+  if (launched_by_mpi())
+    join(argc, argv);
+  else
+    refuse_tasks_without_mpi();
+}
+
 #ifdef NEOHEBB_WITH_MPI
+
+namespace {
+
 enum Header : int { kGo = 0, kRelease = 1, kEndPart = 2 };
 
 // MPI counts are ints: a message of more than 2^31 - 1 bytes travels in units of 2^k bytes,
@@ -74,17 +91,22 @@ class Units {
   const int* counts() const { return counts_.data(); }
   const int* at() const { return at_.data(); }
   int count(int rank) const { return counts_[static_cast<std::size_t>(rank)]; }
+  // `bytes` padded to rank's whole units (`bytes` itself when the unit is one byte).
+  std::string padded(std::string bytes, int rank) const {
+    bytes.resize(static_cast<std::size_t>(count(rank) * unit_), '\0');
+    return bytes;
+  }
+  // What this rank sends: `mine` itself, or a padded copy kept in `scratch`.
+  const char* sent(const std::string& mine, int rank, std::string& scratch) const {
+    if (unit_ == 1) return mine.data();
+    scratch = padded(mine, rank);
+    return scratch.data();
+  }
   char* all() {  // room for every part: only where they arrive
     all_.assign(static_cast<std::size_t>(total_units_ * unit_), '\0');
     return all_.data();
   }
   std::size_t received(const std::string& mine) const { return all_.size() - mine.size(); }
-  // `mine` padded to whole units.
-  std::string padded(const std::string& mine, int rank) const {
-    std::string out = mine;
-    out.resize(static_cast<std::size_t>(count(rank) * unit_), '\0');
-    return out;
-  }
   // Each rank's bytes, cut out of the concatenation.
   std::vector<std::string> parts() const {
     std::vector<std::string> out;
@@ -110,7 +132,6 @@ std::vector<long long> sizes_everywhere(std::size_t mine, int ranks) {
   MPI_Allgather(&n, 1, MPI_LONG_LONG, out.data(), 1, MPI_LONG_LONG, MPI_COMM_WORLD);
   return out;
 }
-#endif
 
 }  // namespace
 
@@ -130,25 +151,11 @@ class Cluster::Timed {
   std::chrono::steady_clock::time_point start_;
 };
 
-Cluster& Cluster::world() {
-  static Cluster c;
-  return c;
-}
-
 bool Cluster::built_with_mpi() {
-#ifdef NEOHEBB_WITH_MPI
   return true;
-#else
-  return false;
-#endif
 }
 
-void Cluster::start(int& argc, char**& argv) {
-  if (!launched_by_mpi()) {
-    refuse_tasks_without_mpi();
-    return;
-  }
-#ifdef NEOHEBB_WITH_MPI
+void Cluster::join(int& argc, char**& argv) {
   int provided = 0;
   // Only the thread that waits for the workers communicates.
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
@@ -165,143 +172,141 @@ void Cluster::start(int& argc, char**& argv) {
   MPI_Comm_free(&here);
   set_ranks_sharing_cores(ranks_here_);
   set_progress_ranks(size_);
-#else
-  (void)argc, (void)argv;
-  throw RunError(
-      "started by an MPI launcher (mpirun, srun), but this neohebb was built without MPI: "
-      "install libopenmpi-dev and build again, or run it without the launcher");
-#endif
+}
+
+int Cluster::header(int kind, int code) {
+  int h[2] = {kind, code};
+  MPI_Bcast(h, 2, MPI_INT, 0, MPI_COMM_WORLD);
+  if (h[0] == kRelease) {  // rank 0 ended the command while this rank waited here
+    released_ = true;
+    throw ClusterReleased(h[1]);
+  }
+  return h[0];
 }
 
 void Cluster::lead() {
-#ifdef NEOHEBB_WITH_MPI
-  int header[2] = {kGo, 0};
-  MPI_Bcast(header, 2, MPI_INT, 0, MPI_COMM_WORLD);
-  if (header[0] == kRelease) {
-    released_ = true;
-    throw ClusterReleased(header[1]);
-  }
-  if (header[0] == kEndPart) throw PartEnded();
-#endif
+  if (header(kGo, 0) == kEndPart) throw PartEnded();
 }
 
 void Cluster::end_part() {
   if (!distributed()) return;
-#ifdef NEOHEBB_WITH_MPI
-  int header[2] = {kEndPart, 0};
-  MPI_Bcast(header, 2, MPI_INT, 0, MPI_COMM_WORLD);
-  if (header[0] == kRelease) {
-    released_ = true;
-    throw ClusterReleased(header[1]);
-  }
-  if (header[0] != kEndPart)
+  if (header(kEndPart, 0) != kEndPart)
     throw OutOfStep("this rank left a sweep's point that rank 0 is still running");
-#endif
 }
 
 void Cluster::barrier() {
   if (!distributed()) return;
-#ifdef NEOHEBB_WITH_MPI
   Timed timed(*this, 0);
   lead();
   // The header alone does not wait for the others (a broadcast's root may return at once).
   MPI_Barrier(MPI_COMM_WORLD);
-#endif
 }
 
 std::string Cluster::broadcast(const std::string& from_root) {
   if (!distributed()) return from_root;
-#ifdef NEOHEBB_WITH_MPI
   Timed timed(*this, root() ? from_root.size() : 0);
   lead();
   long long n = root() ? static_cast<long long>(from_root.size()) : 0;
   MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
-  Units u(std::vector<long long>{n});
+  const Units u(std::vector<long long>{n});
   std::string out = u.padded(root() ? from_root : std::string(), 0);
   MPI_Bcast(out.data(), u.count(0), u.type(), 0, MPI_COMM_WORLD);
   out.resize(static_cast<std::size_t>(n));
   if (!root()) timed.received(out.size());
   return out;
-#else
-  return from_root;
-#endif
 }
 
 std::vector<std::string> Cluster::all_gather(const std::string& mine) {
   if (!distributed()) return {mine};
-#ifdef NEOHEBB_WITH_MPI
   Timed timed(*this, mine.size());
   lead();
   Units u(sizes_everywhere(mine.size(), size_));
-  const std::string sent = u.padded(mine, rank_);
-  MPI_Allgatherv(sent.data(), u.count(rank_), u.type(), u.all(), u.counts(), u.at(), u.type(),
-                 MPI_COMM_WORLD);
+  std::string scratch;
+  MPI_Allgatherv(u.sent(mine, rank_, scratch), u.count(rank_), u.type(), u.all(), u.counts(),
+                 u.at(), u.type(), MPI_COMM_WORLD);
   timed.received(u.received(mine));
   return u.parts();
-#else
-  return {mine};
-#endif
 }
 
 std::vector<std::string> Cluster::gather(const std::string& mine) {
   if (!distributed()) return {mine};
-#ifdef NEOHEBB_WITH_MPI
   Timed timed(*this, mine.size());
   lead();
-  // Every rank learns every size, so that all agree on the unit (Units).
-  Units u(sizes_everywhere(root() ? 0 : mine.size(), size_));
-  const std::string sent = u.padded(root() ? std::string() : mine, rank_);
-  MPI_Gatherv(sent.data(), u.count(rank_), u.type(), root() ? u.all() : nullptr, u.counts(), u.at(),
-              u.type(), 0, MPI_COMM_WORLD);
+  // Every rank learns every size, so that all agree on the unit (Units); rank 0 sends nothing.
+  const std::string& sending = root() ? std::string() : mine;
+  Units u(sizes_everywhere(sending.size(), size_));
+  std::string scratch;
+  MPI_Gatherv(u.sent(sending, rank_, scratch), u.count(rank_), u.type(), root() ? u.all() : nullptr,
+              u.counts(), u.at(), u.type(), 0, MPI_COMM_WORLD);
   if (!root()) return {mine};
   timed.received(u.received(std::string()));
   std::vector<std::string> out = u.parts();
   out[0] = mine;  // rank 0 keeps its own rather than sending it to itself
   return out;
-#else
-  return {mine};
-#endif
 }
 
 bool Cluster::any(bool mine) {
   if (!distributed()) return mine;
-#ifdef NEOHEBB_WITH_MPI
   Timed timed(*this, sizeof(int));
   lead();
   int in = mine ? 1 : 0, out = 0;
   MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
   return out != 0;
-#else
-  return mine;
-#endif
 }
 
 std::optional<int> Cluster::finish(int code) {
-  if (!distributed()) return code;
-#ifdef NEOHEBB_WITH_MPI
-  if (released_) return code;
-  int header[2] = {kRelease, code};
-  MPI_Bcast(header, 2, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!distributed() || released_) return code;
+  int h[2] = {kRelease, code};
+  MPI_Bcast(h, 2, MPI_INT, 0, MPI_COMM_WORLD);
   released_ = true;
-  if (header[0] != kRelease) return std::nullopt;
-  return header[1];
-#else
-  return code;
-#endif
+  if (h[0] != kRelease) return std::nullopt;  // rank 0 went on: this rank stopped alone
+  return h[1];
 }
 
 void Cluster::abort(int code) const {
-#ifdef NEOHEBB_WITH_MPI
   if (mpi_) MPI_Abort(MPI_COMM_WORLD, code);
-#endif
   std::exit(code);
 }
 
 void Cluster::stop() {
-#ifdef NEOHEBB_WITH_MPI
   if (mpi_) MPI_Finalize();
   mpi_ = false;
-#endif
 }
+
+#else  // one process: every collective returns what it was given
+
+bool Cluster::built_with_mpi() {
+  return false;
+}
+
+void Cluster::join(int&, char**&) {
+  throw RunError(
+      "started by an MPI launcher (mpirun, srun), but this neohebb was built without MPI: "
+      "install libopenmpi-dev and build again, or run it without the launcher");
+}
+
+void Cluster::end_part() {}
+void Cluster::barrier() {}
+std::string Cluster::broadcast(const std::string& from_root) {
+  return from_root;
+}
+std::vector<std::string> Cluster::all_gather(const std::string& mine) {
+  return {mine};
+}
+std::vector<std::string> Cluster::gather(const std::string& mine) {
+  return {mine};
+}
+bool Cluster::any(bool mine) {
+  return mine;
+}
+std::optional<int> Cluster::finish(int code) {
+  return code;
+}
+void Cluster::abort(int code) const {
+  std::exit(code);
+}
+void Cluster::stop() {}
+
+#endif
 
 }  // namespace neohebb::core

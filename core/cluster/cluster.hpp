@@ -97,6 +97,9 @@ class Cluster {
   int rank_ = 0, size_ = 1, ranks_here_ = 1;
   bool mpi_ = false, released_ = false;
   Traffic traffic_;
+  void join(int& argc, char**& argv);  // MPI_Init and this rank's place in the job
+  // Rank 0 sends {kind, code} and the others receive it: a release throws ClusterReleased there.
+  int header(int kind, int code);
   void lead();  // the header of a collective (see above)
   class Timed;  // adds a collective's time and bytes to traffic_
 };

@@ -42,7 +42,6 @@ SharedFiles::SharedFiles(const fs::path& dir) : dir_(dir) {
   copy_root_ = fs::temp_directory_path() /
                fmt::format("neohebb-rank{}-{}", cluster.rank(), static_cast<long>(::getpid()));
   dir_ = copy_root_ / dir.lexically_normal().filename();
-  if (dir_.filename().empty()) dir_ = copy_root_ / dir.lexically_normal().parent_path().filename();
   for (const auto& [name, bytes] : files.items()) {
     const fs::path file = dir_ / name;
     fs::create_directories(file.parent_path());

@@ -9,7 +9,7 @@ class SharedFiles {
  public:
   // `dir`'s experiment.toml and tasks/*.toml: on rank 0 (and with one rank) read where they are;
   // on the others copied from rank 0 into a temporary directory of their own, named like `dir`
-  // (a `.partial` directory stays one).
+  // (a `.partial` directory stays one; `dir` as RunPaths gives it, without a trailing slash).
   explicit SharedFiles(const std::filesystem::path& dir);
   ~SharedFiles();  // removes the copy
   SharedFiles(const SharedFiles&) = delete;

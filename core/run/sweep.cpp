@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -276,50 +277,45 @@ std::vector<std::size_t> pending_points(std::vector<PlannedPoint>& planned, cons
   return pending;
 }
 
+// Runs point `i` into its directory under `dir`: how it went (a failure is recorded, not thrown).
+SweepPoint attempt_point(const PlannedPoint& p, std::size_t i, RunOptions o, const fs::path& dir,
+                         SweepProgress& progress) {
+  PointReporter point_reporter(progress, i, p);
+  o.out = dir / p.point.name;
+  SweepPoint result = p.point;
+  try {
+    RunOutcome r = run_point(p, o.out, o, point_reporter);
+    if (r.complete) result.status = Status::Done, result.outcome = std::move(r);
+  } catch (const std::exception& err) {
+    if (!interrupted()) result.status = Status::Failed, result.error = err.what();
+  }
+  return result;
+}
+
 // An MPI job's sweep: one point after another, each sharing its lifetimes over every rank with
 // the threads given (points side by side would need a writer per point). Rank 0 writes the
 // points' runs and sweep.csv, and decides how each point went: a rank still inside a point that
 // failed on rank 0 alone leaves it at end_part.
-SweepOutcome run_points_in_turn(const fs::path& dir, const std::vector<SweepAxis>& axes,
-                                std::vector<PlannedPoint>& planned,
-                                const std::vector<std::size_t>& pending,
-                                const SweepOptions& options, Reporter& reporter) {
+void run_points_in_turn(std::vector<PlannedPoint>& planned, const std::vector<std::size_t>& pending,
+                        const RunOptions& options, const fs::path& dir, SweepProgress& progress,
+                        const std::function<void(std::size_t, SweepPoint)>& record) {
   Cluster& cluster = Cluster::world();
-  const auto write_table = [&] {
-    if (cluster.root())
-      write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, axes, planned)));
-  };
-  write_table();
-  SweepProgress progress(reporter, "sweep " + planned.front().experiment.name(), planned);
   for (std::size_t i : pending) {
     if (cluster.any(interrupted())) break;
-    PlannedPoint& p = planned[i];
-    PointReporter point_reporter(progress, i, p);
-    RunOptions o;
-    o.threads = options.threads;
-    o.command_line = options.command_line;
-    o.out = dir / p.point.name;
+    SweepPoint result = planned[i].point;
     bool ended = false;  // by rank 0, while this rank was inside the point
     try {
-      RunOutcome r = run_point(p, o.out, o, point_reporter);
-      if (r.complete) p.point.status = Status::Done, p.point.outcome = std::move(r);
+      result = attempt_point(planned[i], i, options, dir, progress);
     } catch (const PartEnded&) {
       ended = true;
-    } catch (const std::exception& err) {
-      if (!interrupted()) p.point.status = Status::Failed, p.point.error = err.what();
     }
     try {
       if (!ended) cluster.end_part();
     } catch (const OutOfStep& stray) {  // this rank failed alone in the point: say how
-      throw OutOfStep(p.point.error.empty() ? stray.why() : p.point.name + ": " + p.point.error);
+      throw OutOfStep(result.error.empty() ? stray.why() : result.name + ": " + result.error);
     }
-    if (p.point.status == Status::Failed && cluster.root())
-      reporter.note(fmt::format("{} failed: {}", p.point.name, p.point.error));
-    progress.finished(i, p.point.status == Status::Pending ? 0 : p.work);
-    write_table();
+    record(i, std::move(result));
   }
-  progress.report(true);
-  return outcome_of(dir, axes, planned);
 }
 
 }  // namespace
@@ -343,43 +339,43 @@ SweepOutcome run_sweep(const ExperimentSource& source, PluginRegistry& registry,
     pending = pending_points(planned, dir);
   }
   pending = unpack(cluster.broadcast(pack(pending))).get<std::vector<std::size_t>>();
-  if (cluster.distributed())
-    return run_points_in_turn(dir, axes, planned, pending, options, reporter);
 
+  // One process: points side by side, the thread budget shared; MPI: points in turn, each over
+  // every rank with the threads given.
   const int budget = options.threads > 0 ? options.threads : default_threads();
-  const int side_by_side = std::max(1, std::min<int>(budget, static_cast<int>(pending.size())));
+  const int side_by_side =
+      cluster.distributed() ? 1
+                            : std::max(1, std::min<int>(budget, static_cast<int>(pending.size())));
   RunOptions point_options;
-  point_options.threads = std::max(1, budget / side_by_side);
+  point_options.threads =
+      cluster.distributed() ? options.threads : std::max(1, budget / side_by_side);
   point_options.command_line = options.command_line;
   SweepProgress progress(reporter, "sweep " + name, planned);
   std::mutex table;  // guards the points' status and sweep.csv
   const auto write_table = [&] {
-    write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, axes, planned)));
+    if (cluster.root())
+      write_file_atomically(dir / "sweep.csv", sweep_csv(outcome_of(dir, axes, planned)));
+  };
+  const auto record = [&](std::size_t i, SweepPoint result) {
+    if (result.status == Status::Failed)
+      reporter.note(fmt::format("{} failed: {}", result.name, result.error));
+    progress.finished(i, result.status == Status::Pending ? 0 : planned[i].work);
+    std::lock_guard<std::mutex> lock_table(table);
+    planned[i].point = std::move(result);
+    write_table();
   };
   write_table();
-  const auto errors = parallel_for(
-      static_cast<int>(pending.size()), side_by_side,
-      [&](int job) {
-        const std::size_t i = pending[static_cast<std::size_t>(job)];
-        PlannedPoint& p = planned[i];
-        PointReporter point_reporter(progress, i, p);
-        RunOptions o = point_options;
-        o.out = dir / p.point.name;
-        SweepPoint result = p.point;
-        try {
-          RunOutcome r = run_point(p, o.out, o, point_reporter);
-          if (r.complete) result.status = Status::Done, result.outcome = std::move(r);
-        } catch (const std::exception& err) {
-          if (!interrupted()) result.status = Status::Failed, result.error = err.what();
-        }
-        if (result.status == Status::Failed)
-          reporter.note(fmt::format("{} failed: {}", result.name, result.error));
-        progress.finished(i, result.status == Status::Pending ? 0 : p.work);
-        std::lock_guard<std::mutex> lock_table(table);
-        p.point = std::move(result);
-        write_table();
-      },
-      [&] { return !interrupted(); });
+  std::vector<std::exception_ptr> errors;
+  if (cluster.distributed())
+    run_points_in_turn(planned, pending, point_options, dir, progress, record);
+  else
+    errors = parallel_for(
+        static_cast<int>(pending.size()), side_by_side,
+        [&](int job) {
+          const std::size_t i = pending[static_cast<std::size_t>(job)];
+          record(i, attempt_point(planned[i], i, point_options, dir, progress));
+        },
+        [&] { return !interrupted(); });
   rethrow_first(errors);
   progress.report(true);
   return outcome_of(dir, axes, planned);
