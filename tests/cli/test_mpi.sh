@@ -39,6 +39,16 @@ evaluate = 3
 size = 6
 TOML
 
+rank_of_job() {  # rank_of_job MARK R: the pid of the neohebb process of rank R started with
+  local proc comm vars  # NEOHEBB_TEST_JOB=MARK (read from /proc: no procps needed)
+  for proc in /proc/[0-9]*; do
+    read -r comm <"$proc/comm" 2>/dev/null && [ "$comm" = neohebb ] || continue
+    vars=$(tr '\0' '\n' <"$proc/environ" 2>/dev/null) || continue
+    grep -qx "NEOHEBB_TEST_JOB=$1" <<<"$vars" && grep -qx "OMPI_COMM_WORLD_RANK=$2" <<<"$vars" &&
+      echo "${proc#/proc/}"
+  done
+}
+
 same_files() {  # same_files A B FILE...
   local a=$1 b=$2
   shift 2
@@ -134,18 +144,12 @@ check "the uninterrupted run" expect_exit 0 "$neohebb" run "$work/slow.toml" --o
 NEOHEBB_TEST_JOB=$work ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
   --out "$work/killed" --threads 1 -q >"$work/klog" 2>&1 &
 job=$!
-rank1=""
 for _ in $(seq 3000); do  # until meta-step 2 is checkpointed: rank 1 is then inside step 3
   [ "$(($( (wc -l <"$work/killed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 2 ] && break
   kill -0 "$job" 2>/dev/null || break
   sleep 0.01
 done
-for proc in /proc/[0-9]*; do  # the neohebb process of this job whose rank is 1
-  read -r comm <"$proc/comm" 2>/dev/null && [ "$comm" = neohebb ] || continue
-  vars=$(tr '\0' '\n' <"$proc/environ" 2>/dev/null) || continue
-  grep -qx "NEOHEBB_TEST_JOB=$work" <<<"$vars" && grep -qx 'OMPI_COMM_WORLD_RANK=1' <<<"$vars" &&
-    rank1=${proc#/proc/}
-done
+rank1=$(rank_of_job "$work" 1)
 check "rank 1 found" test -n "$rank1"
 [ -n "$rank1" ] && kill -KILL "$rank1"
 wait "$job"
@@ -159,6 +163,26 @@ check "the same files as the uninterrupted run" test "$(files_of "$work/kref")" 
 for f in $(files_of "$work/kref"); do
   check "byte for byte: $f" cmp -s "$work/kref/$f" "$work/killed/$f"
 done
+
+# SIGTERM to rank 1 alone: every rank learns it with the next gathered results, and the run stops
+# after that meta-step, checkpointed (exit 130), to resume as after Ctrl-C in one process.
+NEOHEBB_TEST_JOB=$work/term ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
+  --out "$work/termed" --threads 1 -q >"$work/tlog" 2>&1 &
+job=$!
+for _ in $(seq 3000); do
+  [ "$(($( (wc -l <"$work/termed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 1 ] && break
+  kill -0 "$job" 2>/dev/null || break
+  sleep 0.01
+done
+rank1=$(rank_of_job "$work/term" 1)
+check "rank 1 of the second job found" test -n "$rank1"
+[ -n "$rank1" ] && kill -TERM "$rank1"
+wait "$job"
+status=$?
+check "SIGTERM to rank 1: the run stops, exit 130 (got $status)" test "$status" = 130
+check "  stopped after a meta-step, resumable" grep -q 'stopped after meta-step [1-5]; continue with' "$work/tlog"
+check "  resumed on 1 rank" expect_exit 0 "$neohebb" run --resume "$work/termed.partial" --threads 2 -q
+check "  to the uninterrupted run's theta" cmp -s "$work/kref/theta.csv" "$work/termed/theta.csv"
 
 # A resume on more ranks than the run started with: the experiment comes from rank 0.
 check "stopped after meta-step 1 on 1 rank" expect_exit 0 "$neohebb" run "$work/meta.toml" \
