@@ -202,31 +202,29 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   Cluster& cluster = Cluster::world();
   std::vector<std::pair<std::string, std::string>> files;  // rank 0 writes them below
   nlohmann::json held_out;                                 // null unless [meta] evaluate > 0
-  if (e.meta.evaluate > 0 && !learner.multi_task()) {
-    const HeldOutComparison c = compare_held_out(
-        setup, learner.effective_theta(learner.initial_state()), learner.learned_theta(state),
-        e.meta.evaluate, options.threads, [] { return !interrupted(); });
+  const Eigen::MatrixXd initial = learner.effective_theta(learner.initial_state());
+  const Eigen::MatrixXd learned = learner.learned_theta(state);
+  for (const MetaTask& t : learner.tasks()) {  // several tasks: each on its own
+    if (e.meta.evaluate == 0) break;
+    const HeldOutComparison c = compare_held_out(*t.setup, initial, learned, e.meta.evaluate,
+                                                 options.threads, [] { return !interrupted(); });
     if (cluster.any(interrupted())) return false;
+    if (learner.multi_task()) {
+      files.emplace_back(fmt::format("held_out_{}.csv", t.name), held_out_csv(c));
+      held_out[t.name] = held_out_summary(c);
+      continue;
+    }
     files.emplace_back("held_out.csv", held_out_csv(c));
     held_out = held_out_summary(c);
     summary.held_out_initial = held_out_means(c.initial);
     summary.held_out_learned = held_out_means(c.learned);
   }
-  for (const MetaTask& t : learner.tasks()) {  // multi-task: each task on its own
-    if (e.meta.evaluate == 0 || !learner.multi_task()) break;
-    const HeldOutComparison c = compare_held_out(
-        *t.setup, learner.effective_theta(learner.initial_state()), learner.learned_theta(state),
-        e.meta.evaluate, options.threads, [] { return !interrupted(); });
-    if (cluster.any(interrupted())) return false;
-    files.emplace_back(fmt::format("held_out_{}.csv", t.name), held_out_csv(c));
-    held_out[t.name] = held_out_summary(c);
-  }
   if (!directory) return true;
   RunDirectory& run = *directory;
   for (const auto& [name, bytes] : files) run.write(name, bytes);
   // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
-  run.write("theta.npy", npy_bytes(learner.learned_theta(state)));
-  run.write("learned_trace.toml", learned_trace_toml(e, learner.learned_theta(state)));
+  run.write("theta.npy", npy_bytes(learned));
+  run.write("learned_trace.toml", learned_trace_toml(e, learned));
   run.write("run.json",
             run_json(e, clock, options.command_line,
                      {{"meta_steps", e.meta.steps},

@@ -144,12 +144,13 @@ check "the uninterrupted run" expect_exit 0 "$neohebb" run "$work/slow.toml" --o
 NEOHEBB_TEST_JOB=$work ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
   --out "$work/killed" --threads 1 -q >"$work/klog" 2>&1 &
 job=$!
-for _ in $(seq 3000); do  # until meta-step 2 is checkpointed: rank 1 is then inside step 3
-  [ "$(($( (wc -l <"$work/killed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 2 ] && break
+rank1=""
+for _ in $(seq 3000); do  # rank 1's process, then meta-step 2 checkpointed: rank 1 is in step 3
+  [ -n "$rank1" ] || rank1=$(rank_of_job "$work" 1)
+  [ -n "$rank1" ] && [ "$(($( (wc -l <"$work/killed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 2 ] && break
   kill -0 "$job" 2>/dev/null || break
   sleep 0.01
 done
-rank1=$(rank_of_job "$work" 1)
 check "rank 1 found" test -n "$rank1"
 [ -n "$rank1" ] && kill -KILL "$rank1"
 wait "$job"
@@ -165,23 +166,27 @@ for f in $(files_of "$work/kref"); do
 done
 
 # SIGTERM to rank 1 alone: every rank learns it with the next gathered results, and the run stops
-# after that meta-step, checkpointed (exit 130), to resume as after Ctrl-C in one process.
+# after that meta-step, checkpointed (exit 130), to resume as after Ctrl-C in one process. The
+# run is given 40 steps so that the signal lands before its end however loaded the machine is;
+# resumed with meta.steps = 6 it must end as the uninterrupted 6-step run.
 NEOHEBB_TEST_JOB=$work/term ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
-  --out "$work/termed" --threads 1 -q >"$work/tlog" 2>&1 &
+  --set meta.steps=40 --out "$work/termed" --threads 1 -q >"$work/tlog" 2>&1 &
 job=$!
-for _ in $(seq 3000); do
-  [ "$(($( (wc -l <"$work/termed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 1 ] && break
+rank1=""
+for _ in $(seq 3000); do  # rank 1's process first, then meta-step 1 checkpointed
+  [ -n "$rank1" ] || rank1=$(rank_of_job "$work/term" 1)
+  [ -n "$rank1" ] && [ "$(($( (wc -l <"$work/termed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 1 ] && break
   kill -0 "$job" 2>/dev/null || break
   sleep 0.01
 done
-rank1=$(rank_of_job "$work/term" 1)
 check "rank 1 of the second job found" test -n "$rank1"
 [ -n "$rank1" ] && kill -TERM "$rank1"
 wait "$job"
 status=$?
 check "SIGTERM to rank 1: the run stops, exit 130 (got $status)" test "$status" = 130
 check "  stopped after a meta-step, resumable" grep -q 'stopped after meta-step [1-5]; continue with' "$work/tlog"
-check "  resumed on 1 rank" expect_exit 0 "$neohebb" run --resume "$work/termed.partial" --threads 2 -q
+check "  resumed on 1 rank" expect_exit 0 "$neohebb" run --resume "$work/termed.partial" \
+  --set meta.steps=6 --threads 2 -q
 check "  to the uninterrupted run's theta" cmp -s "$work/kref/theta.csv" "$work/termed/theta.csv"
 
 # A resume on more ranks than the run started with: the experiment comes from rank 0.
