@@ -10,9 +10,9 @@ from --seed, which the meta-training never used (it draws its lifetimes from the
 seed and the meta-step). Rules compared:
 
   init       the experiment's initial coefficients;
-  meta       the meta-learned coefficients;
-  miconi     Miconi's trace (r_j d_i)^3 (theta(r^3 d^3) = -s^3 for post_scale s) with the
-             experiment's rule settings;
+  meta       the meta-learned coefficients (and tau_e, when it was learned);
+  miconi     Miconi's trace (r_j d_i)^3 (theta(r^3 d^3) = -s^3 for post_scale s, no decay:
+             tau_e = inf) with the experiment's rule settings;
   miconi+    Miconi's complete rule: the same trace with his clipping (3e-4), |Rbar| modulation
              and 101 warm-up trials;
   meta+      the meta-learned coefficients with Miconi's clipping, modulation and warm-up.
@@ -107,6 +107,18 @@ def learned_theta(run_dir):
     return theta * np.exp(checkpoint.get("log_eta", 0.0))
 
 
+def learned_tau_e(run_dir):
+    """The learned trace time constant ([meta] learn_tau_e), or None when it was not learned:
+    learned_trace.toml's [eligibility] tau_e of a finished run, else exp(log_tau_e) of the last
+    checkpoint."""
+    import tomllib
+    if (run_dir / "learned_trace.toml").exists():
+        learned = tomllib.load(open(run_dir / "learned_trace.toml", "rb"))
+        return learned.get("eligibility", {}).get("tau_e")
+    checkpoint = json.load(open(run_dir / "checkpoint.json"))
+    return float(np.exp(checkpoint["log_tau_e"])) if "log_tau_e" in checkpoint else None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("run_dir", type=pathlib.Path)
@@ -129,12 +141,19 @@ def main():
 
     miconi_rule = ["rule.clip=3e-4", 'rule.modulation="baseline_magnitude"',
                    "rule.warmup_trials=101"]
+    # Miconi's trace sums over the trial without decay; a learned tau_e goes with the learned
+    # coefficients.
+    tau_e = learned_tau_e(args.run_dir)
+    meta_trace = [f"trace.coefficients={toml_list(theta)}"]
+    if tau_e is not None:
+        meta_trace.append(f"eligibility.tau_e={tau_e!r}")
+    miconi_trace = [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf"]
     rules = [
         ("init", []),
-        ("meta", [f"trace.coefficients={toml_list(theta)}"]),
-        ("miconi", [f"trace.coefficients={toml_list(miconi)}"]),
-        ("miconi+", [f"trace.coefficients={toml_list(miconi)}"] + miconi_rule),
-        ("meta+", [f"trace.coefficients={toml_list(theta)}"] + miconi_rule),
+        ("meta", meta_trace),
+        ("miconi", miconi_trace),
+        ("miconi+", miconi_trace + miconi_rule),
+        ("meta+", meta_trace + miconi_rule),
     ]
     out_dir = args.run_dir / "comparison"
     out_dir.mkdir(exist_ok=True)

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "core/config/experiment.hpp"
+#include "core/engine/lifetime.hpp"
 #include "core/engine/setup.hpp"
+#include "core/meta/meta_learner.hpp"
 #include "test_support.hpp"
 
 namespace neohebb::test_support {
@@ -50,6 +52,22 @@ inline std::string gradient_experiment(const std::string& neuron, const std::str
       reinforce ? "policy" : "task", reinforce ? "reinforce" : "pathwise",
       section("neuron", neuron), section("trace", trace), section("rule", rule),
       section("task", task));
+}
+
+// The pathwise DNMS experiment of the gradient tests, written to `dir`.
+inline std::string dnms_gradient_file(const TempDir& dir) {
+  return dir.write("exp.toml",
+                   gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", false));
+}
+
+// The objective (mean task reward) of meta-step 0's lifetime 0 with the trace at theta, tau_e:
+// what a meta-step's finite differences are taken of.
+inline double first_lifetime_objective(const core::Setup<sdk::Real>& setup,
+                                       const Eigen::MatrixXd& theta, double tau_e) {
+  core::Lifetime<sdk::Real> life(setup, core::meta_lifetime_seed(setup.seed, 0, 0), theta, tau_e);
+  double sum = 0;
+  for (std::int64_t h = 0; h < setup.trials; ++h) sum += life.run_trial().task_reward;
+  return sum / double(setup.trials);
 }
 
 // Clamped units, unit readout, carried-over running average, |Rbar| modulation, clipping,

@@ -12,17 +12,8 @@ using namespace neohebb;
 
 namespace {
 
-// The objective (mean task reward over the lifetime) of meta-step 0's lifetime 0 at `theta`.
 double objective(const core::Setup<sdk::Real>& setup, const Eigen::MatrixXd& theta) {
-  core::Lifetime<sdk::Real> life(setup, core::meta_lifetime_seed(setup.seed, 0, 0), theta);
-  double sum = 0;
-  for (std::int64_t h = 0; h < setup.trials; ++h) sum += life.run_trial().task_reward;
-  return sum / double(setup.trials);
-}
-
-std::string experiment_file(const test_support::TempDir& dir) {
-  return dir.write("exp.toml", test_support::gradient_experiment("rate_tanh", "monomial",
-                                                                 "three_factor", "dnms", false));
+  return test_support::first_lifetime_objective(setup, theta, setup.eligibility.tau_e);
 }
 
 }  // namespace
@@ -32,7 +23,7 @@ TEST(LearnEta, ItsGradientMatchesCentralDifferences) {
   core::PluginRegistry registry;
   // One lifetime, SGD with learning rate 1: log eta moves by dJ/du.
   const auto e = core::load_experiment(
-      experiment_file(dir),
+      test_support::dnms_gradient_file(dir),
       {"meta.steps=1", "meta.batch=1", "meta.optimizer=\"sgd\"", "meta.learning_rate=1",
        "meta.learn_eta=true", "meta.gradient=\"adjoint\""},
       registry);
@@ -56,7 +47,7 @@ TEST(LearnEta, ItsGradientMatchesCentralDifferences) {
 TEST(LearnEta, ScalingTheTraceIsScalingThreeFactorsEta) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  const auto file = experiment_file(dir);
+  const auto file = test_support::dnms_gradient_file(dir);
   const auto base = core::make_setup<sdk::Real>(core::load_experiment(file, {}, registry));
   const double eta = core::load_experiment(file, {}, registry).plugin("rule").params.real("eta");
   const auto scaled_eta = core::make_setup<sdk::Real>(core::load_experiment(
@@ -68,7 +59,7 @@ TEST(LearnEta, ScalingTheTraceIsScalingThreeFactorsEta) {
 TEST(LearnEta, NeedsTheAdjointOrEs) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  const auto file = experiment_file(dir);
+  const auto file = test_support::dnms_gradient_file(dir);
   const auto forward =
       core::load_experiment(file, {"meta.learn_eta=true", "meta.gradient=\"forward\""}, registry);
   EXPECT_THROW(core::validate_meta(forward, core::make_setup<sdk::Real>(forward), forward.meta),

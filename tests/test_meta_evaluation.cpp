@@ -26,11 +26,17 @@ struct Fixture {
         setup(core::make_setup<sdk::Real>(e)) {}
 };
 
+// The trace with its coefficients scaled by `s`.
+core::TraceParameters scaled(core::TraceParameters t, double s) {
+  t.theta *= s;
+  return t;
+}
+
 }  // namespace
 
 TEST(HeldOut, SameThetaGivesTheSameLifetimes) {
   Fixture f;
-  const Eigen::MatrixXd theta = f.setup.trace->initial_coefficients();
+  const core::TraceParameters theta = core::initial_trace(f.setup);
   const auto c = core::compare_held_out(f.setup, theta, theta, 3, 1);
   ASSERT_EQ(c.initial.size(), 3u);
   for (std::size_t k = 0; k < 3; ++k) {
@@ -43,8 +49,8 @@ TEST(HeldOut, SameThetaGivesTheSameLifetimes) {
 
 TEST(HeldOut, UsesThePlainRunsLifetimes) {
   Fixture f;
-  const Eigen::MatrixXd theta = f.setup.trace->initial_coefficients();
-  const auto c = core::compare_held_out(f.setup, theta, 2.0 * theta, 2, 1);
+  const core::TraceParameters theta = core::initial_trace(f.setup);
+  const auto c = core::compare_held_out(f.setup, theta, scaled(theta, 2.0), 2, 1);
   const auto plain = core::run_lifetimes(f.e, f.setup, 1, core::silent_reporter());
   for (std::size_t k = 0; k < 2; ++k) {
     double sum = 0;
@@ -56,16 +62,16 @@ TEST(HeldOut, UsesThePlainRunsLifetimes) {
 
 TEST(HeldOut, ThreadCountChangesNothing) {
   Fixture f;
-  const Eigen::MatrixXd theta = f.setup.trace->initial_coefficients();
-  const auto one = core::compare_held_out(f.setup, theta, 0.5 * theta, 4, 1);
-  const auto two = core::compare_held_out(f.setup, theta, 0.5 * theta, 4, 2);
+  const core::TraceParameters theta = core::initial_trace(f.setup);
+  const auto one = core::compare_held_out(f.setup, theta, scaled(theta, 0.5), 4, 1);
+  const auto two = core::compare_held_out(f.setup, theta, scaled(theta, 0.5), 4, 2);
   EXPECT_EQ(core::held_out_csv(one), core::held_out_csv(two));
 }
 
 TEST(HeldOut, ADivergingLifetimeIsRecordedNotThrown) {
   Fixture f;
-  const Eigen::MatrixXd theta = f.setup.trace->initial_coefficients();
-  const auto c = core::compare_held_out(f.setup, theta, 1e12 * theta, 2, 1);
+  const core::TraceParameters theta = core::initial_trace(f.setup);
+  const auto c = core::compare_held_out(f.setup, theta, scaled(theta, 1e12), 2, 1);
   EXPECT_FALSE(c.initial[0].diverged());
   EXPECT_TRUE(c.learned[0].diverged());
   EXPECT_NE(c.learned[0].divergence.find("no longer finite"), std::string::npos);
@@ -86,7 +92,7 @@ TEST(Validation, FixedLifetimesOfTheirOwn) {
   }
   Fixture f;
   f.e.meta.validation = 3;
-  const Eigen::MatrixXd theta = f.setup.trace->initial_coefficients();
+  const core::TraceParameters theta = core::initial_trace(f.setup);
   const auto once = core::validate_theta(f.setup, f.e.meta, theta, 1);
   const auto again = core::validate_theta(f.setup, f.e.meta, theta, 2);
   EXPECT_EQ(once.objective, again.objective);
@@ -94,8 +100,9 @@ TEST(Validation, FixedLifetimesOfTheirOwn) {
   EXPECT_EQ(once.lifetimes, 3);
   EXPECT_EQ(once.diverged, 0);
   // Another theta, the same lifetimes: a paired difference.
-  EXPECT_NE(core::validate_theta(f.setup, f.e.meta, 0.5 * theta, 1).objective, once.objective);
-  const auto diverged = core::validate_theta(f.setup, f.e.meta, 1e12 * theta, 2);
+  EXPECT_NE(core::validate_theta(f.setup, f.e.meta, scaled(theta, 0.5), 1).objective,
+            once.objective);
+  const auto diverged = core::validate_theta(f.setup, f.e.meta, scaled(theta, 1e12), 2);
   EXPECT_EQ(diverged.diverged, 3);
   EXPECT_TRUE(std::isnan(diverged.objective));
 }

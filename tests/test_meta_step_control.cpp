@@ -124,7 +124,7 @@ TEST(AverageLast, TheLearnedThetaIsTheMeanOfTheLastSteps) {
   const auto setup = core::make_setup<sdk::Real>(e);
   const core::MetaLearner learner(setup, e.meta);
   core::MetaState s = learner.initial_state();
-  EXPECT_EQ(learner.learned_theta(s), learner.effective_theta(s));  // no step yet
+  EXPECT_EQ(learner.learned_trace(s).theta, learner.trace(s).theta);  // no step yet
   for (int k = 0; k < 4; ++k) ASSERT_TRUE(learner.step(s, 2));
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(learner.parameters());
   for (int k = 1; k < 4; ++k) mean += s.history[std::size_t(k)].theta / 3.0;
@@ -132,13 +132,13 @@ TEST(AverageLast, TheLearnedThetaIsTheMeanOfTheLastSteps) {
   Eigen::Index p = 0;
   for (const auto& [k, l] : setup.directions) averaged.theta(k, l) = mean(p++);
   averaged.log_eta = mean(p);
-  EXPECT_LT((learner.learned_theta(s) - learner.effective_theta(averaged)).norm(),
-            1e-15 * learner.effective_theta(averaged).norm());
-  EXPECT_GT((learner.learned_theta(s) - learner.effective_theta(s)).norm(), 0);
+  EXPECT_LT((learner.learned_trace(s).theta - learner.trace(averaged).theta).norm(),
+            1e-15 * learner.trace(averaged).theta.norm());
+  EXPECT_GT((learner.learned_trace(s).theta - learner.trace(s).theta).norm(), 0);
 
   core::MetaSection last = e.meta;
   last.average_last = 0;
-  EXPECT_EQ(core::MetaLearner(setup, last).learned_theta(s), learner.effective_theta(s));
+  EXPECT_EQ(core::MetaLearner(setup, last).learned_trace(s).theta, learner.trace(s).theta);
   last.average_last = 5;  // more than steps = 4
   EXPECT_THAT([&] { core::validate_meta(e, setup, last); },
               testing::ThrowsMessage<core::ConfigError>(

@@ -165,7 +165,7 @@ TEST(MultiTask, EveryTaskIsInEveryStepAndTheObjectiveIsTheMeanOverTasks) {
   EXPECT_NEAR(rec.objective, mean, 1e-12);
   // Lifetimes 0 and 2 learned DNMS, 1 and 3 go/no-go: each task's mean, recomputed.
   const auto setups = core::make_task_setups(e, core::make_setup<sdk::Real>(e).seed);
-  const Eigen::MatrixXd start = setups[0].trace->initial_coefficients();
+  const core::TraceParameters start = core::initial_trace(setups[0]);
   for (int t = 0; t < 2; ++t) {
     const auto& setup = setups[std::size_t(t)];
     const auto weights = core::objective_weights(e.meta, setup.trials);

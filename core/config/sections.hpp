@@ -212,6 +212,8 @@ struct MetaSection {
   double baseline_decay = 0.9;
   double es_sigma = 0.01;
   bool learn_eta = false;
+  bool learn_tau_e = false;
+  double log_learning_rate = 0.0;
   int line_search = 0;
   double lifetime_clip = 0.0;
   Precondition precondition = Precondition::None;
@@ -265,6 +267,14 @@ struct MetaSection {
                  "the trace's coefficients, which three_factor's update eta m (R - Rbar) e sees "
                  "as eta exp(u); needs the adjoint (gradient = 'adjoint' or 'auto') or "
                  "estimator = 'es'"),
+        F::field(&MetaSection::learn_tau_e, "learn_tau_e",
+                 "also learn the eligibility trace's time constant [eligibility] tau_e, in log "
+                 "space, from its finite value (exact tangents and adjoints through the trace's "
+                 "decay; every task of [meta] tasks uses the one learned value)"),
+        F::field(&MetaSection::log_learning_rate, "log_learning_rate",
+                 "the learning rate of the log-space parameters (log eta, log tau_e), whose "
+                 "scale is not the coefficients'; 0 = learning_rate")
+            .at_least(0),
         F::field(&MetaSection::es_sigma, "es_sigma",
                  "with estimator = 'es': the standard deviation of the perturbation of each "
                  "learnable coefficient")

@@ -15,6 +15,11 @@ namespace neohebb::core {
 template <class S>
 Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
                       LifetimeOptions options)
+    : Lifetime(setup, seed, theta, S(setup.eligibility.tau_e), options) {}
+
+template <class S>
+Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
+                      const S& tau_e, LifetimeOptions options)
     : setup_(setup),
       seed_(seed),
       options_(options),
@@ -29,20 +34,51 @@ Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<
   state_.W_in = initial_.W_in.cast<S>();
   state_.W_out = initial_.W_out.cast<S>();
   theta_t_ = theta.transpose();
-  tangents_.P = options.tangents ? static_cast<int>(setup.directions.size()) : 0;
+  tangents_.P = options.tangents ? setup.tangent_directions() : 0;
+  if (setup.learn_tau_e && options.tangents)
+    tau_direction_ = static_cast<int>(setup.directions.size());
   state_.rule = setup.make_rule();
   state_.rule->begin_lifetime(setup.layout.conditions, tangents_.P);
-
-  const double dt = setup.neuron->dt();
-  const double lambda =
-      std::isinf(setup.eligibility.tau_e) ? 1.0 : 1.0 - dt / setup.eligibility.tau_e;
-  const double c = setup.eligibility.scale_by_dt ? dt : 1.0;
-  trace_weight_.resize(static_cast<std::size_t>(T_));
-  for (int t = 0; t < T_; ++t)
-    trace_weight_[static_cast<std::size_t>(t)] = c * std::pow(lambda, T_ - 1 - t);
+  weigh_trace(tau_e);
   allocate_workspace();
   if (tangents_.P > 0 || options.adjoint) allocate_trajectory();
   if (tangents_.P > 0) allocate_tangents();
+}
+
+namespace {
+// lambda^n for the trace's decay lambda = 1 - dt / tau_e (1 when tau_e is infinite); in real
+// arithmetic whenever tau_e is real, so that a complex lifetime weighs its trace as a real one.
+template <class S>
+S decay_power(const S& tau_e, double dt, int n) {
+  if constexpr (sdk::is_complex_v<S>) {
+    if (tau_e.imag() != 0) return std::pow(S(1.0) - dt / tau_e, n);
+    return S(decay_power(tau_e.real(), dt, n));
+  } else {
+    return std::pow(std::isinf(tau_e) ? 1.0 : 1.0 - dt / tau_e, n);
+  }
+}
+}  // namespace
+
+// The trace's weights w_t = c lambda^(T-1-t) and, when log tau_e is learned (a derivative is
+// taken), dw_t/dlog tau_e = c (T-1-t) lambda^(T-2-t) dt / tau_e. A learned tau_e must stay above
+// dt, where the trace still decays: below it a meta-step has gone too far, like a divergence.
+template <class S>
+void Lifetime<S>::weigh_trace(const S& tau_e) {
+  const double dt = setup_.neuron->dt();
+  const double c = setup_.eligibility.scale_by_dt ? dt : 1.0;
+  const bool learned = setup_.learn_tau_e && (options_.tangents || options_.adjoint);
+  if (setup_.learn_tau_e && !(sdk::real_part(tau_e) > dt && std::isfinite(sdk::real_part(tau_e))))
+    throw DivergenceError(0, fmt::format("tau_e = {:.6g} ms: a learned tau_e must be finite and "
+                                         "above the step dt = {:.6g} ms",
+                                         sdk::real_part(tau_e), dt));
+  trace_weight_.resize(static_cast<std::size_t>(T_));
+  trace_weight_tau_.assign(learned ? static_cast<std::size_t>(T_) : 0, S(0));
+  for (int t = 0; t < T_; ++t) {
+    trace_weight_[static_cast<std::size_t>(t)] = c * decay_power(tau_e, dt, T_ - 1 - t);
+    if (learned && t < T_ - 1)
+      trace_weight_tau_[static_cast<std::size_t>(t)] =
+          S(c * (T_ - 1 - t)) * decay_power(tau_e, dt, T_ - 2 - t) * (dt / tau_e);
+  }
 }
 
 template <class S>
@@ -141,7 +177,7 @@ void Lifetime<S>::integrate() {
       trace.pre_basis(w.r, w.pre_stack.middleCols(col, K_));  // the rate that drove this step
       trace.post_basis(w.d, w.post_basis);
       w.post_stack.middleCols(col, K_).noalias() =
-          (S(trace_weight_[static_cast<std::size_t>(t)]) * w.post_basis) * theta_t_;
+          (trace_weight_[static_cast<std::size_t>(t)] * w.post_basis) * theta_t_;
     }
     if (record) {
       w.xs.col(t) = w.x;

@@ -54,6 +54,7 @@ struct AdjointState {
   std::vector<double> rule;  // dJ/d(the rule's state) at the start of trial h+1
   Eigen::VectorXd xbar;      // dJ/dxbar at the start of trial h+1 (reset_average = false)
   Eigen::MatrixXd theta;     // dJ/dtheta (K x L), summed over the trials swept
+  double log_tau_e = 0;      // dJ/dlog tau_e, summed likewise ([meta] learn_tau_e)
 };
 
 // What the lifetime carries from one trial to the next, and the last trial's outcome.
@@ -97,7 +98,8 @@ struct Workspace {
 
 // Buffers of the backward pass over one trial.
 struct AdjointWorkspace {
-  Eigen::MatrixXd G, W_bar, P_bar, A_bar, I_bar, z_bar, B_bar, theta_bar;
+  Eigen::MatrixXd G, W_bar, P_bar, A_bar, I_bar, z_bar, B_bar, theta_bar, theta_bar_step;
+  double log_tau_e_bar = 0;
   Eigen::MatrixXd pre_derivative, post_derivative;
   Eigen::VectorXd x_bar, r_bar, xbar_bar, d_bar, Fx, FI, slope;
 };
@@ -114,8 +116,11 @@ struct TangentWorkspace {
 template <class S>
 class Lifetime {
  public:
-  // `seed` is the lifetime's own seed; `theta` the trace coefficients (K x L).
+  // `seed` is the lifetime's own seed; `theta` the trace coefficients (K x L); the trace's time
+  // constant is the setup's [eligibility] tau_e, or `tau_e` (meta-learned, or complex-stepped).
   Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
+           LifetimeOptions options = {});
+  Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta, const S& tau_e,
            LifetimeOptions options = {});
 
   TrialRecord run_trial();
@@ -150,6 +155,7 @@ class Lifetime {
  private:
   TrialRecord guarded_trial(bool update);
   TrialRecord simulate_trial(bool update);
+  void weigh_trace(const S& tau_e);
   void allocate_trajectory();
   void allocate_workspace();
   void allocate_tangents();
@@ -178,7 +184,9 @@ class Lifetime {
   int N_, T_, K_, first_trace_step_;
   NetworkWeights initial_;
   sdk::Mat<S> theta_t_;
-  std::vector<double> trace_weight_;  // w_t = c lambda_e^(T-1-t)
+  std::vector<S> trace_weight_;      // w_t = c lambda_e^(T-1-t)
+  std::vector<S> trace_weight_tau_;  // dw_t/dlog tau_e ([meta] learn_tau_e)
+  int tau_direction_ = -1;           // the tangent direction of log tau_e, else -1
   PrimalState<S> state_;
   TangentState<S> tangents_;
   Workspace<S> work_;

@@ -40,6 +40,7 @@ void Lifetime<S>::allocate_adjoint() {
   w.z_bar.setZero(setup_.layout.outputs, T_);
   w.B_bar.setZero(N_, L);
   w.theta_bar.setZero(K_, L);
+  w.theta_bar_step.setZero(K_, L);
   w.pre_derivative.setZero(N_, K_);
   w.post_derivative.setZero(N_, L);
   for (auto* v : {&w.x_bar, &w.r_bar, &w.xbar_bar, &w.d_bar, &w.Fx, &w.FI, &w.slope})
@@ -93,7 +94,14 @@ void Lifetime<S>::adjoint_step(int t) {
     const auto P_bar = w.P_bar.middleCols(col, K_);
     trace.post_basis(work_.deviations.col(t), work_.post_basis);
     trace.post_basis_derivative(work_.deviations.col(t), w.post_derivative);
-    w.theta_bar.noalias() += wt * P_bar.transpose() * work_.post_basis;
+    if (trace_weight_tau_.empty()) {
+      w.theta_bar.noalias() += wt * P_bar.transpose() * work_.post_basis;
+    } else {  // w_t's share: dJ/dw_t = <P_bar_t^T B_t, theta>, times dw_t/dlog tau_e
+      w.theta_bar_step.noalias() = P_bar.transpose() * work_.post_basis;
+      w.theta_bar += wt * w.theta_bar_step;
+      w.log_tau_e_bar += trace_weight_tau_[static_cast<std::size_t>(t)] *
+                         (w.theta_bar_step.array() * theta_t_.transpose().array()).sum();
+    }
     w.B_bar.noalias() = wt * P_bar * theta_t_.transpose();
     w.d_bar = w.B_bar.cwiseProduct(w.post_derivative).rowwise().sum();
   }
@@ -132,9 +140,11 @@ void Lifetime<S>::adjoint_steps(AdjointState& a) {
   else
     w.xbar_bar.setZero();
   w.theta_bar.setZero();
+  w.log_tau_e_bar = 0;
   for (int t = T_ - 1; t >= 0; --t) adjoint_step(t);
   a.W.noalias() += w.I_bar * work_.rates.transpose();  // sum_t dJ/dI_t r_t^T, one product
   a.theta += w.theta_bar;
+  a.log_tau_e += w.log_tau_e_bar;
   if (carried) a.xbar = w.xbar_bar;
 }
 

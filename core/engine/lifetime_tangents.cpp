@@ -54,23 +54,29 @@ void Lifetime<S>::flush_eligibility_tangents(int first_step, int steps) {
 }
 
 // The factors of step t's trace increment, differentiated for every p, into chunk column
-// `column`: dP_t,p = w [b(d) e_p + (b'(d) * D_p) theta^T] (the direct term sits in column k) and
+// `column`: dP_t,p = w [b(d) e_p + (b'(d) * D_p) theta^T] (the direct term sits in column k), for
+// log tau_e dP_t = [w (b'(d) * D) + w' b(d)] theta^T with w' = dw_t/dlog tau_e, and
 // dA_t,p = a'(r_t) * (r'_t * X_p).
 template <class S>
 void Lifetime<S>::eligibility_tangents(int step, int column) {
   const auto& trace = *setup_.trace;
   auto& t = tangent_work_;
-  const S w(trace_weight_[static_cast<std::size_t>(step)]);
+  const S w = trace_weight_[static_cast<std::size_t>(step)];
   const Eigen::Index col = Eigen::Index(column) * K_, N = N_;
   trace.post_basis(work_.deviations.col(step), work_.post_basis);
   trace.post_basis_derivative(work_.deviations.col(step), t.post_derivative);
   trace.pre_basis_derivative(work_.rates.col(step), t.pre_derivative);
   for (int p = 0; p < tangents_.P; ++p) {
-    const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
     t.NL = t.post_derivative.array().colwise() * t.D.col(p).array();
     auto dP = t.L1_chunk.block(Eigen::Index(p) * N, col, N, K_);
-    dP.noalias() = (w * t.NL) * theta_t_;
-    dP.col(k) += w * work_.post_basis.col(l);
+    if (p == tau_direction_) {
+      t.NL = w * t.NL + trace_weight_tau_[static_cast<std::size_t>(step)] * work_.post_basis;
+      dP.noalias() = t.NL * theta_t_;
+    } else {
+      const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+      dP.noalias() = (w * t.NL) * theta_t_;
+      dP.col(k) += w * work_.post_basis.col(l);
+    }
     t.dA_chunk.block(Eigen::Index(p) * N, col, N, K_) =
         t.pre_derivative.array().colwise() * t.Rr.col(p).array();
   }

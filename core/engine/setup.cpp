@@ -129,6 +129,17 @@ void check_options(const Experiment& e, const NetworkSection& net, const sdk::Ta
                     e.position("task").str(), e.plugin("task").type, lay.steps, lay.outputs));
 }
 
+// [meta] learn_tau_e moves log tau_e: it starts from a finite tau_e above dt (where the trace
+// decays at all).
+void check_learned_tau(const Experiment& e, double dt, std::vector<std::string>& errors) {
+  const double tau = e.eligibility.tau_e;
+  if (!e.meta.learn_tau_e || (std::isfinite(tau) && tau > dt)) return;
+  errors.push_back(fmt::format(
+      "{}: [meta] learn_tau_e learns log tau_e, so tau_e must start finite and above the step "
+      "dt = {:g} ms (it is {:g})",
+      e.position("eligibility", "tau_e").str(), dt, tau));
+}
+
 }  // namespace
 
 template <class S>
@@ -159,7 +170,8 @@ Setup<S> make_setup(const Experiment& e) {
       for (int l = 0; l < L; ++l)
         if (s.trace->learnable(k, l)) s.directions.emplace_back(k, l);
   }
-  check_lifetime_memory(e, s.directions.size(), errors);
+  s.learn_tau_e = e.meta.learn_tau_e;
+  check_lifetime_memory(e, static_cast<std::size_t>(s.tangent_directions()), errors);
   if (s.task && s.reward == RewardSource::Policy && !s.task->has_policy())
     errors.push_back(fmt::format("{}: [experiment] reward = \"policy\" but task '{}' has no policy",
                                  e.position("experiment", "reward").str(), e.plugin("task").type));
@@ -168,6 +180,7 @@ Setup<S> make_setup(const Experiment& e) {
       s.task->setup({s.neuron->dt()});
       s.layout = s.task->layout();
       check_trial_length(e, s.layout, s.neuron->dt(), errors);
+      check_learned_tau(e, s.neuron->dt(), errors);
       if (s.layout.steps <= kMaxTrialSteps)
         check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
     } catch (const sdk::ParameterError& err) {
@@ -178,6 +191,10 @@ Setup<S> make_setup(const Experiment& e) {
   }
   if (!errors.empty()) throw ConfigError(errors);
   return s;
+}
+
+TraceParameters initial_trace(const Setup<sdk::Real>& setup) {
+  return {setup.trace->initial_coefficients(), setup.eligibility.tau_e};
 }
 
 template struct Setup<sdk::Real>;

@@ -3,6 +3,7 @@
 // checks that need several sections at once (a readout unit per task output, clamps inside the
 // network, ...). Plugin errors become positioned config errors here.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -32,10 +33,24 @@ struct Setup {
   RewardSource reward = RewardSource::Task;  // Policy: a sampled action is rewarded
   // The trace coefficients (k, l) meta-learning may change: one tangent direction each.
   std::vector<std::pair<int, int>> directions;
+  // [meta] learn_tau_e: one more direction, log tau_e, after the coefficients'.
+  bool learn_tau_e = false;
+
+  int tangent_directions() const { return static_cast<int>(directions.size()) + learn_tau_e; }
 
   // Rules keep per-lifetime state (baselines): one instance per lifetime.
   std::shared_ptr<sdk::PlasticityRule<S>> make_rule() const;
 };
+
+// What a lifetime's trace runs with besides the setup, and what meta-learning moves: the
+// coefficients theta (K x L) and the time constant tau_e (ms; infinite: no decay).
+struct TraceParameters {
+  Eigen::MatrixXd theta;
+  double tau_e = std::numeric_limits<double>::infinity();
+};
+
+// The trace as the experiment gives it.
+TraceParameters initial_trace(const Setup<sdk::Real>& setup);
 
 // Throws ConfigError with every problem found.
 template <class S>

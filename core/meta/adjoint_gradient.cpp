@@ -16,10 +16,12 @@ LifetimeOptions adjoint_options(const std::vector<int>* forced_actions) {
 
 AdjointLifetime::AdjointLifetime(const Setup<sdk::Real>& setup, std::uint64_t seed,
                                  const Eigen::MatrixXd& theta, int checkpoint_every,
-                                 const std::vector<int>* forced_actions)
+                                 const std::vector<int>* forced_actions,
+                                 std::optional<double> tau_e)
     : setup_(setup),
       every_(std::max(1, checkpoint_every)),
-      life_(setup, seed, theta, adjoint_options(forced_actions)) {}
+      life_(setup, seed, theta, tau_e.value_or(setup.eligibility.tau_e),
+            adjoint_options(forced_actions)) {}
 
 void AdjointLifetime::hold(const LifetimeCheckpoint& c) {
   held_ += static_cast<std::size_t>(c.W.size() + c.xbar.size()) + c.rule_state.size();
@@ -57,7 +59,7 @@ void AdjointLifetime::sweep_stretch(std::int64_t first, std::int64_t end,
   held_ = held_before;
 }
 
-Eigen::MatrixXd AdjointLifetime::gradient_matrix(const std::vector<double>& c) {
+TraceGradient AdjointLifetime::trace_gradient(const std::vector<double>& c) {
   const auto N = static_cast<Eigen::Index>(setup_.network.size);
   AdjointState a;
   a.W.setZero(N, N);
@@ -69,14 +71,16 @@ Eigen::MatrixXd AdjointLifetime::gradient_matrix(const std::vector<double>& c) {
   while (last >= 0 && c[static_cast<std::size_t>(last)] == 0) --last;
   for (std::int64_t first = last >= 0 ? last / every_ * every_ : -1; first >= 0; first -= every_)
     sweep_stretch(first, std::min<std::int64_t>(first + every_, last + 1), c, a);
-  return a.theta;
+  return {std::move(a.theta), a.log_tau_e};
 }
 
 Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
-  const Eigen::MatrixXd all = gradient_matrix(c);
-  Eigen::VectorXd g(static_cast<Eigen::Index>(setup_.directions.size()));
+  const TraceGradient all = trace_gradient(c);
+  Eigen::VectorXd g(setup_.tangent_directions());
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
-    g(static_cast<Eigen::Index>(p)) = all(setup_.directions[p].first, setup_.directions[p].second);
+    g(static_cast<Eigen::Index>(p)) =
+        all.theta(setup_.directions[p].first, setup_.directions[p].second);
+  if (setup_.learn_tau_e) g(g.size() - 1) = all.log_tau_e;
   return g;
 }
 

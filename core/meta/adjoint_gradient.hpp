@@ -5,6 +5,7 @@
 // trial's start, and pulls the adjoint back through them one trial at a time, last first
 // (docs/meta-learning.md, "Reverse mode").
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <Eigen/Core>
@@ -14,21 +15,31 @@
 
 namespace neohebb::core {
 
+// The derivative of a lifetime's weighted sum with respect to every coefficient of the trace
+// (K x L, learnable or not) and to log tau_e (with [meta] learn_tau_e; else 0).
+struct TraceGradient {
+  Eigen::MatrixXd theta;
+  double log_tau_e = 0;
+};
+
 class AdjointLifetime {
  public:
-  // c = checkpoint_every trials between checkpoints (>= 1).
+  // c = checkpoint_every trials between checkpoints (>= 1); the trace's time constant is
+  // `tau_e` (the setup's when none is given).
   AdjointLifetime(const Setup<sdk::Real>& setup, std::uint64_t seed, const Eigen::MatrixXd& theta,
-                  int checkpoint_every, const std::vector<int>* forced_actions = nullptr);
+                  int checkpoint_every, const std::vector<int>* forced_actions = nullptr,
+                  std::optional<double> tau_e = std::nullopt);
 
   // The forward sweep: the next trial, as Lifetime::run_trial.
   TrialRecord run_trial();
 
   // After the forward sweep: d/dtheta_p of sum_h c_h q_h over the trials run, one entry per
   // direction, where q_h is the task reward R_h, or log pi(a_h) with the actions and rewards held
-  // fixed when plasticity is driven by the policy's reward. May be called several times.
+  // fixed when plasticity is driven by the policy's reward; log tau_e's after the coefficients'
+  // when it is learned (the tangent directions' order). May be called several times.
   Eigen::VectorXd gradient(const std::vector<double>& c);
-  // The same derivative with respect to every coefficient of the trace (K x L), learnable or not.
-  Eigen::MatrixXd gradient_matrix(const std::vector<double>& c);
+  // The same derivative with respect to the whole trace.
+  TraceGradient trace_gradient(const std::vector<double>& c);
 
   // The most doubles held at once in checkpoints and stretch starts so far (the backward sweep's
   // extra memory, which adjoint_memory_doubles models).

@@ -179,7 +179,8 @@ CheckpointShape read_shape(const nlohmann::json& j) {
   CheckpointShape s;
   s.theta_rows = f.integer("theta_rows", 1, kIntMax);
   s.theta_cols = f.integer("theta_cols", 1, kIntMax);
-  s.directions = f.integer("directions", 1, s.theta_rows * s.theta_cols + 1);  // + log eta
+  // + log eta, log tau_e
+  s.directions = f.integer("directions", 1, s.theta_rows * s.theta_cols + 2);
   s.batch = static_cast<int>(f.integer("batch", 1, kIntMax));
   s.trials = f.integer("trials", 1, std::numeric_limits<std::int64_t>::max());
   s.optimizer = f.text("optimizer");
@@ -301,7 +302,8 @@ MetaState read_state(const Fields& f, const CheckpointShape& s) {
   const auto P = static_cast<std::size_t>(s.directions);
   const auto theta = f.reals("theta", static_cast<std::size_t>(s.theta_rows * s.theta_cols));
   st.theta = Eigen::Map<const Eigen::MatrixXd>(theta.data(), s.theta_rows, s.theta_cols);
-  if (f.has("log_eta")) st.log_eta = f.real("log_eta");  // absent before learn_eta existed
+  if (f.has("log_eta")) st.log_eta = f.real("log_eta");        // absent before learn_eta existed
+  if (f.has("log_tau_e")) st.log_tau_e = f.real("log_tau_e");  // written when learned
   st.m = to_eigen(f.reals("adam_m", P));
   st.v = to_eigen(f.reals("adam_v", P, 0.0));
   const bool started = st.step > 0;
@@ -344,8 +346,10 @@ CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& se
   CheckpointShape s;
   s.theta_rows = theta.rows();
   s.theta_cols = theta.cols();
-  // What meta-learning moves: the learnable coefficients, and log eta with [meta] learn_eta.
-  s.directions = static_cast<Eigen::Index>(setup.directions.size()) + (e.meta.learn_eta ? 1 : 0);
+  // What meta-learning moves: the learnable coefficients, log eta with [meta] learn_eta and
+  // log tau_e with [meta] learn_tau_e.
+  s.directions = static_cast<Eigen::Index>(setup.directions.size()) + (e.meta.learn_eta ? 1 : 0) +
+                 (e.meta.learn_tau_e ? 1 : 0);
   s.steps = e.meta.steps;
   s.batch = e.meta.batch;
   s.trials = setup.trials;
@@ -357,21 +361,21 @@ CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& se
 // Doubles are written with 17 significant digits, so a resumed run reads back the same bits.
 std::string checkpoint_json(const MetaState& s, const CheckpointShape& shape) {
   const Eigen::MatrixXd& th = s.theta;
-  return nlohmann::json{{"format", kFormat},
-                        {"shape", shape_json(shape)},
-                        {"step", s.step},
-                        {"theta", std::vector<double>(th.data(), th.data() + th.size())},
-                        {"log_eta", s.log_eta},
-                        {"adam_m", to_vector(s.m)},
-                        {"adam_v", to_vector(s.v)},
-                        {"baseline", s.baseline},
-                        {"last_step", to_vector(s.last_step)},
-                        {"step_scale", s.step_scale},
-                        {"backtracks", s.backtracks},
-                        {"history", history_json(s.history)},
-                        {"validation_start", validation_json(s.validation_start)}}
-             .dump(1) +
-         "\n";
+  nlohmann::json j{{"format", kFormat},
+                   {"shape", shape_json(shape)},
+                   {"step", s.step},
+                   {"theta", std::vector<double>(th.data(), th.data() + th.size())},
+                   {"log_eta", s.log_eta},
+                   {"adam_m", to_vector(s.m)},
+                   {"adam_v", to_vector(s.v)},
+                   {"baseline", s.baseline},
+                   {"last_step", to_vector(s.last_step)},
+                   {"step_scale", s.step_scale},
+                   {"backtracks", s.backtracks},
+                   {"history", history_json(s.history)},
+                   {"validation_start", validation_json(s.validation_start)}};
+  if (s.log_tau_e != 0) j["log_tau_e"] = s.log_tau_e;  // [meta] learn_tau_e
+  return j.dump(1) + "\n";
 }
 
 MetaState parse_checkpoint(const std::string& text, const CheckpointShape* expected) {

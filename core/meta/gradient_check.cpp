@@ -33,10 +33,10 @@ S trial_quantity(const Lifetime<S>& life, bool reinforce) {
 // Runs a lifetime and returns the per-trial quantity (for complex lifetimes, Im(q)/h).
 template <class S>
 std::vector<double> quantities(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
-                               bool reinforce, const std::vector<int>& actions) {
+                               const S& tau_e, bool reinforce, const std::vector<int>& actions) {
   LifetimeOptions opt;
   opt.forced_actions = &actions;
-  Lifetime<S> life(setup, seed, theta, opt);
+  Lifetime<S> life(setup, seed, theta, tau_e, opt);
   std::vector<double> q;
   for (std::int64_t h = 0; h < setup.trials; ++h) {
     stop_if_interrupted();
@@ -48,6 +48,13 @@ std::vector<double> quantities(const Setup<S>& setup, std::uint64_t seed, const 
       q.push_back(v);
   }
   return q;
+}
+
+// The coefficient of direction p in theta.
+template <class M>
+auto& coefficient(const Setup<sdk::Real>& setup, M& theta, int p) {
+  const auto [k, l] = setup.directions[static_cast<std::size_t>(p)];
+  return theta(k, l);
 }
 
 }  // namespace
@@ -88,7 +95,9 @@ ForwardMode forward_mode(const Setup<sdk::Real>& real, std::uint64_t seed,
 }
 
 // The perturbed lifetimes: the complex step (one lifetime per direction) and finite differences
-// at five step scales, four runs each (+-h, +-h/2 for Richardson), all on the thread pool.
+// at five step scales, four runs each (+-h, +-h/2 for Richardson), all on the thread pool. The
+// direction of log tau_e ([meta] learn_tau_e, the last) perturbs tau_e by the factor exp(i h) or
+// exp(+-h).
 class References {
  public:
   static constexpr int kScales = 5;
@@ -96,30 +105,40 @@ class References {
   References(const Setup<sdk::Real>& real, const Setup<sdk::Complex>& cplx, std::uint64_t seed,
              const Eigen::MatrixXd& theta, bool reinforce, const std::vector<int>& actions,
              const GradientCheckOptions& options)
-      : P_(static_cast<int>(real.directions.size())),
+      : P_(real.tangent_directions()),
         fd_runs_(options.finite_differences ? 4 * kScales : 0),
         cs_(static_cast<std::size_t>(P_)),
         fd_(static_cast<std::size_t>(P_ * fd_runs_)),
         fd_step_(static_cast<std::size_t>(P_)) {
     const double offsets[] = {1.0, -1.0, 0.5, -0.5};
-    for (int p = 0; p < P_; ++p) {  // (set before the jobs, which only read it)
-      const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
-      fd_step_[static_cast<std::size_t>(p)] = 1e-2 * std::max(1.0, std::abs(theta(k, l)));
-    }
+    const int tau = real.learn_tau_e ? P_ - 1 : -1;
+    const double tau_e = real.eligibility.tau_e;
+    for (int p = 0; p < P_; ++p)  // (set before the jobs, which only read it)
+      fd_step_[static_cast<std::size_t>(p)] =
+          1e-2 * std::max(1.0, std::abs(p == tau ? std::log(tau_e) : coefficient(real, theta, p)));
     rethrow_first(parallel_for(P_ * (1 + fd_runs_), options.threads, [&](int job) {
       const int p = job % P_, kind = job / P_;
-      const auto [k, l] = real.directions[static_cast<std::size_t>(p)];
       if (kind == 0) {
         Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
-        tc(k, l) += sdk::Complex(0, kComplexStep);
-        cs_[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, reinforce, actions);
+        sdk::Complex tau_c(tau_e);
+        if (p == tau)
+          tau_c *= std::exp(sdk::Complex(0, kComplexStep));
+        else
+          coefficient(real, tc, p) += sdk::Complex(0, kComplexStep);
+        cs_[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, tau_c, reinforce, actions);
         return;
       }
       const double step = fd_step_[static_cast<std::size_t>(p)];
       const int scale = (kind - 1) / 4, offset = (kind - 1) % 4;
+      const double h = offsets[offset] * step * std::pow(0.1, scale);
       Eigen::MatrixXd tr = theta;
-      tr(k, l) += offsets[offset] * step * std::pow(0.1, scale);
-      fd_[static_cast<std::size_t>(job - P_)] = quantities(real, seed, tr, reinforce, actions);
+      double tau_r = tau_e;
+      if (p == tau)
+        tau_r *= std::exp(h);
+      else
+        coefficient(real, tr, p) += h;
+      fd_[static_cast<std::size_t>(job - P_)] =
+          quantities(real, seed, tr, tau_r, reinforce, actions);
     }));
   }
 
@@ -202,7 +221,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   // The derivative of what drives plasticity: ES has none of its own and is checked as the
   // estimator of its reward would be.
   const bool reinforce = real.reward == RewardSource::Policy;
-  const int P = static_cast<int>(real.directions.size());
+  const int P = real.tangent_directions();
   validate_meta(e, real, meta);
   const std::uint64_t seed = lifetime_seed(real.seed, 0);
   const Eigen::MatrixXd theta = real.trace->initial_coefficients();
@@ -213,6 +232,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
                              : "the objective sum_h w_h R_h";
   for (const auto& [k, l] : real.directions)
     out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
+  if (real.learn_tau_e) out.coefficients.push_back("log tau_e");
   const ForwardMode fm = forward_mode(real, seed, theta, reinforce);
   out.tangent_norm = fm.tangent_norm;
   const std::vector<double> w = objective_weights(meta, real.trials);

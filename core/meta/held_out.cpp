@@ -13,13 +13,13 @@ namespace neohebb::core {
 
 namespace {
 
-HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const Eigen::MatrixXd& theta, int k) {
+HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const TraceParameters& trace, int k) {
   HeldOutLifetime out;
   const std::int64_t H = setup.trials;
   const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
   double reward = 0, correct = 0;
   try {
-    Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, k), theta);
+    Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, k), trace.theta, trace.tau_e);
     for (std::int64_t h = 0; h < H; ++h) {
       const TrialRecord r = life.run_trial();
       reward += r.reward;
@@ -38,9 +38,8 @@ HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const Eigen::MatrixX
 
 }  // namespace
 
-HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
-                                   const Eigen::MatrixXd& theta_initial,
-                                   const Eigen::MatrixXd& theta_learned, int lifetimes, int threads,
+HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup, const TraceParameters& initial,
+                                   const TraceParameters& learned, int lifetimes, int threads,
                                    const std::function<bool()>& keep_going) {
   HeldOutComparison c;
   c.initial.resize(std::size_t(lifetimes));
@@ -52,8 +51,7 @@ HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
   rethrow_first(distributed_jobs(
       2 * lifetimes, threads,
       [&](int job) {
-        slot(job) =
-            run_held_out(setup, job >= lifetimes ? theta_learned : theta_initial, job % lifetimes);
+        slot(job) = run_held_out(setup, job >= lifetimes ? learned : initial, job % lifetimes);
       },
       keep_going,
       [&](int job) {

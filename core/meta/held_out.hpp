@@ -28,9 +28,8 @@ struct HeldOutComparison {
 
 // `keep_going` is polled while lifetimes run; once it returns false no further lifetime starts
 // (the caller checks why and discards the comparison).
-HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup,
-                                   const Eigen::MatrixXd& theta_initial,
-                                   const Eigen::MatrixXd& theta_learned, int lifetimes, int threads,
+HeldOutComparison compare_held_out(const Setup<sdk::Real>& setup, const TraceParameters& initial,
+                                   const TraceParameters& learned, int lifetimes, int threads,
                                    const std::function<bool()>& keep_going = {});
 
 // One row per lifetime and theta: theta,lifetime,mean_reward,correct_late,diverged.

@@ -118,73 +118,88 @@ MetaLearner::MetaLearner(std::vector<MetaTask> tasks, MetaSection options)
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
   if (options.learn_eta) names_.push_back("log eta");
+  if (options.learn_tau_e) names_.push_back("log tau_e");
+  const auto P = static_cast<Eigen::Index>(setup.directions.size());
   multipliers_ = Eigen::VectorXd::Ones(parameters());
   if (options.precondition == Precondition::Basis)
-    multipliers_.head(static_cast<Eigen::Index>(setup.directions.size())) =
+    multipliers_.head(P) =
         basis_step_multipliers(setup, basis_scales(setup, setup.trace->initial_coefficients()));
+  // The log-space parameters step at their own rate: a change of 0.01 in log eta is 1 %, while
+  // the coefficients' scale is the basis's.
+  if (options.log_learning_rate > 0)
+    multipliers_.tail(parameters() - P)
+        .setConstant(options.log_learning_rate / options.learning_rate);
 }
 
 MetaState MetaLearner::initial_state() const {
   MetaState s;
   s.theta = setup_.trace->initial_coefficients();
+  if (options_.learn_tau_e) s.log_tau_e = std::log(setup_.eligibility.tau_e);
   s.m = Eigen::VectorXd::Zero(parameters());
   s.v = Eigen::VectorXd::Zero(parameters());
   return s;
 }
 
 Eigen::Index MetaLearner::parameters() const {
-  return static_cast<Eigen::Index>(setup_.directions.size()) + (options_.learn_eta ? 1 : 0);
+  return static_cast<Eigen::Index>(setup_.directions.size()) + (options_.learn_eta ? 1 : 0) +
+         (options_.learn_tau_e ? 1 : 0);
 }
 
 Eigen::VectorXd MetaLearner::parameters(const MetaState& s) const {
   Eigen::VectorXd x(parameters());
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     x(Eigen::Index(p)) = s.theta(setup_.directions[p].first, setup_.directions[p].second);
-  if (options_.learn_eta) x(x.size() - 1) = s.log_eta;
+  if (options_.learn_eta) x(x.size() - 1 - options_.learn_tau_e) = s.log_eta;
+  if (options_.learn_tau_e) x(x.size() - 1) = s.log_tau_e;
   return x;
 }
 
-Eigen::MatrixXd MetaLearner::effective_theta(const MetaState& s) const {
-  return options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta;
+TraceParameters MetaLearner::trace(const MetaState& s) const {
+  return {options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta,
+          options_.learn_tau_e ? std::exp(s.log_tau_e) : setup_.eligibility.tau_e};
 }
 
-Eigen::MatrixXd MetaLearner::learned_theta(const MetaState& s) const {
+TraceParameters MetaLearner::learned_trace(const MetaState& s) const {
   const auto n =
       std::min<std::size_t>(static_cast<std::size_t>(options_.average_last), s.history.size());
-  if (n <= 1) return effective_theta(s);
+  if (n <= 1) return trace(s);
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(parameters());
   for (std::size_t i = s.history.size() - n; i < s.history.size(); ++i)
     mean += s.history[i].theta;  // in step order: the same sum on every resume
   mean /= static_cast<double>(n);
-  return effective_theta(s, mean - parameters(s));
+  return trace(s, mean - parameters(s));
 }
 
-// The coefficients the lifetimes would use after `delta` (ES's perturbations, a line search's
-// tries), without copying the state and its history.
-Eigen::MatrixXd MetaLearner::effective_theta(const MetaState& s,
-                                             const Eigen::VectorXd& delta) const {
-  Eigen::MatrixXd theta = s.theta;
-  for (std::size_t p = 0; p < setup_.directions.size(); ++p)
-    theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
-  if (!options_.learn_eta) return theta;
-  return std::exp(s.log_eta + delta(delta.size() - 1)) * theta;
+// The trace the lifetimes would use after `delta` (ES's perturbations, a line search's tries),
+// without copying the state and its history.
+TraceParameters MetaLearner::trace(const MetaState& s, const Eigen::VectorXd& delta) const {
+  MetaState moved;
+  moved.theta = s.theta;
+  moved.log_eta = s.log_eta;
+  moved.log_tau_e = s.log_tau_e;
+  move(moved, delta);
+  return trace(moved);
 }
 
 void MetaLearner::move(MetaState& s, const Eigen::VectorXd& delta) const {
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     s.theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
-  if (options_.learn_eta) s.log_eta += delta(delta.size() - 1);
+  if (options_.learn_eta) s.log_eta += delta(delta.size() - 1 - options_.learn_tau_e);
+  if (options_.learn_tau_e) s.log_tau_e += delta(delta.size() - 1);
 }
 
 // The meta-gradient from dJ/dtheta_eff (K x L, every coefficient), theta_eff = scale theta with
-// scale = exp(u): dJ/dtheta_p = scale dJ/dtheta_eff,p and dJ/du = <theta_eff, dJ/dtheta_eff>.
-Eigen::VectorXd MetaLearner::from_trace_gradient(const Eigen::MatrixXd& G,
+// scale = exp(u): dJ/dtheta_p = scale dJ/dtheta_eff,p and dJ/du = <theta_eff, dJ/dtheta_eff>;
+// then dJ/dlog tau_e as the sweep gave it.
+Eigen::VectorXd MetaLearner::from_trace_gradient(const TraceGradient& G,
                                                  const Eigen::MatrixXd& theta_eff,
                                                  double scale) const {
   Eigen::VectorXd g(parameters());
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
-    g(Eigen::Index(p)) = scale * G(setup_.directions[p].first, setup_.directions[p].second);
-  if (options_.learn_eta) g(g.size() - 1) = (theta_eff.array() * G.array()).sum();
+    g(Eigen::Index(p)) = scale * G.theta(setup_.directions[p].first, setup_.directions[p].second);
+  if (options_.learn_eta)
+    g(g.size() - 1 - options_.learn_tau_e) = (theta_eff.array() * G.theta.array()).sum();
+  if (options_.learn_tau_e) g(g.size() - 1) = G.log_tau_e;
   return g;
 }
 
@@ -262,19 +277,18 @@ std::optional<TrialRecord> MetaLearner::trial_or_divergence(L& life, LifetimeGra
 MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int index,
                                                         Progress* progress) const {
   const int step = s.step;
-  if (es_) return run_lifetime_es(perturbed_theta(s, step, index), step, index, progress);
-  const Eigen::MatrixXd theta = effective_theta(s);
-  if (adjoint_) return run_lifetime_adjoint(theta, std::exp(s.log_eta), step, index, progress);
+  if (es_) return run_lifetime_es(perturbed_trace(s, step, index), step, index, progress);
+  const TraceParameters used = trace(s);
+  if (adjoint_) return run_lifetime_adjoint(used, std::exp(s.log_eta), step, index, progress);
   LifetimeOptions opt;
   opt.tangents = true;
   LifetimeGradient out;
   out.task = task_of(index);
   const auto& weights = weights_[static_cast<std::size_t>(out.task)];
   Lifetime<sdk::Real> life(task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index),
-                           theta, opt);
+                           used.theta, used.tau_e, opt);
   const std::size_t H = trials_of(out.task);
-  const auto P = static_cast<Eigen::Index>(setup_.directions.size());
-  out.gradient = Eigen::VectorXd::Zero(P);
+  out.gradient = Eigen::VectorXd::Zero(task_setup(out.task).tangent_directions());
   for (std::size_t h = 0; h < H; ++h) {
     const auto rec = trial_or_divergence(life, out, index);
     if (!rec) break;
@@ -294,17 +308,18 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
 // ES: lifetime 2i + s of the batch runs the parameters x + sigma eps_i (s = 0) or x - sigma eps_i
 // (s = 1) on pair i's seed, so the two differ only by the sign of the perturbation (common random
 // numbers). No derivative: its objective is all it returns.
-Eigen::MatrixXd MetaLearner::perturbed_theta(const MetaState& s, int step, int index) const {
+TraceParameters MetaLearner::perturbed_trace(const MetaState& s, int step, int index) const {
   const double sign = index % 2 == 0 ? 1.0 : -1.0;
-  return effective_theta(s, sign * options_.es_sigma * es_perturbation(step, index / 2));
+  return trace(s, sign * options_.es_sigma * es_perturbation(step, index / 2));
 }
 
-MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const Eigen::MatrixXd& theta, int step,
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const TraceParameters& trace, int step,
                                                            int index, Progress* progress) const {
   LifetimeGradient out;
   out.task = task_of(index);
   const Setup<sdk::Real>& setup = task_setup(out.task);
-  Lifetime<sdk::Real> life(setup, meta_lifetime_seed(setup_.seed, step, index / 2), theta);
+  Lifetime<sdk::Real> life(setup, meta_lifetime_seed(setup_.seed, step, index / 2), trace.theta,
+                           trace.tau_e);
   const bool policy = setup.reward == RewardSource::Policy;
   for (std::size_t h = 0; h < trials_of(out.task); ++h) {
     const auto rec = trial_or_divergence(life, out, index);
@@ -337,15 +352,16 @@ void MetaLearner::es_gradients(MetaState& s, Batch& b) const {
 
 // Reverse mode: the forward sweep, then (pathwise) the backward sweep with the objective's
 // weights; REINFORCE sweeps back once the credit's baseline is known (reinforce_gradients).
-MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::MatrixXd& theta,
+MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const TraceParameters& trace,
                                                                 double scale, int step, int index,
                                                                 Progress* progress) const {
   LifetimeGradient out;
   out.task = task_of(index);
   const auto& weights = weights_[static_cast<std::size_t>(out.task)];
   auto life = std::make_shared<AdjointLifetime>(
-      task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index), theta,
-      checkpoint_interval(options_.checkpoint_every, task_setup(out.task).trials));
+      task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index), trace.theta,
+      checkpoint_interval(options_.checkpoint_every, task_setup(out.task).trials), nullptr,
+      trace.tau_e);
   const std::size_t H = trials_of(out.task);
   for (std::size_t h = 0; h < H; ++h) {
     const auto rec = trial_or_divergence(*life, out, index);
@@ -359,9 +375,9 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const Eigen::Mat
     out.adjoint = std::move(life);
   } else {  // a diverged lifetime's gradient is that of the trials it ran
     out.gradient = from_trace_gradient(
-        life->gradient_matrix(std::vector<double>(
+        life->trace_gradient(std::vector<double>(
             weights.begin(), weights.begin() + std::ptrdiff_t(out.rewards.size()))),
-        theta, scale);
+        trace.theta, scale);
   }
   return out;
 }
@@ -500,7 +516,7 @@ void MetaLearner::reinforce_gradients(MetaState& s, Batch& b, double n, int thre
           if (!b.kept[static_cast<std::size_t>(k)]) return;
           std::vector<double> c(lg.diverged ? lg.trials_run : H);  // the trials it ran
           for (std::size_t h = 0; h < c.size(); ++h) c[h] = lg.credit[h] - s.baseline[h];
-          lg.gradient = from_trace_gradient(lg.adjoint->gradient_matrix(c), effective_theta(s),
+          lg.gradient = from_trace_gradient(lg.adjoint->trace_gradient(c), trace(s).theta,
                                             std::exp(s.log_eta));
           lg.adjoint.reset();
         },
@@ -645,7 +661,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   rec.step_scale = s.step_scale;
   move(s, delta);
   rec.theta = parameters(s);
-  if (!s.theta.allFinite() || !std::isfinite(s.log_eta))
+  if (!s.theta.allFinite() || !std::isfinite(s.log_eta) || !std::isfinite(s.log_tau_e))
     throw RunError(fmt::format(
         "meta-step {}: theta is no longer finite (meta learning rate too large?)", s.step + 1));
   rec.step = ++s.step;
@@ -655,7 +671,7 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
 
 // The batch's kept lifetimes again (same seeds, no derivatives) at `theta`: their mean
 // objective, or -inf when one diverges.
-double MetaLearner::batch_objective_at(const Eigen::MatrixXd& theta, int step, const Batch& b,
+double MetaLearner::batch_objective_at(const TraceParameters& trace, int step, const Batch& b,
                                        int threads) const {
   std::vector<double> objective(b.lifetimes.size(), 0.0);
   std::vector<int> task;
@@ -666,7 +682,7 @@ double MetaLearner::batch_objective_at(const Eigen::MatrixXd& theta, int step, c
         const auto t = static_cast<std::size_t>(task[static_cast<std::size_t>(k)]);
         if (b.kept[static_cast<std::size_t>(k)])
           objective[static_cast<std::size_t>(k)] =
-              score_lifetime(*tasks_[t].setup, weights_[t], theta,
+              score_lifetime(*tasks_[t].setup, weights_[t], trace,
                              meta_lifetime_seed(setup_.seed, step, k))
                   .objective;
       },
@@ -692,7 +708,7 @@ double MetaLearner::line_search(const MetaState& s, const Batch& b, double objec
                                 const Eigen::VectorXd& delta, int threads) const {
   double fraction = 1;
   for (int tries = 0; tries <= options_.line_search; ++tries, fraction *= 0.5)
-    if (batch_objective_at(effective_theta(s, fraction * delta), s.step, b, threads) >= objective)
+    if (batch_objective_at(trace(s, fraction * delta), s.step, b, threads) >= objective)
       return fraction;
   return 0;
 }

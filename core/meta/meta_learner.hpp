@@ -17,13 +17,12 @@
 #include "core/config/experiment.hpp"
 #include "core/engine/lifetime.hpp"
 #include "core/engine/setup.hpp"
+#include "core/meta/adjoint_gradient.hpp"
 #include "core/meta/objective.hpp"
 #include "core/meta/validation.hpp"
 #include "core/support/progress.hpp"
 
 namespace neohebb::core {
-
-class AdjointLifetime;
 
 // A lifetime left out of a meta-step ([meta] on_divergence = "skip").
 struct SkippedLifetime {
@@ -57,7 +56,7 @@ struct MetaStepRecord {
   double gradient_norm = 0;  // before clipping
   double step_scale = 1;     // learning-rate multiplier in force (halved by each backtrack)
   double step_fraction = 1;  // of the optimizer's step taken ([meta] line_search; 0: refused)
-  Eigen::VectorXd theta;     // the learnable coefficients after the step (then log_eta)
+  Eigen::VectorXd theta;     // the learnable coefficients after the step (then log eta, log tau_e)
   std::vector<SkippedLifetime> skipped;        // diverged lifetimes left out of this step's means
   Eigen::VectorXd gradient_snr;                // per coefficient across the batch (validation.hpp)
   std::vector<TaskMetrics> tasks;              // multi-task: per task; else empty
@@ -68,6 +67,7 @@ struct MetaState {
   int step = 0;
   Eigen::MatrixXd theta;         // K x L
   double log_eta = 0;            // [meta] learn_eta: lifetimes use exp(log_eta) theta
+  double log_tau_e = 0;          // [meta] learn_tau_e: lifetimes use tau_e = exp(log_tau_e)
   Eigen::VectorXd m, v;          // Adam moments, one entry per direction
   std::vector<double> baseline;  // REINFORCE b_h; empty before the first step
   Eigen::VectorXd last_step;     // the change of the learnable coefficients in the last step
@@ -91,23 +91,24 @@ class MetaLearner {
   bool step(MetaState& state, int threads, Progress* progress = nullptr) const;
   const std::vector<std::string>& direction_names() const { return names_; }
   bool reverse_mode() const { return adjoint_; }  // what [meta] gradient resolved to
-  // What meta-learning moves: the learnable coefficients, then log eta with [meta] learn_eta.
+  // What meta-learning moves: the learnable coefficients, then log eta with [meta] learn_eta,
+  // then log tau_e with [meta] learn_tau_e.
   Eigen::Index parameters() const;
   Eigen::VectorXd parameters(const MetaState& s) const;
-  // The coefficients the lifetimes use: exp(log_eta) theta.
-  Eigen::MatrixXd effective_theta(const MetaState& s) const;
-  // The coefficients the run returns: with [meta] average_last = N > 1, those of the mean of the
-  // parameters after the last N meta-steps (fewer if fewer were taken); else effective_theta.
-  Eigen::MatrixXd learned_theta(const MetaState& s) const;
+  // The trace the lifetimes use: exp(log_eta) theta, and tau_e (exp(log_tau_e) when learned).
+  TraceParameters trace(const MetaState& s) const;
+  // The trace the run returns: with [meta] average_last = N > 1, that of the mean of the
+  // parameters after the last N meta-steps (fewer if fewer were taken); else trace(s).
+  TraceParameters learned_trace(const MetaState& s) const;
   // ... and after moving the parameters by `delta`.
-  Eigen::MatrixXd effective_theta(const MetaState& s, const Eigen::VectorXd& delta) const;
+  TraceParameters trace(const MetaState& s, const Eigen::VectorXd& delta) const;
   int checkpoint_every() const { return checkpoint_every_; }
   const Setup<sdk::Real>& setup() const { return setup_; }
   const std::vector<MetaTask>& tasks() const { return tasks_; }
   int task_of(int index) const;  // the task of lifetime `index` of a meta-step
   bool multi_task() const { return tasks_.size() > 1 || !tasks_.front().name.empty(); }
   // Theta on the [meta] validation lifetimes of every task: per task, and their normalised mean.
-  ValidationResult validate(const Eigen::MatrixXd& theta, int threads,
+  ValidationResult validate(const TraceParameters& trace, int threads,
                             const std::function<bool()>& keep_going = {}) const;
   const MetaSection& options() const { return options_; }
   // Per meta-parameter multiplier of the optimizer's step ([meta] precondition; else ones).
@@ -145,11 +146,11 @@ class MetaLearner {
   Eigen::VectorXd ascent(MetaState& s, Eigen::VectorXd g) const;
   void backtrack(MetaState& s) const;
   LifetimeGradient run_lifetime(const MetaState& s, int index, Progress* progress) const;
-  LifetimeGradient run_lifetime_es(const Eigen::MatrixXd& theta, int step, int index,
+  LifetimeGradient run_lifetime_es(const TraceParameters& trace, int step, int index,
                                    Progress* progress) const;
   Eigen::VectorXd es_perturbation(int step, int pair) const;
   void es_gradients(MetaState& s, Batch& b) const;
-  LifetimeGradient run_lifetime_adjoint(const Eigen::MatrixXd& theta, double scale, int step,
+  LifetimeGradient run_lifetime_adjoint(const TraceParameters& trace, double scale, int step,
                                         int index, Progress* progress) const;
   void tally(LifetimeGradient& out, std::size_t h, double R, bool correct) const;
   const Setup<sdk::Real>& task_setup(int task) const;
@@ -165,11 +166,11 @@ class MetaLearner {
   void move(MetaState& s, const Eigen::VectorXd& delta) const;
   double line_search(const MetaState& s, const Batch& b, double objective,
                      const Eigen::VectorXd& delta, int threads) const;
-  double batch_objective_at(const Eigen::MatrixXd& theta, int step, const Batch& b,
+  double batch_objective_at(const TraceParameters& trace, int step, const Batch& b,
                             int threads) const;
-  Eigen::VectorXd from_trace_gradient(const Eigen::MatrixXd& G, const Eigen::MatrixXd& theta_eff,
+  Eigen::VectorXd from_trace_gradient(const TraceGradient& G, const Eigen::MatrixXd& theta_eff,
                                       double scale) const;
-  Eigen::MatrixXd perturbed_theta(const MetaState& s, int step, int index) const;
+  TraceParameters perturbed_trace(const MetaState& s, int step, int index) const;
   template <class L>
   std::optional<TrialRecord> trial_or_divergence(L& life, LifetimeGradient& out, int index) const;
   void count_worst(Batch& b, int step) const;

@@ -40,8 +40,8 @@ void measure_task_scales(std::vector<MetaTask>& tasks, const MetaSection& meta, 
       [&](int job) {
         const Setup<sdk::Real>& setup =
             *tasks[static_cast<std::size_t>(job / kProbeLifetimes)].setup;
-        const Eigen::MatrixXd off = Eigen::MatrixXd::Zero(
-            setup.trace->initial_coefficients().rows(), setup.trace->initial_coefficients().cols());
+        TraceParameters off = initial_trace(setup);  // with the rule off
+        off.theta.setZero();
         const std::uint64_t seed =
             sdk::derive_seed(setup.seed, {0xc4a9ce5ULL, static_cast<std::uint64_t>(job)});
         chance[static_cast<std::size_t>(job)] =
@@ -74,6 +74,7 @@ std::vector<Setup<sdk::Real>> make_task_setups(const Experiment& e, std::uint64_
     try {
       out.push_back(make_setup<sdk::Real>(e.tasks[k]));
       out.back().seed = seed;
+      out.back().learn_tau_e = e.meta.learn_tau_e;  // one learned tau_e for every task
       if (k == 0 && o.gradient == GradientEngine::Auto)
         o.gradient =
             o.learn_eta || use_adjoint(o.gradient, gradient_shape(out[0], o.checkpoint_every))
@@ -132,13 +133,13 @@ void validate_tasks(const Experiment& e) {
   }
 }
 
-ValidationResult MetaLearner::validate(const Eigen::MatrixXd& theta, int threads,
+ValidationResult MetaLearner::validate(const TraceParameters& trace, int threads,
                                        const std::function<bool()>& keep_going) const {
-  if (!multi_task()) return validate_theta(setup_, options_, theta, threads, keep_going);
+  if (!multi_task()) return validate_theta(setup_, options_, trace, threads, keep_going);
   ValidationResult all;
   const double T = static_cast<double>(tasks_.size());
   for (const MetaTask& t : tasks_) {
-    const ValidationResult v = validate_theta(*t.setup, options_, theta, threads, keep_going);
+    const ValidationResult v = validate_theta(*t.setup, options_, trace, threads, keep_going);
     all.lifetimes += v.lifetimes;
     all.diverged += v.diverged;
     all.objective += ((v.objective - t.chance) / (t.best - t.chance)) / T;  // NaN if all diverged

@@ -27,10 +27,10 @@ void from_wire(const nlohmann::json& j, ValidationLifetime& l) {
 }
 
 ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
-                                  const Eigen::MatrixXd& theta, int index) {
+                                  const TraceParameters& trace, int index) {
   try {
     return {.score =
-                score_lifetime(setup, weights, theta, validation_lifetime_seed(setup.seed, index))};
+                score_lifetime(setup, weights, trace, validation_lifetime_seed(setup.seed, index))};
   } catch (const DivergenceError&) {
     return {.diverged = true};  // a result about theta, counted; other errors propagate
   }
@@ -39,12 +39,12 @@ ValidationLifetime run_validation(const Setup<sdk::Real>& setup, const std::vect
 }  // namespace
 
 LifetimeScore score_lifetime(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
-                             const Eigen::MatrixXd& theta, std::uint64_t seed) {
+                             const TraceParameters& trace, std::uint64_t seed) {
   const std::int64_t H = setup.trials;
   const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
   const bool policy = setup.reward == RewardSource::Policy;  // as the meta-objective counts it
   LifetimeScore out;
-  Lifetime<sdk::Real> life(setup, seed, theta);
+  Lifetime<sdk::Real> life(setup, seed, trace.theta, trace.tau_e);
   for (std::int64_t h = 0; h < H; ++h) {
     const TrialRecord r = life.run_trial();
     out.objective += weights[static_cast<std::size_t>(h)] * (policy ? r.reward : r.task_reward);
@@ -59,13 +59,13 @@ std::uint64_t validation_lifetime_seed(std::uint64_t experiment_seed, int index)
 }
 
 ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection& meta,
-                                const Eigen::MatrixXd& theta, int threads,
+                                const TraceParameters& trace, int threads,
                                 const std::function<bool()>& keep_going) {
   const std::vector<double> weights = objective_weights(meta, setup.trials);
   std::vector<ValidationLifetime> lives(static_cast<std::size_t>(meta.validation));
   rethrow_first(distributed_for(
       meta.validation, threads, lives,
-      [&](int k) { lives[std::size_t(k)] = run_validation(setup, weights, theta, k); },
+      [&](int k) { lives[std::size_t(k)] = run_validation(setup, weights, trace, k); },
       keep_going));
   ValidationResult r;
   r.lifetimes = meta.validation;

@@ -31,7 +31,7 @@ struct LifetimeScore {
   double objective = 0, correct_late = 0;
 };
 LifetimeScore score_lifetime(const Setup<sdk::Real>& setup, const std::vector<double>& weights,
-                             const Eigen::MatrixXd& theta, std::uint64_t seed);
+                             const TraceParameters& trace, std::uint64_t seed);
 
 // The seed of validation lifetime `index`: a stream of its own, apart from the meta-batches'
 // (meta_lifetime_seed) and the held-out lifetimes' (lifetime_seed).
@@ -39,7 +39,7 @@ std::uint64_t validation_lifetime_seed(std::uint64_t experiment_seed, int index)
 
 // [meta] validation lifetimes with theta on `threads` threads, reduced in lifetime order.
 ValidationResult validate_theta(const Setup<sdk::Real>& setup, const MetaSection& meta,
-                                const Eigen::MatrixXd& theta, int threads,
+                                const TraceParameters& trace, int threads,
                                 const std::function<bool()>& keep_going = {});
 
 // Whether the state after `step` meta-steps is validated.

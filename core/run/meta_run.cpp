@@ -25,8 +25,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The learned coefficients as a [trace] table to paste into an experiment.
-std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta) {
+// The learned coefficients as a [trace] table to paste into an experiment, and with [meta]
+// learn_tau_e the learned time constant as an [eligibility] table.
+std::string learned_trace_toml(const Experiment& e, const TraceParameters& trace) {
+  const Eigen::MatrixXd& theta = trace.theta;
   std::vector<double> flat;
   for (Eigen::Index k = 0; k < theta.rows(); ++k)
     for (Eigen::Index l = 0; l < theta.cols(); ++l) flat.push_back(theta(k, l));
@@ -34,6 +36,9 @@ std::string learned_trace_toml(const Experiment& e, const Eigen::MatrixXd& theta
       "# theta after meta-learning ({}); row-major: index k*(L)+l multiplies a_k b_l\n", e.name());
   out += fmt::format("[trace]\ntype = {}\ncoefficients = {}\n",
                      toml_literal(e.plugin("trace").type), toml_literal(flat));
+  if (e.meta.learn_tau_e)
+    out +=
+        fmt::format("\n[eligibility]\ntau_e = {}  # ms, meta-learned\n", toml_literal(trace.tau_e));
   return out;
 }
 
@@ -143,11 +148,11 @@ void validate_if_due(MetaState& state, const MetaLearner& learner, int threads) 
   if (meta.validation == 0) return;
   if (state.step == 0) {
     if (!state.validation_start)
-      state.validation_start = learner.validate(learner.effective_theta(state), threads);
+      state.validation_start = learner.validate(learner.trace(state), threads);
     return;
   }
   if (validation_due(meta, state.step))
-    state.history.back().validation = learner.validate(learner.effective_theta(state), threads);
+    state.history.back().validation = learner.validate(learner.trace(state), threads);
 }
 
 void meta_step(MetaState& state, const MetaLearner& learner, const RunDirectory* run,
@@ -202,8 +207,8 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   Cluster& cluster = Cluster::world();
   std::vector<std::pair<std::string, std::string>> files;  // rank 0 writes them below
   nlohmann::json held_out;                                 // null unless [meta] evaluate > 0
-  const Eigen::MatrixXd initial = learner.effective_theta(learner.initial_state());
-  const Eigen::MatrixXd learned = learner.learned_theta(state);
+  const TraceParameters initial = learner.trace(learner.initial_state());
+  const TraceParameters learned = learner.learned_trace(state);
   for (const MetaTask& t : learner.tasks()) {  // several tasks: each on its own
     if (e.meta.evaluate == 0) break;
     const HeldOutComparison c = compare_held_out(*t.setup, initial, learned, e.meta.evaluate,
@@ -223,7 +228,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   RunDirectory& run = *directory;
   for (const auto& [name, bytes] : files) run.write(name, bytes);
   // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
-  run.write("theta.npy", npy_bytes(learned));
+  run.write("theta.npy", npy_bytes(learned.theta));
   run.write("learned_trace.toml", learned_trace_toml(e, learned));
   run.write("run.json",
             run_json(e, clock, options.command_line,

@@ -106,6 +106,17 @@ check "resumes" expect_exit 0 "$neohebb" run --resume "$work/meta_cut" -q
 for f in theta.csv meta_metrics.csv theta.npy checkpoint.json; do
   check "resumed run's $f is bit-identical" cmp -s "$work/meta_full/$f" "$work/meta_cut/$f"
 done
+# [meta] learn_tau_e: log tau_e is learned, kept by the checkpoint and written with the rule.
+tau_sets=(--set meta.learn_tau_e=true --set eligibility.tau_e=100 --set meta.log_learning_rate=0.05)
+check "learning tau_e runs" expect_exit 0 "$neohebb" run "$work/meta.toml" "${tau_sets[@]}" --out "$work/tau_full" -q
+check "theta.csv has a log tau_e column" grep -q "log tau_e" "$work/tau_full/theta.csv"
+check "learned_trace.toml gives the learned tau_e" grep -q "^tau_e = [0-9.e+-]*  # ms, meta-learned$" "$work/tau_full/learned_trace.toml"
+check "learned tau_e moved" bash -c "! grep -q '^tau_e = 100.0 ' '$work/tau_full/learned_trace.toml'"
+check "learning tau_e stops after 2 meta-steps" expect_exit 0 "$neohebb" run "$work/meta.toml" "${tau_sets[@]}" --out "$work/tau_cut" --stop-after 2 -q
+check "and resumes" expect_exit 0 "$neohebb" run --resume "$work/tau_cut" -q
+for f in theta.csv checkpoint.json learned_trace.toml; do
+  check "resumed tau_e run's $f is bit-identical" cmp -s "$work/tau_full/$f" "$work/tau_cut/$f"
+done
 # A failure after the last meta-step (here: theta.npy cannot be written) keeps every checkpoint.
 check "stopped before its last meta-step" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_late" --stop-after 4 -q
 mkdir "$work/meta_late.partial/theta.npy"
