@@ -108,8 +108,9 @@ TEST(LearnTauE, AMetaStepMovesItByItsGradient) {
               1e-10 * std::abs(moved[0]));
 }
 
-// It starts from a finite tau_e above dt (a positioned error otherwise), and a meta-step that
-// takes it to dt or below is a divergence of the lifetimes (on_divergence decides).
+// Meta-learning (and check-gradients) starts it from a finite tau_e above dt (a positioned error
+// otherwise; a plain run learns nothing and accepts any), and a meta-step that takes it to dt or
+// below is a divergence of the lifetimes (on_divergence decides).
 TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
@@ -120,8 +121,11 @@ TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
   for (const char* tau : {"inf", "20.0", "5.0"}) {
     const auto file =
         dir.write("start.toml", std::string(text).replace(at, 12, fmt::format("tau_e = {}", tau)));
+    const auto e = core::load_experiment(file, {"meta.learn_tau_e=true"}, registry);
+    const auto setup = core::make_setup<sdk::Real>(e);  // a plain run learns nothing: accepted
+    EXPECT_NO_THROW(core::Lifetime<sdk::Real>(setup, 1, setup.trace->initial_coefficients()));
     try {
-      core::make_setup<sdk::Real>(core::load_experiment(file, {"meta.learn_tau_e=true"}, registry));
+      core::validate_meta(e, setup, e.meta);
       ADD_FAILURE() << "tau_e = " << tau << " was accepted";
     } catch (const core::ConfigError& err) {
       EXPECT_THAT(err.what(), testing::HasSubstr("start.toml:"));

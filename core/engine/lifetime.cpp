@@ -60,17 +60,19 @@ S decay_power(const S& tau_e, double dt, int n) {
 }  // namespace
 
 // The trace's weights w_t = c lambda^(T-1-t) and, when log tau_e is learned (a derivative is
-// taken), dw_t/dlog tau_e = c (T-1-t) lambda^(T-2-t) dt / tau_e. A learned tau_e must stay above
-// dt, where the trace still decays: below it a meta-step has gone too far, like a divergence.
+// taken), dw_t/dlog tau_e = c (T-1-t) lambda^(T-2-t) dt / tau_e. A learned tau_e (differentiated,
+// or moved from the experiment's) must stay above dt, where the trace still decays: below it a
+// meta-step has gone too far, like a divergence.
 template <class S>
 void Lifetime<S>::weigh_trace(const S& tau_e) {
-  const double dt = setup_.neuron->dt();
+  const double dt = setup_.neuron->dt(), tau = sdk::real_part(tau_e);
   const double c = setup_.eligibility.scale_by_dt ? dt : 1.0;
   const bool learned = setup_.learn_tau_e && (options_.tangents || options_.adjoint);
-  if (setup_.learn_tau_e && !(sdk::real_part(tau_e) > dt && std::isfinite(sdk::real_part(tau_e))))
+  if ((learned || (setup_.learn_tau_e && tau != setup_.eligibility.tau_e)) &&
+      !(tau > dt && std::isfinite(tau)))
     throw DivergenceError(0, fmt::format("tau_e = {:.6g} ms: a learned tau_e must be finite and "
                                          "above the step dt = {:.6g} ms",
-                                         sdk::real_part(tau_e), dt));
+                                         tau, dt));
   trace_weight_.resize(static_cast<std::size_t>(T_));
   trace_weight_tau_.assign(learned ? static_cast<std::size_t>(T_) : 0, S(0));
   for (int t = 0; t < T_; ++t) {

@@ -129,17 +129,6 @@ void check_options(const Experiment& e, const NetworkSection& net, const sdk::Ta
                     e.position("task").str(), e.plugin("task").type, lay.steps, lay.outputs));
 }
 
-// [meta] learn_tau_e moves log tau_e: it starts from a finite tau_e above dt (where the trace
-// decays at all).
-void check_learned_tau(const Experiment& e, double dt, std::vector<std::string>& errors) {
-  const double tau = e.eligibility.tau_e;
-  if (!e.meta.learn_tau_e || (std::isfinite(tau) && tau > dt)) return;
-  errors.push_back(fmt::format(
-      "{}: [meta] learn_tau_e learns log tau_e, so tau_e must start finite and above the step "
-      "dt = {:g} ms (it is {:g})",
-      e.position("eligibility", "tau_e").str(), dt, tau));
-}
-
 }  // namespace
 
 template <class S>
@@ -180,7 +169,6 @@ Setup<S> make_setup(const Experiment& e) {
       s.task->setup({s.neuron->dt()});
       s.layout = s.task->layout();
       check_trial_length(e, s.layout, s.neuron->dt(), errors);
-      check_learned_tau(e, s.neuron->dt(), errors);
       if (s.layout.steps <= kMaxTrialSteps)
         check_options(e, s.network, s.layout, s.eligibility, s.exploration, errors);
     } catch (const sdk::ParameterError& err) {

@@ -94,6 +94,12 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
         "{}: [meta] learn_eta needs the derivative with respect to every coefficient, which "
         "forward mode does not carry: set gradient = \"adjoint\" (or \"auto\")",
         e.position("meta", "learn_eta").str())});
+  const double tau = e.eligibility.tau_e, dt = setup.neuron->dt();
+  if (o.learn_tau_e && !(std::isfinite(tau) && tau > dt))  // log tau_e moves; inf has no log
+    throw ConfigError({fmt::format(
+        "{}: [meta] learn_tau_e learns log tau_e, so tau_e must start finite and above the step "
+        "dt = {:g} ms (it is {:g})",
+        e.position("eligibility", "tau_e").str(), dt, tau)});
   if (o.average_last > o.steps)
     throw ConfigError({fmt::format(
         "{}: [meta] average_last = {} averages more meta-steps than the run takes (steps = {})",
