@@ -2,6 +2,7 @@
 """Compares a meta-learned trace with its initialisation and with Miconi's rule on held-out seeds.
 
     scripts/meta_vs_miconi.py META_RUN_DIR [--lifetimes 20] [--trials 5000] [--seed 2027]
+                              [--rules init,meta,miconi,miconi+,meta+]
 
 META_RUN_DIR is a finished `neohebb run` of a meta-learning experiment. Its resolved
 experiment.toml gives the task, network and rule; its checkpoint.json the meta-learned theta.
@@ -20,7 +21,8 @@ seed and the meta-step). Rules compared:
 A lifetime whose weights diverge is recorded as such and never reaches criterion.
 Criterion (Miconi's dnms/ploterr_single.py): the first trial t >= 100 whose window t-99..t holds
 at least 96 correct trials. Prints a Markdown table and writes it, with the per-lifetime
-criterion trials, to META_RUN_DIR/comparison/.
+criterion trials, to META_RUN_DIR/comparison/ (table_seedS.md, criterion_seedS.csv), so that
+several seeds' results sit side by side for scripts/pool_held_out.py.
 """
 import argparse
 import csv
@@ -127,6 +129,8 @@ def main():
     p.add_argument("--seed", type=int, default=2027)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--neohebb", default=str(ROOT / "build" / "neohebb"))
+    p.add_argument("--rules", default="init,meta,miconi,miconi+,meta+",
+                   help="which of the rules to run (comma-separated)")
     args = p.parse_args()
 
     experiment = args.run_dir / "experiment.toml"
@@ -155,6 +159,7 @@ def main():
         ("miconi+", miconi_trace + miconi_rule),
         ("meta+", meta_trace + miconi_rule),
     ]
+    rules = [r for r in rules if r[0] in args.rules.split(",")]
     out_dir = args.run_dir / "comparison"
     out_dir.mkdir(exist_ok=True)
     lines = ["| rule | trials to criterion, median (IQR) | never reached | diverged | "
@@ -170,8 +175,8 @@ def main():
               f"experiment {experiment}")
     table = header + "\n\n" + "\n".join(lines) + "\n"
     print(table)
-    (out_dir / "table.md").write_text(table)
-    with open(out_dir / "criterion.csv", "w", newline="") as f:
+    (out_dir / f"table_seed{args.seed}.md").write_text(table)
+    with open(out_dir / f"criterion_seed{args.seed}.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["rule", "lifetime", "criterion", "final_correct",
                                           "mean_reward", "diverged"])
         w.writeheader()

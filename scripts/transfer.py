@@ -36,7 +36,7 @@ import tomllib
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from meta_vs_miconi import learned_theta, run_rule, summarize, toml_list  # noqa: E402
+from meta_vs_miconi import learned_tau_e, learned_theta, run_rule, summarize, toml_list  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -108,11 +108,17 @@ def main():
     post_scale = resolved["trace"].get("post_scale", 1.0)
     miconi = np.zeros(theta.size)
     miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
+    # A learned tau_e goes with the learned coefficients, the run's start with its start, and
+    # Miconi's trace sums without decay.
+    tau_e = learned_tau_e(args.run_dir)
+    tau = lambda value: [] if tau_e is None else [f"eligibility.tau_e={value!r}"]
     rules = [
-        ("init", [f"trace.coefficients={toml_list(initial)}"]),
-        ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"]),
+        ("init", [f"trace.coefficients={toml_list(initial)}"] +
+         tau(resolved["eligibility"]["tau_e"])),
+        ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + tau(tau_e)),
         ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "rule.clip=3e-4",
-                     'rule.modulation="baseline_magnitude"', "rule.warmup_trials=101"]),
+                     'rule.modulation="baseline_magnitude"', "rule.warmup_trials=101"] +
+         ([] if tau_e is None else ["eligibility.tau_e=inf"])),
         ("task", None),  # the task's file itself
     ]
     rules = [r for r in rules if r[0] in args.rules.split(",")]
