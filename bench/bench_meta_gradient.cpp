@@ -59,7 +59,7 @@ void BM_GradientForward(benchmark::State& state) {
   for (auto _ : state) {
     core::Lifetime<double> life(setup, core::lifetime_seed(setup.seed, 0),
                                 setup.trace->initial_coefficients(), {.tangents = true});
-    Eigen::VectorXd g = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(setup.directions.size()));
+    Eigen::VectorXd g = Eigen::VectorXd::Zero(setup.tangent_directions());
     for (int h = 0; h < kTrials; ++h) {
       life.run_trial();
       g += c[static_cast<std::size_t>(h)] * life.task_reward_tangent();

@@ -159,7 +159,12 @@ def main():
         ("miconi+", miconi_trace + miconi_rule),
         ("meta+", meta_trace + miconi_rule),
     ]
-    rules = [r for r in rules if r[0] in args.rules.split(",")]
+    wanted = args.rules.split(",")
+    unknown = sorted(set(wanted) - {name for name, _ in rules})
+    if unknown:
+        sys.exit(f"--rules: unknown rule(s) {', '.join(unknown)}; the rules are "
+                 f"{', '.join(name for name, _ in rules)}")
+    rules = [r for r in rules if r[0] in wanted]
     out_dir = args.run_dir / "comparison"
     out_dir.mkdir(exist_ok=True)
     lines = ["| rule | trials to criterion, median (IQR) | never reached | diverged | "
@@ -176,11 +181,17 @@ def main():
     table = header + "\n\n" + "\n".join(lines) + "\n"
     print(table)
     (out_dir / f"table_seed{args.seed}.md").write_text(table)
-    with open(out_dir / f"criterion_seed{args.seed}.csv", "w", newline="") as f:
+    # The rules run now replace their earlier rows for this seed; the others' rows stay.
+    criterion = out_dir / f"criterion_seed{args.seed}.csv"
+    kept = []
+    if criterion.exists():
+        ran = {name for name, _ in rules}
+        kept = [r for r in csv.DictReader(open(criterion)) if r["rule"] not in ran]
+    with open(criterion, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["rule", "lifetime", "criterion", "final_correct",
                                           "mean_reward", "diverged"])
         w.writeheader()
-        w.writerows(per_lifetime)
+        w.writerows(kept + per_lifetime)
 
 
 if __name__ == "__main__":

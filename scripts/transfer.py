@@ -12,8 +12,9 @@ learn the task from scratch on the same networks, trials and kicks:
 
   init       the run's initial coefficients, with its rule;
   meta       the meta-learned coefficients, with its rule;
-  miconi+    Miconi's complete rule: his trace (r_j d_i)^3, clipping (3e-4), |Rbar| modulation
-             and 101 warm-up trials, with the run's other rule settings (its eta);
+  miconi+    Miconi's complete rule: his trace (r_j d_i)^3 without decay, clipping (3e-4),
+             |Rbar| modulation and 101 warm-up trials, with the run's other rule settings (its
+             eta);
   task       the task's file as it is: when it is a miconi_<task>.toml, Miconi's complete rule
              with the settings the task needed (its own eta).
 
@@ -108,17 +109,17 @@ def main():
     post_scale = resolved["trace"].get("post_scale", 1.0)
     miconi = np.zeros(theta.size)
     miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
-    # A learned tau_e goes with the learned coefficients, the run's start with its start, and
-    # Miconi's trace sums without decay.
+    # A learned tau_e goes with the learned coefficients, the run's start with its start;
+    # Miconi's trace sums over the trial without decay.
     tau_e = learned_tau_e(args.run_dir)
     tau = lambda value: [] if tau_e is None else [f"eligibility.tau_e={value!r}"]
     rules = [
         ("init", [f"trace.coefficients={toml_list(initial)}"] +
          tau(resolved["eligibility"]["tau_e"])),
         ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + tau(tau_e)),
-        ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "rule.clip=3e-4",
-                     'rule.modulation="baseline_magnitude"', "rule.warmup_trials=101"] +
-         ([] if tau_e is None else ["eligibility.tau_e=inf"])),
+        ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf",
+                     "rule.clip=3e-4", 'rule.modulation="baseline_magnitude"',
+                     "rule.warmup_trials=101"]),
         ("task", None),  # the task's file itself
     ]
     rules = [r for r in rules if r[0] in args.rules.split(",")]

@@ -64,8 +64,9 @@ TEST(LearnTauE, ItsDerivativeAgreesInEveryMode) {
     }
 }
 
-// One lifetime, SGD with learning rate 1: log tau_e moves by dJ/dlog tau_e, in forward and in
-// reverse mode alike; log_learning_rate scales that step alone.
+// One lifetime, SGD with learning rate 1: log tau_e moves by dJ/dlog tau_e (from 100 ms, away
+// from the floor of 2 dt = 40 ms), in forward and in reverse mode alike; log_learning_rate
+// scales that step alone.
 TEST(LearnTauE, AMetaStepMovesItByItsGradient) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
@@ -75,7 +76,8 @@ TEST(LearnTauE, AMetaStepMovesItByItsGradient) {
     const auto e = core::load_experiment(
         file,
         {"meta.steps=1", "meta.batch=1", "meta.optimizer=\"sgd\"", "meta.learning_rate=1",
-         "meta.learn_tau_e=true", fmt::format("meta.gradient=\"{}\"", engine)},
+         "meta.learn_tau_e=true", "eligibility.tau_e=100",
+         fmt::format("meta.gradient=\"{}\"", engine)},
         registry);
     const auto setup = core::make_setup<sdk::Real>(e);
     const core::MetaLearner learner(setup, e.meta);
@@ -90,7 +92,7 @@ TEST(LearnTauE, AMetaStepMovesItByItsGradient) {
     const double step = s.log_tau_e - std::log(tau);
     EXPECT_NEAR(step, fd, 1e-6 * std::abs(fd)) << engine;
     EXPECT_EQ(s.history.back().theta(learner.parameters() - 1), s.log_tau_e);
-    EXPECT_NEAR(learner.trace(s).tau_e, std::exp(s.log_tau_e), 1e-12 * tau);
+    EXPECT_NEAR(*learner.trace(s).tau_e, std::exp(s.log_tau_e), 1e-12 * tau);
     moved[std::string(engine) == "adjoint"] = step;
   }
   EXPECT_NEAR(moved[0], moved[1], 1e-10 * std::abs(moved[0]));
@@ -98,7 +100,7 @@ TEST(LearnTauE, AMetaStepMovesItByItsGradient) {
   const auto slow = core::load_experiment(
       file,
       {"meta.steps=1", "meta.batch=1", "meta.optimizer=\"sgd\"", "meta.learning_rate=1",
-       "meta.learn_tau_e=true", "meta.log_learning_rate=0.25"},
+       "meta.learn_tau_e=true", "eligibility.tau_e=100", "meta.log_learning_rate=0.25"},
       registry);
   const auto setup = core::make_setup<sdk::Real>(slow);
   const core::MetaLearner learner(setup, slow.meta);
@@ -108,9 +110,9 @@ TEST(LearnTauE, AMetaStepMovesItByItsGradient) {
               1e-10 * std::abs(moved[0]));
 }
 
-// Meta-learning (and check-gradients) starts it from a finite tau_e above dt (a positioned error
-// otherwise; a plain run learns nothing and accepts any), and a meta-step that takes it to dt or
-// below is a divergence of the lifetimes (on_divergence decides).
+// Meta-learning (and check-gradients) starts it from a finite tau_e of at least 2 dt (a positioned
+// error otherwise; a plain run learns nothing and accepts any); no step takes it below 2 dt (the
+// step is projected), and a lifetime given a tau_e at or below dt refuses it as a divergence.
 TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
@@ -118,7 +120,7 @@ TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
       test_support::gradient_experiment("rate_tanh", "monomial", "three_factor", "dnms", false);
   const auto at = text.find("tau_e = 40.0");
   ASSERT_NE(at, std::string::npos);
-  for (const char* tau : {"inf", "20.0", "5.0"}) {
+  for (const char* tau : {"inf", "20.0", "39.0", "5.0"}) {
     const auto file =
         dir.write("start.toml", std::string(text).replace(at, 12, fmt::format("tau_e = {}", tau)));
     const auto e = core::load_experiment(file, {"meta.learn_tau_e=true"}, registry);
@@ -129,9 +131,9 @@ TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
       ADD_FAILURE() << "tau_e = " << tau << " was accepted";
     } catch (const core::ConfigError& err) {
       EXPECT_THAT(err.what(), testing::HasSubstr("start.toml:"));
-      EXPECT_THAT(err.what(),
-                  testing::HasSubstr("learn_tau_e learns log tau_e, so tau_e must start finite and "
-                                     "above the step dt = 20 ms"));
+      EXPECT_THAT(err.what(), testing::HasSubstr(
+                                  "learn_tau_e learns log tau_e, so tau_e must start finite and at "
+                                  "least twice the step dt = 20 ms"));
     }
   }
   const auto e = core::load_experiment(test_support::dnms_gradient_file(dir),
@@ -145,9 +147,9 @@ TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
 TEST(LearnTauE, TheCheckpointKeepsIt) {
   test_support::TempDir dir;
   core::PluginRegistry registry;
-  const auto e =
-      core::load_experiment(test_support::dnms_gradient_file(dir),
-                            {"meta.steps=2", "meta.batch=2", "meta.learn_tau_e=true"}, registry);
+  const auto e = core::load_experiment(
+      test_support::dnms_gradient_file(dir),
+      {"meta.steps=2", "meta.batch=2", "meta.learn_tau_e=true", "eligibility.tau_e=100"}, registry);
   const auto setup = core::make_setup<sdk::Real>(e);
   const core::MetaLearner learner(setup, e.meta);
   core::MetaState s = learner.initial_state();
@@ -162,4 +164,22 @@ TEST(LearnTauE, TheCheckpointKeepsIt) {
   ASSERT_TRUE(learner.step(again, 2));
   EXPECT_EQ(again.log_tau_e, s.log_tau_e);
   EXPECT_EQ(again.theta, s.theta);
+}
+
+// The start is the experiment's tau_e exactly, and a step that would cross 2 dt stops there.
+TEST(LearnTauE, StartsExactlyAndStaysAboveTwiceDt) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto e =
+      core::load_experiment(test_support::dnms_gradient_file(dir),
+                            {"meta.learn_tau_e=true", "eligibility.tau_e=100.1"}, registry);
+  const auto setup = core::make_setup<sdk::Real>(e);
+  const core::MetaLearner learner(setup, e.meta);
+  const core::MetaState s = learner.initial_state();
+  EXPECT_EQ(*learner.trace(s).tau_e, 100.1);  // bit for bit
+  Eigen::VectorXd down = Eigen::VectorXd::Zero(learner.parameters());
+  down(down.size() - 1) = -10;  // to 100.1 e^-10 ms without the projection
+  EXPECT_NEAR(*learner.trace(s, down).tau_e, 40.0, 1e-12);
+  down(down.size() - 1) = -0.5;  // 60.7 ms: inside, untouched
+  EXPECT_NEAR(*learner.trace(s, down).tau_e, 100.1 * std::exp(-0.5), 1e-12);
 }

@@ -193,3 +193,26 @@ TEST(MultiTask, WithoutScalingTheObjectiveIsTheRawMeanOverTasks) {
     EXPECT_EQ(std::make_pair(t.chance, t.best), std::make_pair(0.0, 1.0));
   EXPECT_NEAR(rec.objective, (rec.tasks[0].objective + rec.tasks[1].objective) / 2, 1e-12);
 }
+
+// A task keeps its own [eligibility] tau_e (nothing learns it): each task's validation is that of
+// its own setup with the experiment's start.
+TEST(MultiTask, EachTaskKeepsItsOwnTraceTimeConstant) {
+  test_support::TempDir dir;
+  core::PluginRegistry registry;
+  const auto file = dir.write("exp.toml", with_tasks("[{}, { eligibility = { tau_e = 300.0 } }]"));
+  const auto e = core::load_experiment(file, {"meta.validation=2"}, registry);
+  const auto setup = core::make_setup<sdk::Real>(e);
+  const auto task_setups = core::make_task_setups(e, setup.seed);
+  ASSERT_EQ(task_setups[1].eligibility.tau_e, 300.0);
+  ASSERT_NE(task_setups[0].eligibility.tau_e, 300.0);
+  const core::MetaLearner learner(core::meta_tasks(e, setup, task_setups, 1), e.meta);
+  const core::TraceParameters start = learner.trace(learner.initial_state());
+  EXPECT_FALSE(start.tau_e.has_value());
+  const auto all = learner.validate(start, 1);
+  for (std::size_t t = 0; t < 2; ++t)
+    EXPECT_EQ(all.task_objective[t],
+              core::validate_theta(task_setups[t], e.meta, core::initial_trace(task_setups[t]), 1)
+                  .objective)
+        << t;
+  EXPECT_NE(all.task_objective[0], all.task_objective[1]);
+}

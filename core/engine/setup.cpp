@@ -182,7 +182,7 @@ Setup<S> make_setup(const Experiment& e) {
 }
 
 TraceParameters initial_trace(const Setup<sdk::Real>& setup) {
-  return {setup.trace->initial_coefficients(), setup.eligibility.tau_e};
+  return {setup.trace->initial_coefficients(), std::nullopt};
 }
 
 template struct Setup<sdk::Real>;

@@ -3,8 +3,8 @@
 // checks that need several sections at once (a readout unit per task output, clamps inside the
 // network, ...). Plugin errors become positioned config errors here.
 #include <cstdint>
-#include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -43,10 +43,15 @@ struct Setup {
 };
 
 // What a lifetime's trace runs with besides the setup, and what meta-learning moves: the
-// coefficients theta (K x L) and the time constant tau_e (ms; infinite: no decay).
+// coefficients theta (K x L) and, with [meta] learn_tau_e, the time constant tau_e (ms); without
+// it every setup (each task of [meta] tasks) keeps its own [eligibility] tau_e.
 struct TraceParameters {
   Eigen::MatrixXd theta;
-  double tau_e = std::numeric_limits<double>::infinity();
+  std::optional<double> tau_e;
+
+  double tau_e_in(const Setup<sdk::Real>& setup) const {
+    return tau_e.value_or(setup.eligibility.tau_e);
+  }
 };
 
 // The trace as the experiment gives it.

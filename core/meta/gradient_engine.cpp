@@ -19,7 +19,7 @@ int checkpoint_interval(int checkpoint_every, std::int64_t trials) {
 }
 
 GradientShape gradient_shape(const Setup<sdk::Real>& setup, int checkpoint_every) {
-  return {.directions = setup.directions.size(),
+  return {.directions = static_cast<std::size_t>(setup.tangent_directions()),
           .size = setup.network.size,
           .steps = setup.layout.steps,
           .trials = setup.trials,

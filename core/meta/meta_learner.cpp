@@ -64,6 +64,18 @@ void check_gradient_memory(const Experiment& e, const Setup<sdk::Real>& setup,
 
 }  // namespace
 
+// [meta] learn_tau_e moves log tau_e (inf has no log), kept at tau_e >= 2 dt: the start must be
+// there too. Said at the tau_e the file gives, else at learn_tau_e.
+void check_learned_tau_start(const Experiment& e, double tau, double dt) {
+  if (std::isfinite(tau) && tau >= 2 * dt) return;
+  const bool written = e.positions.count("eligibility.tau_e") > 0;
+  throw ConfigError({fmt::format(
+      "{}: [meta] learn_tau_e learns log tau_e, so tau_e must start finite and at least twice "
+      "the step dt = {:g} ms (it is {:g})",
+      written ? e.position("eligibility", "tau_e").str() : e.position("meta", "learn_tau_e").str(),
+      dt, tau)});
+}
+
 void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaSection& o) {
   if (e.experiment.on_divergence != PlainDivergence::Stop)
     throw ConfigError({fmt::format(
@@ -94,12 +106,7 @@ void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const Met
         "{}: [meta] learn_eta needs the derivative with respect to every coefficient, which "
         "forward mode does not carry: set gradient = \"adjoint\" (or \"auto\")",
         e.position("meta", "learn_eta").str())});
-  const double tau = e.eligibility.tau_e, dt = setup.neuron->dt();
-  if (o.learn_tau_e && !(std::isfinite(tau) && tau > dt))  // log tau_e moves; inf has no log
-    throw ConfigError({fmt::format(
-        "{}: [meta] learn_tau_e learns log tau_e, so tau_e must start finite and above the step "
-        "dt = {:g} ms (it is {:g})",
-        e.position("eligibility", "tau_e").str(), dt, tau)});
+  if (o.learn_tau_e) check_learned_tau_start(e, e.eligibility.tau_e, setup.neuron->dt());
   if (o.average_last > o.steps)
     throw ConfigError({fmt::format(
         "{}: [meta] average_last = {} averages more meta-steps than the run takes (steps = {})",
@@ -127,6 +134,8 @@ MetaLearner::MetaLearner(std::vector<MetaTask> tasks, MetaSection options)
   if (options.learn_tau_e) names_.push_back("log tau_e");
   const auto P = static_cast<Eigen::Index>(setup.directions.size());
   multipliers_ = Eigen::VectorXd::Ones(parameters());
+  for (const MetaTask& t : tasks_)
+    log_tau_e_floor_ = std::max(log_tau_e_floor_, std::log(2 * t.setup->neuron->dt()));
   if (options.precondition == Precondition::Basis)
     multipliers_.head(P) =
         basis_step_multipliers(setup, basis_scales(setup, setup.trace->initial_coefficients()));
@@ -160,9 +169,13 @@ Eigen::VectorXd MetaLearner::parameters(const MetaState& s) const {
   return x;
 }
 
+// The learned tau_e as a factor on the experiment's, so that the start is that value exactly.
 TraceParameters MetaLearner::trace(const MetaState& s) const {
-  return {options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta,
-          options_.learn_tau_e ? std::exp(s.log_tau_e) : setup_.eligibility.tau_e};
+  TraceParameters out{options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta,
+                      {}};
+  const double tau_0 = setup_.eligibility.tau_e;
+  if (options_.learn_tau_e) out.tau_e = tau_0 * std::exp(s.log_tau_e - std::log(tau_0));
+  return out;
 }
 
 TraceParameters MetaLearner::learned_trace(const MetaState& s) const {
@@ -191,7 +204,10 @@ void MetaLearner::move(MetaState& s, const Eigen::VectorXd& delta) const {
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     s.theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
   if (options_.learn_eta) s.log_eta += delta(delta.size() - 1 - options_.learn_tau_e);
-  if (options_.learn_tau_e) s.log_tau_e += delta(delta.size() - 1);
+  // log tau_e is projected onto tau_e >= 2 dt (a trace that at most halves per step), so that no
+  // step, ES perturbation or line-search try reaches dt, where the trace would stop decaying.
+  if (options_.learn_tau_e)
+    s.log_tau_e = std::max(s.log_tau_e + delta(delta.size() - 1), log_tau_e_floor_);
 }
 
 // The meta-gradient from dJ/dtheta_eff (K x L, every coefficient), theta_eff = scale theta with
@@ -292,7 +308,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
   out.task = task_of(index);
   const auto& weights = weights_[static_cast<std::size_t>(out.task)];
   Lifetime<sdk::Real> life(task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index),
-                           used.theta, used.tau_e, opt);
+                           used.theta, used.tau_e_in(task_setup(out.task)), opt);
   const std::size_t H = trials_of(out.task);
   out.gradient = Eigen::VectorXd::Zero(task_setup(out.task).tangent_directions());
   for (std::size_t h = 0; h < H; ++h) {
@@ -325,7 +341,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const TraceParameters
   out.task = task_of(index);
   const Setup<sdk::Real>& setup = task_setup(out.task);
   Lifetime<sdk::Real> life(setup, meta_lifetime_seed(setup_.seed, step, index / 2), trace.theta,
-                           trace.tau_e);
+                           trace.tau_e_in(setup));
   const bool policy = setup.reward == RewardSource::Policy;
   for (std::size_t h = 0; h < trials_of(out.task); ++h) {
     const auto rec = trial_or_divergence(life, out, index);
@@ -367,7 +383,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const TraceParam
   auto life = std::make_shared<AdjointLifetime>(
       task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index), trace.theta,
       checkpoint_interval(options_.checkpoint_every, task_setup(out.task).trials), nullptr,
-      trace.tau_e);
+      trace.tau_e_in(task_setup(out.task)));
   const std::size_t H = trials_of(out.task);
   for (std::size_t h = 0; h < H; ++h) {
     const auto rec = trial_or_divergence(*life, out, index);

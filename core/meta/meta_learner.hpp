@@ -185,11 +185,15 @@ class MetaLearner {
   std::vector<std::vector<double>> weights_;  // per task: the objective's weights of its trials
   std::vector<std::string> names_;
   Eigen::VectorXd multipliers_;
+  double log_tau_e_floor_ = 0;  // log(2 dt), the largest dt of the tasks ([meta] learn_tau_e)
 };
 
 // Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator
 // that does not match what drives plasticity ([experiment] reward).
 void validate_meta(const Experiment& e, const Setup<sdk::Real>& setup, const MetaSection& o);
+
+// [meta] learn_tau_e starts from `tau` (finite, at least 2 dt); throws ConfigError otherwise.
+void check_learned_tau_start(const Experiment& e, double tau, double dt);
 
 std::uint64_t meta_lifetime_seed(std::uint64_t experiment_seed, int step, int index);
 

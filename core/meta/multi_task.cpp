@@ -81,6 +81,9 @@ std::vector<Setup<sdk::Real>> make_task_setups(const Experiment& e, std::uint64_
                 ? GradientEngine::Adjoint
                 : GradientEngine::Forward;
       validate_meta(e.tasks[k], out.back(), o);
+      // Every task learns with the first task's tau_e, which its own dt must allow.
+      if (o.learn_tau_e)
+        check_learned_tau_start(e.tasks[k], out[0].eligibility.tau_e, out.back().neuron->dt());
     } catch (const ConfigError& err) {
       throw in_task(e.position("meta", "tasks." + e.task_labels[k]), e.task_labels[k], err);
     }

@@ -37,8 +37,8 @@ std::string learned_trace_toml(const Experiment& e, const TraceParameters& trace
   out += fmt::format("[trace]\ntype = {}\ncoefficients = {}\n",
                      toml_literal(e.plugin("trace").type), toml_literal(flat));
   if (e.meta.learn_tau_e)
-    out +=
-        fmt::format("\n[eligibility]\ntau_e = {}  # ms, meta-learned\n", toml_literal(trace.tau_e));
+    out += fmt::format("\n[eligibility]\ntau_e = {}  # ms, meta-learned\n",
+                       toml_literal(*trace.tau_e));
   return out;
 }
 
