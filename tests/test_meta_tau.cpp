@@ -182,4 +182,16 @@ TEST(LearnTauE, StartsExactlyAndStaysAboveTwiceDt) {
   EXPECT_NEAR(*learner.trace(s, down).tau_e, 40.0, 1e-12);
   down(down.size() - 1) = -0.5;  // 60.7 ms: inside, untouched
   EXPECT_NEAR(*learner.trace(s, down).tau_e, 100.1 * std::exp(-0.5), 1e-12);
+
+  // A step below 1 ms: the floor is 2 dt however small.
+  const auto fine = core::load_experiment(
+      test_support::dnms_gradient_file(dir),
+      {"meta.learn_tau_e=true", "eligibility.tau_e=100.1", "neuron.dt=0.25"}, registry);
+  const auto fine_setup = core::make_setup<sdk::Real>(fine);
+  const core::MetaLearner fine_learner(fine_setup, fine.meta);
+  down(down.size() - 1) = -4.8;  // to 0.82 ms, between 2 dt and 1 ms: untouched
+  EXPECT_NEAR(*fine_learner.trace(fine_learner.initial_state(), down).tau_e, 100.1 * std::exp(-4.8),
+              1e-12);
+  down(down.size() - 1) = -100;
+  EXPECT_NEAR(*fine_learner.trace(fine_learner.initial_state(), down).tau_e, 0.5, 1e-12);
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -185,7 +186,8 @@ class MetaLearner {
   std::vector<std::vector<double>> weights_;  // per task: the objective's weights of its trials
   std::vector<std::string> names_;
   Eigen::VectorXd multipliers_;
-  double log_tau_e_floor_ = 0;  // log(2 dt), the largest dt of the tasks ([meta] learn_tau_e)
+  // log(2 dt) for the largest dt of the tasks ([meta] learn_tau_e)
+  double log_tau_e_floor_ = -std::numeric_limits<double>::infinity();
 };
 
 // Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator
