@@ -1,7 +1,7 @@
 // [meta] learn_tau_e: the eligibility trace's time constant as a meta-parameter, in log space.
 // Its derivative in forward mode, in reverse mode, by the complex step and by finite differences
 // (pathwise and REINFORCE, a decaying trace and Miconi's options), a meta-step that moves it by
-// that derivative, and what it needs.
+// that derivative, and what it needs (its checkpoint: test_meta_rule_parameters.cpp).
 #include <cmath>
 
 #include <fmt/format.h>
@@ -141,29 +141,6 @@ TEST(LearnTauE, NeedsAFiniteStartAboveDt) {
   const auto setup = core::make_setup<sdk::Real>(e);
   EXPECT_THROW(core::Lifetime<sdk::Real>(setup, 1, setup.trace->initial_coefficients(), 19.0),
                core::DivergenceError);
-}
-
-// The checkpoint keeps log tau_e, so a resumed run goes on from the learned value.
-TEST(LearnTauE, TheCheckpointKeepsIt) {
-  test_support::TempDir dir;
-  core::PluginRegistry registry;
-  const auto e = core::load_experiment(
-      test_support::dnms_gradient_file(dir),
-      {"meta.steps=2", "meta.batch=2", "meta.learn_tau_e=true", "eligibility.tau_e=100"}, registry);
-  const auto setup = core::make_setup<sdk::Real>(e);
-  const core::MetaLearner learner(setup, e.meta);
-  core::MetaState s = learner.initial_state();
-  ASSERT_TRUE(learner.step(s, 1));
-  const auto shape = core::checkpoint_shape(e, setup);
-  EXPECT_EQ(shape.directions, learner.parameters());
-  const core::MetaState back = core::parse_checkpoint(core::checkpoint_json(s, shape), &shape);
-  EXPECT_EQ(back.log_tau_e, s.log_tau_e);
-  EXPECT_NE(back.log_tau_e, std::log(setup.eligibility.tau_e));
-  core::MetaState again = back;
-  ASSERT_TRUE(learner.step(s, 1));
-  ASSERT_TRUE(learner.step(again, 2));
-  EXPECT_EQ(again.log_tau_e, s.log_tau_e);
-  EXPECT_EQ(again.theta, s.theta);
 }
 
 // The start is the experiment's tau_e exactly, and a step that would cross 2 dt stops there.

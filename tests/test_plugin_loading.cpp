@@ -128,7 +128,7 @@ TEST(PluginLoading, SharedLibraryWithoutEntryPoints) {
 
 TEST(PluginLoading, WrongAbiVersionIsRefusedBeforeTheManifest) {
   const std::string msg = load_error(kTestPlugins / "neohebb-bad_abi.so");
-  EXPECT_NE(msg.find("built against neohebb SDK ABI version 999, but this host uses version 6; "
+  EXPECT_NE(msg.find("built against neohebb SDK ABI version 999, but this host uses version 7; "
                      "rebuild the plugin against the installed SDK"),
             std::string::npos)
       << msg;

@@ -8,7 +8,7 @@
 using namespace neohebb;
 
 TEST(SdkAbi, VersionMatchesTheLayoutsBelow) {
-  EXPECT_EQ(sdk::kAbiVersion, 6u);
+  EXPECT_EQ(sdk::kAbiVersion, 7u);
 }
 
 TEST(SdkAbi, LayoutsOfBoundaryTypes) {
@@ -23,6 +23,7 @@ TEST(SdkAbi, LayoutsOfBoundaryTypes) {
   EXPECT_EQ(sizeof(sdk::ParamValue), 40u);
   EXPECT_EQ(sizeof(sdk::ComponentInfo), 112u);
   EXPECT_EQ(sizeof(sdk::Manifest), 88u);
+  EXPECT_EQ(sizeof(sdk::LearnableParameter), 48u);
 }
 
 TEST(SdkAbi, FingerprintDescribesThisBuild) {

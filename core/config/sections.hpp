@@ -213,6 +213,7 @@ struct MetaSection {
   double es_sigma = 0.01;
   bool learn_eta = false;
   bool learn_tau_e = false;
+  std::string learn_rule;
   double log_learning_rate = 0.0;
   int line_search = 0;
   double lifetime_clip = 0.0;
@@ -271,9 +272,14 @@ struct MetaSection {
                  "also learn the eligibility trace's time constant [eligibility] tau_e, in log "
                  "space, from its finite value (exact tangents and adjoints through the trace's "
                  "decay; every task of [meta] tasks uses the one learned value)"),
-        F::field(&MetaSection::log_learning_rate, "log_learning_rate",
-                 "the learning rate of the log-space parameters (log eta, log tau_e), whose "
-                 "scale is not the coefficients'; 0 = learning_rate")
+        F::field(&MetaSection::learn_rule, "learn_rule",
+                 "also learn these of the rule's own parameters, in log space (comma-separated "
+                 "names; three_factor: 'baseline_tau', 'clip'), with exact tangents and adjoints "
+                 "from the rule; empty = none"),
+        F::field(
+            &MetaSection::log_learning_rate, "log_learning_rate",
+            "the learning rate of the log-space parameters (log eta, log tau_e, the rule's), whose "
+            "scale is not the coefficients'; 0 = learning_rate")
             .at_least(0),
         F::field(&MetaSection::es_sigma, "es_sigma",
                  "with estimator = 'es': the standard deviation of the perturbation of each "

@@ -20,6 +20,11 @@ Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<
 template <class S>
 Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
                       const S& tau_e, LifetimeOptions options)
+    : Lifetime(setup, seed, theta, tau_e, {}, options) {}
+
+template <class S>
+Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
+                      const S& tau_e, const std::vector<S>& rule, LifetimeOptions options)
     : setup_(setup),
       seed_(seed),
       options_(options),
@@ -38,11 +43,27 @@ Lifetime<S>::Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<
   if (setup.learn_tau_e && options.tangents)
     tau_direction_ = static_cast<int>(setup.directions.size());
   state_.rule = setup.make_rule();
+  learn_rule_parameters(rule);
   state_.rule->begin_lifetime(setup.layout.conditions, tangents_.P);
   weigh_trace(tau_e);
   allocate_workspace();
   if (tangents_.P > 0 || options.adjoint) allocate_trajectory();
   if (tangents_.P > 0) allocate_tangents();
+}
+
+// [meta] learn_rule: the rule takes the learned values (or those it was built with) and the last
+// directions for them.
+template <class S>
+void Lifetime<S>::learn_rule_parameters(const std::vector<S>& values) {
+  const auto& which = setup_.rule_parameters;
+  if (which.empty()) return;
+  std::vector<S> v = values;
+  if (v.empty())
+    for (int i : which) v.push_back(S(setup_.rule_learnable[static_cast<std::size_t>(i)].value));
+  if (v.size() != which.size())
+    throw RunError(
+        fmt::format("the rule has {} learned parameters, given {} values", which.size(), v.size()));
+  state_.rule->learn_parameters(which, v.data());
 }
 
 namespace {

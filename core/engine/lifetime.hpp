@@ -55,6 +55,7 @@ struct AdjointState {
   Eigen::VectorXd xbar;      // dJ/dxbar at the start of trial h+1 (reset_average = false)
   Eigen::MatrixXd theta;     // dJ/dtheta (K x L), summed over the trials swept
   double log_tau_e = 0;      // dJ/dlog tau_e, summed likewise ([meta] learn_tau_e)
+  std::vector<double> rule_parameters;  // dJ/du of the rule's learned parameters, likewise
 };
 
 // What the lifetime carries from one trial to the next, and the last trial's outcome.
@@ -122,6 +123,9 @@ class Lifetime {
            LifetimeOptions options = {});
   Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta, const S& tau_e,
            LifetimeOptions options = {});
+  // ... and the values of the rule's learned parameters ([meta] learn_rule; empty: as built).
+  Lifetime(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta, const S& tau_e,
+           const std::vector<S>& rule, LifetimeOptions options = {});
 
   TrialRecord run_trial();
   std::int64_t trials_done() const { return state_.trial; }
@@ -156,6 +160,7 @@ class Lifetime {
   TrialRecord guarded_trial(bool update);
   TrialRecord simulate_trial(bool update);
   void weigh_trace(const S& tau_e);
+  void learn_rule_parameters(const std::vector<S>& values);
   void allocate_trajectory();
   void allocate_workspace();
   void allocate_tangents();

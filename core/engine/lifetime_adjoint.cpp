@@ -54,12 +54,13 @@ void Lifetime<S>::adjoint_rule(AdjointState& a, double& R_bar) {
   auto& w = adjoint_work_;
   auto& rule = *state_.rule;
   const sdk::TrialOutcome<S> o{state_.trial, work_.spec.condition, state_.reward};
-  rule.end_trial_adjoint(o, a.rule.data(), R_bar);
+  rule.end_trial_adjoint(o, a.rule.data(), R_bar, a.rule_parameters.data());
   if (!rule.plastic(state_.trial)) {
     w.G.setZero();
     return;
   }
-  rule.weight_update_adjoint(o, work_.e, state_.W, a.W, w.G, w.W_bar, R_bar, a.rule.data());
+  rule.weight_update_adjoint(o, work_.e, state_.W, a.W, w.G, w.W_bar, R_bar, a.rule.data(),
+                             a.rule_parameters.data());
   a.W += w.W_bar;  // W_h+1 = W_h + mu(.., W_h): the identity path keeps a.W
 }
 

@@ -55,8 +55,8 @@ void Lifetime<S>::flush_eligibility_tangents(int first_step, int steps) {
 
 // The factors of step t's trace increment, differentiated for every p, into chunk column
 // `column`: dP_t,p = w [b(d) e_p + (b'(d) * D_p) theta^T] (the direct term sits in column k), for
-// log tau_e dP_t = [w (b'(d) * D) + w' b(d)] theta^T with w' = dw_t/dlog tau_e, and
-// dA_t,p = a'(r_t) * (r'_t * X_p).
+// log tau_e dP_t = [w (b'(d) * D) + w' b(d)] theta^T with w' = dw_t/dlog tau_e, for a rule's
+// parameter only w (b'(d) * D) theta^T, and dA_t,p = a'(r_t) * (r'_t * X_p).
 template <class S>
 void Lifetime<S>::eligibility_tangents(int step, int column) {
   const auto& trace = *setup_.trace;
@@ -73,9 +73,11 @@ void Lifetime<S>::eligibility_tangents(int step, int column) {
       t.NL = w * t.NL + trace_weight_tau_[static_cast<std::size_t>(step)] * work_.post_basis;
       dP.noalias() = t.NL * theta_t_;
     } else {
-      const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
       dP.noalias() = (w * t.NL) * theta_t_;
-      dP.col(k) += w * work_.post_basis.col(l);
+      if (static_cast<std::size_t>(p) < setup_.directions.size()) {  // a rule's has no direct term
+        const auto [k, l] = setup_.directions[static_cast<std::size_t>(p)];
+        dP.col(k) += w * work_.post_basis.col(l);
+      }
     }
     t.dA_chunk.block(Eigen::Index(p) * N, col, N, K_) =
         t.pre_derivative.array().colwise() * t.Rr.col(p).array();

@@ -1,6 +1,8 @@
 #include "core/engine/setup.hpp"
 
+#include <algorithm>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -129,6 +131,34 @@ void check_options(const Experiment& e, const NetworkSection& net, const sdk::Ta
                     e.position("task").str(), e.plugin("task").type, lay.steps, lay.outputs));
 }
 
+// [meta] learn_rule: the comma-separated names, as indices into the rule's learnable parameters.
+std::vector<int> learned_rule_parameters(const Experiment& e,
+                                         const std::vector<sdk::LearnableParameter>& learnable,
+                                         std::vector<std::string>& errors) {
+  std::vector<int> out;
+  std::string names = e.meta.learn_rule;
+  std::replace(names.begin(), names.end(), ',', ' ');
+  std::istringstream words(names);
+  for (std::string name; words >> name;) {
+    const auto it = std::find_if(learnable.begin(), learnable.end(),
+                                 [&](const auto& p) { return p.name == name; });
+    std::string known;
+    for (const auto& p : learnable) known += (known.empty() ? "" : ", ") + p.name;
+    const int index = static_cast<int>(it - learnable.begin());
+    if (it == learnable.end())
+      errors.push_back(
+          fmt::format("{}: [meta] learn_rule: rule '{}' has no learnable parameter '{}' ({})",
+                      e.position("meta", "learn_rule").str(), e.plugin("rule").type, name,
+                      known.empty() ? "it has none with these settings" : "it has: " + known));
+    else if (std::find(out.begin(), out.end(), index) != out.end())
+      errors.push_back(fmt::format("{}: [meta] learn_rule names '{}' twice",
+                                   e.position("meta", "learn_rule").str(), name));
+    else
+      out.push_back(index);
+  }
+  return out;
+}
+
 }  // namespace
 
 template <class S>
@@ -151,7 +181,11 @@ Setup<S> make_setup(const Experiment& e) {
   s.task = create<sdk::Task<S>, S>(e, "task", errors);
   s.rule = e.plugin("rule").component;
   s.rule_params = e.plugin("rule").params;
-  create<sdk::PlasticityRule<S>, S>(e, "rule", errors);  // constructs once to surface its errors
+  // Constructed once to surface its errors, and to list what it can learn.
+  if (const auto rule = create<sdk::PlasticityRule<S>, S>(e, "rule", errors)) {
+    s.rule_learnable = rule->learnable_parameters();
+    s.rule_parameters = learned_rule_parameters(e, s.rule_learnable, errors);
+  }
   s.reward = e.experiment.reward;
   if (s.trace) {
     const int K = s.trace->pre_terms(), L = s.trace->post_terms();
@@ -182,7 +216,7 @@ Setup<S> make_setup(const Experiment& e) {
 }
 
 TraceParameters initial_trace(const Setup<sdk::Real>& setup) {
-  return {setup.trace->initial_coefficients(), std::nullopt};
+  return {setup.trace->initial_coefficients(), std::nullopt, {}};
 }
 
 template struct Setup<sdk::Real>;

@@ -35,8 +35,14 @@ struct Setup {
   std::vector<std::pair<int, int>> directions;
   // [meta] learn_tau_e: one more direction, log tau_e, after the coefficients'.
   bool learn_tau_e = false;
+  // [meta] learn_rule: the rule's parameters meta-learning moves (indices into
+  // rule_learnable, the rule's list), one direction each after log tau_e's.
+  std::vector<int> rule_parameters;
+  std::vector<sdk::LearnableParameter> rule_learnable;
 
-  int tangent_directions() const { return static_cast<int>(directions.size()) + learn_tau_e; }
+  int tangent_directions() const {
+    return static_cast<int>(directions.size() + rule_parameters.size()) + learn_tau_e;
+  }
 
   // Rules keep per-lifetime state (baselines): one instance per lifetime.
   std::shared_ptr<sdk::PlasticityRule<S>> make_rule() const;
@@ -48,6 +54,7 @@ struct Setup {
 struct TraceParameters {
   Eigen::MatrixXd theta;
   std::optional<double> tau_e;
+  std::vector<double> rule;  // [meta] learn_rule: the learned values; empty: as the rule was built
 
   double tau_e_in(const Setup<sdk::Real>& setup) const {
     return tau_e.value_or(setup.eligibility.tau_e);

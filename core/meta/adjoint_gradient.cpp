@@ -17,10 +17,10 @@ LifetimeOptions adjoint_options(const std::vector<int>* forced_actions) {
 AdjointLifetime::AdjointLifetime(const Setup<sdk::Real>& setup, std::uint64_t seed,
                                  const Eigen::MatrixXd& theta, int checkpoint_every,
                                  const std::vector<int>* forced_actions,
-                                 std::optional<double> tau_e)
+                                 std::optional<double> tau_e, const std::vector<double>& rule)
     : setup_(setup),
       every_(std::max(1, checkpoint_every)),
-      life_(setup, seed, theta, tau_e.value_or(setup.eligibility.tau_e),
+      life_(setup, seed, theta, tau_e.value_or(setup.eligibility.tau_e), rule,
             adjoint_options(forced_actions)) {}
 
 void AdjointLifetime::hold(const LifetimeCheckpoint& c) {
@@ -65,13 +65,14 @@ TraceGradient AdjointLifetime::trace_gradient(const std::vector<double>& c) {
   a.W.setZero(N, N);
   a.xbar.setZero(N);
   a.theta.setZero(setup_.trace->pre_terms(), setup_.trace->post_terms());
+  a.rule_parameters.assign(setup_.rule_parameters.size(), 0.0);
   if (!checkpoints_.empty()) a.rule.assign(checkpoints_.front().rule_state.size(), 0.0);
   // Trials after the last one with a weight contribute nothing: the sweep starts there.
   std::int64_t last = std::min<std::int64_t>(trials_, static_cast<std::int64_t>(c.size())) - 1;
   while (last >= 0 && c[static_cast<std::size_t>(last)] == 0) --last;
   for (std::int64_t first = last >= 0 ? last / every_ * every_ : -1; first >= 0; first -= every_)
     sweep_stretch(first, std::min<std::int64_t>(first + every_, last + 1), c, a);
-  return {std::move(a.theta), a.log_tau_e};
+  return {std::move(a.theta), a.log_tau_e, std::move(a.rule_parameters)};
 }
 
 Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
@@ -80,7 +81,9 @@ Eigen::VectorXd AdjointLifetime::gradient(const std::vector<double>& c) {
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     g(static_cast<Eigen::Index>(p)) =
         all.theta(setup_.directions[p].first, setup_.directions[p].second);
-  if (setup_.learn_tau_e) g(g.size() - 1) = all.log_tau_e;
+  Eigen::Index next = static_cast<Eigen::Index>(setup_.directions.size());
+  if (setup_.learn_tau_e) g(next++) = all.log_tau_e;
+  for (double r : all.rule) g(next++) = r;
   return g;
 }
 

@@ -20,15 +20,17 @@ namespace neohebb::core {
 struct TraceGradient {
   Eigen::MatrixXd theta;
   double log_tau_e = 0;
+  std::vector<double> rule;  // d/du of the rule's learned parameters ([meta] learn_rule)
 };
 
 class AdjointLifetime {
  public:
   // c = checkpoint_every trials between checkpoints (>= 1); the trace's time constant is
-  // `tau_e` (the setup's when none is given).
+  // `tau_e` (the setup's when none is given), the rule's learned parameters `rule` (as built
+  // when empty).
   AdjointLifetime(const Setup<sdk::Real>& setup, std::uint64_t seed, const Eigen::MatrixXd& theta,
                   int checkpoint_every, const std::vector<int>* forced_actions = nullptr,
-                  std::optional<double> tau_e = std::nullopt);
+                  std::optional<double> tau_e = std::nullopt, const std::vector<double>& rule = {});
 
   // The forward sweep: the next trial, as Lifetime::run_trial.
   TrialRecord run_trial();

@@ -179,8 +179,8 @@ CheckpointShape read_shape(const nlohmann::json& j) {
   CheckpointShape s;
   s.theta_rows = f.integer("theta_rows", 1, kIntMax);
   s.theta_cols = f.integer("theta_cols", 1, kIntMax);
-  // + log eta, log tau_e
-  s.directions = f.integer("directions", 1, s.theta_rows * s.theta_cols + 2);
+  // + log eta, log tau_e, the rule's
+  s.directions = f.integer("directions", 1, kIntMax);
   s.batch = static_cast<int>(f.integer("batch", 1, kIntMax));
   s.trials = f.integer("trials", 1, std::numeric_limits<std::int64_t>::max());
   s.optimizer = f.text("optimizer");
@@ -304,6 +304,7 @@ MetaState read_state(const Fields& f, const CheckpointShape& s) {
   st.theta = Eigen::Map<const Eigen::MatrixXd>(theta.data(), s.theta_rows, s.theta_cols);
   if (f.has("log_eta")) st.log_eta = f.real("log_eta");        // absent before learn_eta existed
   if (f.has("log_tau_e")) st.log_tau_e = f.real("log_tau_e");  // written when learned
+  if (f.has("log_rule")) st.log_rule = to_eigen(f.reals("log_rule", std::nullopt));
   st.m = to_eigen(f.reals("adam_m", P));
   st.v = to_eigen(f.reals("adam_v", P, 0.0));
   const bool started = st.step > 0;
@@ -348,8 +349,8 @@ CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& se
   s.theta_cols = theta.cols();
   // What meta-learning moves: the learnable coefficients, log eta with [meta] learn_eta and
   // log tau_e with [meta] learn_tau_e.
-  s.directions = static_cast<Eigen::Index>(setup.directions.size()) + (e.meta.learn_eta ? 1 : 0) +
-                 (e.meta.learn_tau_e ? 1 : 0);
+  s.directions = static_cast<Eigen::Index>(setup.directions.size() + setup.rule_parameters.size()) +
+                 (e.meta.learn_eta ? 1 : 0) + (e.meta.learn_tau_e ? 1 : 0);
   s.steps = e.meta.steps;
   s.batch = e.meta.batch;
   s.trials = setup.trials;
@@ -374,7 +375,8 @@ std::string checkpoint_json(const MetaState& s, const CheckpointShape& shape) {
                    {"backtracks", s.backtracks},
                    {"history", history_json(s.history)},
                    {"validation_start", validation_json(s.validation_start)}};
-  if (s.log_tau_e != 0) j["log_tau_e"] = s.log_tau_e;  // [meta] learn_tau_e
+  if (s.log_tau_e != 0) j["log_tau_e"] = s.log_tau_e;                // [meta] learn_tau_e
+  if (s.log_rule.size() > 0) j["log_rule"] = to_vector(s.log_rule);  // [meta] learn_rule
   return j.dump(1) + "\n";
 }
 

@@ -33,10 +33,11 @@ S trial_quantity(const Lifetime<S>& life, bool reinforce) {
 // Runs a lifetime and returns the per-trial quantity (for complex lifetimes, Im(q)/h).
 template <class S>
 std::vector<double> quantities(const Setup<S>& setup, std::uint64_t seed, const sdk::Mat<S>& theta,
-                               const S& tau_e, bool reinforce, const std::vector<int>& actions) {
+                               const S& tau_e, const std::vector<S>& rule, bool reinforce,
+                               const std::vector<int>& actions) {
   LifetimeOptions opt;
   opt.forced_actions = &actions;
-  Lifetime<S> life(setup, seed, theta, tau_e, opt);
+  Lifetime<S> life(setup, seed, theta, tau_e, rule, opt);
   std::vector<double> q;
   for (std::int64_t h = 0; h < setup.trials; ++h) {
     stop_if_interrupted();
@@ -96,8 +97,8 @@ ForwardMode forward_mode(const Setup<sdk::Real>& real, std::uint64_t seed,
 
 // The perturbed lifetimes: the complex step (one lifetime per direction) and finite differences
 // at five step scales, four runs each (+-h, +-h/2 for Richardson), all on the thread pool. The
-// direction of log tau_e ([meta] learn_tau_e, the last) perturbs tau_e by the factor exp(i h) or
-// exp(+-h).
+// directions of log tau_e ([meta] learn_tau_e) and of the rule's learned parameters ([meta]
+// learn_rule), after the coefficients', perturb their value by the factor exp(i h) or exp(+-h).
 class References {
  public:
   static constexpr int kScales = 5;
@@ -111,21 +112,34 @@ class References {
         fd_(static_cast<std::size_t>(P_ * fd_runs_)),
         fd_step_(static_cast<std::size_t>(P_)) {
     const double offsets[] = {1.0, -1.0, 0.5, -0.5};
-    const int tau = real.learn_tau_e ? P_ - 1 : -1;
+    const int coefficients = static_cast<int>(real.directions.size());
+    const int tau = real.learn_tau_e ? coefficients : -1, first_rule = coefficients + (tau >= 0);
     const double tau_e = real.eligibility.tau_e;
+    std::vector<double> rule;  // the rule's learned parameters as built
+    for (int i : real.rule_parameters)
+      rule.push_back(real.rule_learnable[static_cast<std::size_t>(i)].value);
+    const auto log_value = [&](int p) {
+      return p == tau ? std::log(tau_e) : std::log(rule[static_cast<std::size_t>(p - first_rule)]);
+    };
     for (int p = 0; p < P_; ++p)  // (set before the jobs, which only read it)
       fd_step_[static_cast<std::size_t>(p)] =
-          1e-2 * std::max(1.0, std::abs(p == tau ? std::log(tau_e) : coefficient(real, theta, p)));
+          1e-2 *
+          std::max(1.0, std::abs(p < coefficients ? coefficient(real, theta, p) : log_value(p)));
     rethrow_first(parallel_for(P_ * (1 + fd_runs_), options.threads, [&](int job) {
       const int p = job % P_, kind = job / P_;
       if (kind == 0) {
         Eigen::MatrixXcd tc = theta.cast<sdk::Complex>();
         sdk::Complex tau_c(tau_e);
+        std::vector<sdk::Complex> rule_c(rule.begin(), rule.end());
+        const sdk::Complex step = std::exp(sdk::Complex(0, kComplexStep));
         if (p == tau)
-          tau_c *= std::exp(sdk::Complex(0, kComplexStep));
+          tau_c *= step;
+        else if (p >= first_rule)
+          rule_c[static_cast<std::size_t>(p - first_rule)] *= step;
         else
           coefficient(real, tc, p) += sdk::Complex(0, kComplexStep);
-        cs_[static_cast<std::size_t>(p)] = quantities(cplx, seed, tc, tau_c, reinforce, actions);
+        cs_[static_cast<std::size_t>(p)] =
+            quantities(cplx, seed, tc, tau_c, rule_c, reinforce, actions);
         return;
       }
       const double step = fd_step_[static_cast<std::size_t>(p)];
@@ -133,12 +147,15 @@ class References {
       const double h = offsets[offset] * step * std::pow(0.1, scale);
       Eigen::MatrixXd tr = theta;
       double tau_r = tau_e;
+      std::vector<double> rule_r = rule;
       if (p == tau)
         tau_r *= std::exp(h);
+      else if (p >= first_rule)
+        rule_r[static_cast<std::size_t>(p - first_rule)] *= std::exp(h);
       else
         coefficient(real, tr, p) += h;
       fd_[static_cast<std::size_t>(job - P_)] =
-          quantities(real, seed, tr, tau_r, reinforce, actions);
+          quantities(real, seed, tr, tau_r, rule_r, reinforce, actions);
     }));
   }
 
@@ -233,6 +250,8 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   for (const auto& [k, l] : real.directions)
     out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
   if (real.learn_tau_e) out.coefficients.push_back("log tau_e");
+  for (int i : real.rule_parameters)
+    out.coefficients.push_back("log " + real.rule_learnable[static_cast<std::size_t>(i)].name);
   const ForwardMode fm = forward_mode(real, seed, theta, reinforce);
   out.tangent_norm = fm.tangent_norm;
   const std::vector<double> w = objective_weights(meta, real.trials);

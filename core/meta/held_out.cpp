@@ -20,7 +20,7 @@ HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const TraceParameter
   double reward = 0, correct = 0;
   try {
     Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, k), trace.theta,
-                             trace.tau_e_in(setup));
+                             trace.tau_e_in(setup), trace.rule);
     for (std::int64_t h = 0; h < H; ++h) {
       const TrialRecord r = life.run_trial();
       reward += r.reward;

@@ -130,9 +130,18 @@ MetaLearner::MetaLearner(std::vector<MetaTask> tasks, MetaSection options)
   const auto& setup = setup_;
   for (const auto& [k, l] : setup.directions)
     names_.push_back(setup.trace->pre_term_name(k) + " " + setup.trace->post_term_name(l));
-  if (options.learn_eta) names_.push_back("log eta");
-  if (options.learn_tau_e) names_.push_back("log tau_e");
   const auto P = static_cast<Eigen::Index>(setup.directions.size());
+  Eigen::Index next = P;  // then the log-space parameters, in this order
+  if (options.learn_eta) eta_index_ = next++, names_.push_back("log eta");
+  if (options.learn_tau_e) tau_index_ = next++, names_.push_back("log tau_e");
+  rule_index_ = next;
+  for (int i : setup.rule_parameters) {
+    const auto& p = setup.rule_learnable[static_cast<std::size_t>(i)];
+    names_.push_back("log " + p.name);
+    rule_floor_.push_back(p.minimum > 0 ? std::log(p.minimum)
+                                        : -std::numeric_limits<double>::infinity());
+    rule_start_.push_back(p.value);
+  }
   multipliers_ = Eigen::VectorXd::Ones(parameters());
   for (const MetaTask& t : tasks_)
     log_tau_e_floor_ = std::max(log_tau_e_floor_, std::log(2 * t.setup->neuron->dt()));
@@ -150,31 +159,41 @@ MetaState MetaLearner::initial_state() const {
   MetaState s;
   s.theta = setup_.trace->initial_coefficients();
   if (options_.learn_tau_e) s.log_tau_e = std::log(setup_.eligibility.tau_e);
+  s.log_rule.resize(static_cast<Eigen::Index>(rule_start_.size()));
+  for (std::size_t j = 0; j < rule_start_.size(); ++j)
+    s.log_rule(Eigen::Index(j)) = std::log(rule_start_[j]);
   s.m = Eigen::VectorXd::Zero(parameters());
   s.v = Eigen::VectorXd::Zero(parameters());
   return s;
 }
 
 Eigen::Index MetaLearner::parameters() const {
-  return static_cast<Eigen::Index>(setup_.directions.size()) + (options_.learn_eta ? 1 : 0) +
-         (options_.learn_tau_e ? 1 : 0);
+  return rule_index_ + static_cast<Eigen::Index>(rule_start_.size());
 }
 
 Eigen::VectorXd MetaLearner::parameters(const MetaState& s) const {
   Eigen::VectorXd x(parameters());
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     x(Eigen::Index(p)) = s.theta(setup_.directions[p].first, setup_.directions[p].second);
-  if (options_.learn_eta) x(x.size() - 1 - options_.learn_tau_e) = s.log_eta;
-  if (options_.learn_tau_e) x(x.size() - 1) = s.log_tau_e;
+  if (eta_index_ >= 0) x(eta_index_) = s.log_eta;
+  if (tau_index_ >= 0) x(tau_index_) = s.log_tau_e;
+  x.segment(rule_index_, s.log_rule.size()) = s.log_rule;
   return x;
 }
 
-// The learned tau_e as a factor on the experiment's, so that the start is that value exactly.
+namespace {
+// A learned value as a factor on its start, so that the start is that value exactly.
+double from_log(double start, double u) {
+  return start * std::exp(u - std::log(start));
+}
+}  // namespace
+
 TraceParameters MetaLearner::trace(const MetaState& s) const {
-  TraceParameters out{options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta,
-                      {}};
-  const double tau_0 = setup_.eligibility.tau_e;
-  if (options_.learn_tau_e) out.tau_e = tau_0 * std::exp(s.log_tau_e - std::log(tau_0));
+  TraceParameters out{
+      options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta, {}, {}};
+  if (options_.learn_tau_e) out.tau_e = from_log(setup_.eligibility.tau_e, s.log_tau_e);
+  for (std::size_t j = 0; j < rule_start_.size(); ++j)
+    out.rule.push_back(from_log(rule_start_[j], s.log_rule(Eigen::Index(j))));
   return out;
 }
 
@@ -196,6 +215,7 @@ TraceParameters MetaLearner::trace(const MetaState& s, const Eigen::VectorXd& de
   moved.theta = s.theta;
   moved.log_eta = s.log_eta;
   moved.log_tau_e = s.log_tau_e;
+  moved.log_rule = s.log_rule;
   move(moved, delta);
   return trace(moved);
 }
@@ -203,25 +223,29 @@ TraceParameters MetaLearner::trace(const MetaState& s, const Eigen::VectorXd& de
 void MetaLearner::move(MetaState& s, const Eigen::VectorXd& delta) const {
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     s.theta(setup_.directions[p].first, setup_.directions[p].second) += delta(Eigen::Index(p));
-  if (options_.learn_eta) s.log_eta += delta(delta.size() - 1 - options_.learn_tau_e);
+  if (eta_index_ >= 0) s.log_eta += delta(eta_index_);
   // log tau_e is projected onto tau_e >= 2 dt (a trace that at most halves per step), so that no
-  // step, ES perturbation or line-search try reaches dt, where the trace would stop decaying.
-  if (options_.learn_tau_e)
-    s.log_tau_e = std::max(s.log_tau_e + delta(delta.size() - 1), log_tau_e_floor_);
+  // step, ES perturbation or line-search try reaches dt, where the trace would stop decaying; a
+  // rule's parameter onto its minimum.
+  if (tau_index_ >= 0) s.log_tau_e = std::max(s.log_tau_e + delta(tau_index_), log_tau_e_floor_);
+  for (std::size_t j = 0; j < rule_start_.size(); ++j) {
+    auto& u = s.log_rule(Eigen::Index(j));
+    u = std::max(u + delta(rule_index_ + Eigen::Index(j)), rule_floor_[j]);
+  }
 }
 
 // The meta-gradient from dJ/dtheta_eff (K x L, every coefficient), theta_eff = scale theta with
 // scale = exp(u): dJ/dtheta_p = scale dJ/dtheta_eff,p and dJ/du = <theta_eff, dJ/dtheta_eff>;
-// then dJ/dlog tau_e as the sweep gave it.
+// then dJ/dlog tau_e and the rule's as the sweep gave them.
 Eigen::VectorXd MetaLearner::from_trace_gradient(const TraceGradient& G,
                                                  const Eigen::MatrixXd& theta_eff,
                                                  double scale) const {
   Eigen::VectorXd g(parameters());
   for (std::size_t p = 0; p < setup_.directions.size(); ++p)
     g(Eigen::Index(p)) = scale * G.theta(setup_.directions[p].first, setup_.directions[p].second);
-  if (options_.learn_eta)
-    g(g.size() - 1 - options_.learn_tau_e) = (theta_eff.array() * G.theta.array()).sum();
-  if (options_.learn_tau_e) g(g.size() - 1) = G.log_tau_e;
+  if (eta_index_ >= 0) g(eta_index_) = (theta_eff.array() * G.theta.array()).sum();
+  if (tau_index_ >= 0) g(tau_index_) = G.log_tau_e;
+  for (std::size_t j = 0; j < G.rule.size(); ++j) g(rule_index_ + Eigen::Index(j)) = G.rule[j];
   return g;
 }
 
@@ -308,7 +332,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
   out.task = task_of(index);
   const auto& weights = weights_[static_cast<std::size_t>(out.task)];
   Lifetime<sdk::Real> life(task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index),
-                           used.theta, used.tau_e_in(task_setup(out.task)), opt);
+                           used.theta, used.tau_e_in(task_setup(out.task)), used.rule, opt);
   const std::size_t H = trials_of(out.task);
   out.gradient = Eigen::VectorXd::Zero(task_setup(out.task).tangent_directions());
   for (std::size_t h = 0; h < H; ++h) {
@@ -341,7 +365,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const TraceParameters
   out.task = task_of(index);
   const Setup<sdk::Real>& setup = task_setup(out.task);
   Lifetime<sdk::Real> life(setup, meta_lifetime_seed(setup_.seed, step, index / 2), trace.theta,
-                           trace.tau_e_in(setup));
+                           trace.tau_e_in(setup), trace.rule);
   const bool policy = setup.reward == RewardSource::Policy;
   for (std::size_t h = 0; h < trials_of(out.task); ++h) {
     const auto rec = trial_or_divergence(life, out, index);
@@ -383,7 +407,7 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_adjoint(const TraceParam
   auto life = std::make_shared<AdjointLifetime>(
       task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index), trace.theta,
       checkpoint_interval(options_.checkpoint_every, task_setup(out.task).trials), nullptr,
-      trace.tau_e_in(task_setup(out.task)));
+      trace.tau_e_in(task_setup(out.task)), trace.rule);
   const std::size_t H = trials_of(out.task);
   for (std::size_t h = 0; h < H; ++h) {
     const auto rec = trial_or_divergence(*life, out, index);
@@ -683,7 +707,8 @@ bool MetaLearner::step(MetaState& s, int threads, Progress* progress) const {
   rec.step_scale = s.step_scale;
   move(s, delta);
   rec.theta = parameters(s);
-  if (!s.theta.allFinite() || !std::isfinite(s.log_eta) || !std::isfinite(s.log_tau_e))
+  if (!s.theta.allFinite() || !std::isfinite(s.log_eta) || !std::isfinite(s.log_tau_e) ||
+      !s.log_rule.allFinite())
     throw RunError(fmt::format(
         "meta-step {}: theta is no longer finite (meta learning rate too large?)", s.step + 1));
   rec.step = ++s.step;

@@ -69,6 +69,7 @@ struct MetaState {
   Eigen::MatrixXd theta;         // K x L
   double log_eta = 0;            // [meta] learn_eta: lifetimes use exp(log_eta) theta
   double log_tau_e = 0;          // [meta] learn_tau_e: lifetimes use tau_e = exp(log_tau_e)
+  Eigen::VectorXd log_rule;      // [meta] learn_rule: the logs of the rule's learned parameters
   Eigen::VectorXd m, v;          // Adam moments, one entry per direction
   std::vector<double> baseline;  // REINFORCE b_h; empty before the first step
   Eigen::VectorXd last_step;     // the change of the learnable coefficients in the last step
@@ -93,7 +94,7 @@ class MetaLearner {
   const std::vector<std::string>& direction_names() const { return names_; }
   bool reverse_mode() const { return adjoint_; }  // what [meta] gradient resolved to
   // What meta-learning moves: the learnable coefficients, then log eta with [meta] learn_eta,
-  // then log tau_e with [meta] learn_tau_e.
+  // log tau_e with [meta] learn_tau_e and the logs of the rule's parameters of [meta] learn_rule.
   Eigen::Index parameters() const;
   Eigen::VectorXd parameters(const MetaState& s) const;
   // The trace the lifetimes use: exp(log_eta) theta, and tau_e (exp(log_tau_e) when learned).
@@ -188,6 +189,10 @@ class MetaLearner {
   Eigen::VectorXd multipliers_;
   // log(2 dt) for the largest dt of the tasks ([meta] learn_tau_e)
   double log_tau_e_floor_ = -std::numeric_limits<double>::infinity();
+  // Where the log-space parameters sit in the parameter vector (-1: not learned), and the rule's
+  // learned parameters' starting values and the logs of their minimums.
+  Eigen::Index eta_index_ = -1, tau_index_ = -1, rule_index_ = 0;
+  std::vector<double> rule_start_, rule_floor_;
 };
 
 // Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator

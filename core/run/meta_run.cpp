@@ -25,9 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The learned coefficients as a [trace] table to paste into an experiment, and with [meta]
-// learn_tau_e the learned time constant as an [eligibility] table.
-std::string learned_trace_toml(const Experiment& e, const TraceParameters& trace) {
+// The learned coefficients as a [trace] table to paste into an experiment, with [meta]
+// learn_tau_e the learned time constant as an [eligibility] table, and with [meta] learn_rule the
+// rule's learned parameters as a [rule] table.
+std::string learned_trace_toml(const Experiment& e, const Setup<sdk::Real>& setup,
+                               const TraceParameters& trace) {
   const Eigen::MatrixXd& theta = trace.theta;
   std::vector<double> flat;
   for (Eigen::Index k = 0; k < theta.rows(); ++k)
@@ -39,6 +41,11 @@ std::string learned_trace_toml(const Experiment& e, const TraceParameters& trace
   if (e.meta.learn_tau_e)
     out += fmt::format("\n[eligibility]\ntau_e = {}  # ms, meta-learned\n",
                        toml_literal(*trace.tau_e));
+  if (!trace.rule.empty()) out += fmt::format("\n[rule]  # meta-learned\n");
+  for (std::size_t j = 0; j < trace.rule.size(); ++j)
+    out += fmt::format(
+        "{} = {}\n", setup.rule_learnable[static_cast<std::size_t>(setup.rule_parameters[j])].name,
+        toml_literal(trace.rule[j]));
   return out;
 }
 
@@ -229,7 +236,7 @@ bool finish(const Experiment& e, const Setup<sdk::Real>& setup, const MetaLearne
   for (const auto& [name, bytes] : files) run.write(name, bytes);
   // With learn_eta, the learned eta is folded into the coefficients: what the lifetimes used.
   run.write("theta.npy", npy_bytes(learned.theta));
-  run.write("learned_trace.toml", learned_trace_toml(e, learned));
+  run.write("learned_trace.toml", learned_trace_toml(e, setup, learned));
   run.write("run.json",
             run_json(e, clock, options.command_line,
                      {{"meta_steps", e.meta.steps},

@@ -117,6 +117,17 @@ check "and resumes" expect_exit 0 "$neohebb" run --resume "$work/tau_cut" -q
 for f in theta.csv checkpoint.json learned_trace.toml; do
   check "resumed tau_e run's $f is bit-identical" cmp -s "$work/tau_full/$f" "$work/tau_cut/$f"
 done
+# [meta] learn_rule: the rule's baseline_tau is learned, kept by the checkpoint, written as [rule].
+rule_sets=(--set 'meta.learn_rule="baseline_tau"' --set meta.log_learning_rate=0.05)
+check "learning the rule's baseline_tau runs" expect_exit 0 "$neohebb" run "$work/meta.toml" "${rule_sets[@]}" --out "$work/rule_full" -q
+check "theta.csv has a log baseline_tau column" grep -q "log baseline_tau" "$work/rule_full/theta.csv"
+check "learned_trace.toml gives the learned baseline_tau" grep -q "^baseline_tau = [0-9.e+-]*$" "$work/rule_full/learned_trace.toml"
+check "learning baseline_tau stops after 2 meta-steps" expect_exit 0 "$neohebb" run "$work/meta.toml" "${rule_sets[@]}" --out "$work/rule_cut" --stop-after 2 -q
+check "and resumes" expect_exit 0 "$neohebb" run --resume "$work/rule_cut" -q
+for f in theta.csv checkpoint.json learned_trace.toml; do
+  check "resumed baseline_tau run's $f is bit-identical" cmp -s "$work/rule_full/$f" "$work/rule_cut/$f"
+done
+check "an unknown rule parameter is refused" expect_exit 1 "$neohebb" run "$work/meta.toml" --set 'meta.learn_rule="eta"' --out "$work/rule_bad" -q
 # A failure after the last meta-step (here: theta.npy cannot be written) keeps every checkpoint.
 check "stopped before its last meta-step" expect_exit 0 "$neohebb" run "$work/meta.toml" --out "$work/meta_late" --stop-after 4 -q
 mkdir "$work/meta_late.partial/theta.npy"

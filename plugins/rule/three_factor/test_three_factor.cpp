@@ -85,3 +85,34 @@ TEST(ThreeFactor, SmoothClipIsBoundedAndKeepsItsSlope) {
   EXPECT_NEAR(dmu(0, 0), 0.1, 1e-9);                                           // slope 1
   EXPECT_NEAR(dmu(0, 1), 0.1 * (1 - std::tanh(1.0) * std::tanh(1.0)), 1e-15);  // sech^2(1)
 }
+
+// baseline_tau and the clip level, learned in log space: their tangents and adjoints against the
+// complex step (check_derivatives runs each as the only direction), with the clip reached.
+TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
+  for (const char* modulation : {"plain", "baseline_magnitude"})
+    for (const char* shape : {"hard", "smooth"}) {
+      const auto p = params({{"modulation", std::string(modulation)},
+                             {"baseline_init", -0.5},
+                             {"clip", 1e-2},
+                             {"clip_shape", std::string(shape)}});
+      const plugins::ThreeFactor<double> rule(p);
+      const auto learnable = rule.learnable_parameters();
+      ASSERT_EQ(learnable.size(), 2u);
+      EXPECT_EQ(learnable[0].name, "baseline_tau");
+      EXPECT_EQ(learnable[0].minimum, 1.0);
+      EXPECT_EQ(learnable[1].name, "clip");
+      const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
+      EXPECT_TRUE(report.ok()) << modulation << "/" << shape << "\n" << report.table();
+      for (const char* name : {"baseline_tau", "clip"}) {
+        double largest = 0;
+        for (const auto& row : report.rows)
+          if (row.what.find(std::string("parameter ") + name + " weight_update_tangent") == 0)
+            largest = std::max(largest, row.magnitude);
+        EXPECT_GT(largest, 1e-6) << name << " " << modulation << "/" << shape;
+      }
+    }
+  // Without a baseline or a clip there is nothing of that kind to learn.
+  EXPECT_TRUE(plugins::ThreeFactor<double>(params({{"baseline", std::string("none")}}))
+                  .learnable_parameters()
+                  .empty());
+}

@@ -70,7 +70,8 @@ struct ThreeFactorParams {
 // per condition, or none) updated after the weight change, and m = 1 or, as in Miconi (2017),
 // m = |Rbar| (an effective learning rate that anneals as the error falls). The clip is hard
 // (Miconi's) or smooth, c tanh(x / c), whose slope 1 - tanh^2(x / c) the tangent and the adjoint
-// carry.
+// carry. Meta-learnable (in log space): baseline_tau, through the decay a = 1 - 1/tau
+// (da/du = 1 - a), and the clip level c (d mu/du = c d mu/dc).
 template <class S>
 class ThreeFactor final : public sdk::PlasticityRule<S> {
  public:
@@ -90,9 +91,35 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     if (scaled_ && mode_ == Baseline::None)
       throw sdk::ParameterError(
           "modulation", "modulation 'baseline_magnitude' needs a baseline other than 'none'");
+    if (mode_ != Baseline::None) learnable_.push_back({Learned::BaselineTau, p.baseline_tau});
+    if (p.clip > 0) learnable_.push_back({Learned::Clip, p.clip});
+  }
+
+  // baseline_tau (at least 1) when there is a baseline, the clip level when there is a clip.
+  std::vector<sdk::LearnableParameter> learnable_parameters() const override {
+    std::vector<sdk::LearnableParameter> out;
+    for (const auto& [kind, value] : learnable_)
+      out.push_back(kind == Learned::BaselineTau ? sdk::LearnableParameter{"baseline_tau", value, 1}
+                                                 : sdk::LearnableParameter{"clip", value, 0});
+    return out;
+  }
+
+  void learn_parameters(const std::vector<int>& which, const S* values) override {
+    learned_.clear();
+    for (std::size_t j = 0; j < which.size(); ++j) {
+      if (which[j] < 0 || static_cast<std::size_t>(which[j]) >= learnable_.size())
+        throw sdk::Error("three_factor: no learnable parameter " + std::to_string(which[j]));
+      const Learned kind = learnable_[static_cast<std::size_t>(which[j])].first;
+      learned_.push_back(kind);
+      if (kind == Learned::BaselineTau)
+        decay_ = S(1.0) - S(1.0) / values[j];
+      else
+        clip_ = values[j];
+    }
   }
 
   void begin_lifetime(int conditions, int directions) override {
+    first_learned_ = directions - static_cast<int>(learned_.size());
     const int slots = mode_ == Baseline::PerCondition ? conditions : 1;
     rbar_.assign(static_cast<std::size_t>(slots), S(mode_ == Baseline::None ? 0.0 : init_));
     drbar_.assign(static_cast<std::size_t>(directions),
@@ -105,11 +132,8 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
                      sdk::MatRef<S> mu) const override {
     const S gain = S(eta_) * modulation(o) * (o.reward - rbar_[slot(o)]);
     mu = gain * e;
-    if (clip_ <= 0) return;
-    if (smooth_)
-      mu = mu.unaryExpr([this](const S& v) { return S(clip_) * std::tanh(v / clip_); });
-    else
-      mu = mu.unaryExpr([this](const S& v) { return sdk::clip_cs(v, -clip_, clip_); });
+    if (!clipped()) return;
+    mu = mu.unaryExpr([this](const S& v) { return clip(v); });
   }
 
   // d/dp [eta m (R - Rbar) e] = eta [dm (R - Rbar) + m (dR - dRbar)] e + eta m (R - Rbar) E_p,
@@ -124,15 +148,22 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     const S delta = o.reward - rbar;
     dmu_p = S(eta_) * ((dm * delta + m * (dR_p - drbar)) * e + m * delta * E_p);
     apply_clip_slope(S(eta_) * m * delta, e, dmu_p);
+    if (learned(p) == Learned::Clip)
+      dmu_p += (S(eta_) * m * delta * e).unaryExpr([this](const S& x) { return clip_du(x); });
   }
 
+  // Rbar <- a Rbar + (1 - a) R; the decay's own direction adds (Rbar - R) da/du.
   void end_trial(const sdk::TrialOutcome<S>& o, const S* dR) override {
     if (mode_ == Baseline::None) return;
     const std::size_t s = slot(o);
-    rbar_[s] = decay_ * rbar_[s] + (1.0 - decay_) * o.reward;
+    const S before = rbar_[s];
+    rbar_[s] = decay_ * before + (1.0 - decay_) * o.reward;
     if (!dR) return;
-    for (std::size_t p = 0; p < drbar_.size(); ++p)
+    for (std::size_t p = 0; p < drbar_.size(); ++p) {
       drbar_[p][s] = decay_ * drbar_[p][s] + (1.0 - decay_) * dR[p];
+      if (learned(static_cast<int>(p)) == Learned::BaselineTau)
+        drbar_[p][s] += (before - o.reward) * (1.0 - decay_);
+    }
   }
 
   // The state is Rbar, one scalar per slot.
@@ -145,10 +176,16 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   // Rbar_bar += eta (m' (R - Rbar) - m) s. mu does not depend on W.
   void weight_update_adjoint(const sdk::TrialOutcome<S>& o, sdk::MatCRef<S> e, sdk::MatCRef<S>,
                              sdk::MatCRef<S> mu_bar, sdk::MatRef<S> e_bar, sdk::MatRef<S> W_bar,
-                             S& R_bar, S* state_bar) const override {
+                             S& R_bar, S* state_bar, S* parameter_bar) const override {
     const std::size_t s = slot(o);
     const S m = modulation(o), delta = o.reward - rbar_[s];
     const S gain = S(eta_) * m * delta;
+    for (std::size_t j = 0; j < learned_.size(); ++j)  // the clip level's direct term
+      if (learned_[j] == Learned::Clip)
+        parameter_bar[j] +=
+            (mu_bar.array() *
+             (gain * e).unaryExpr([this](const S& x) { return clip_du(x); }).array())
+                .sum();
     e_bar = mu_bar;
     apply_clip_slope(gain, e, e_bar);
     const S dot = (e_bar.array() * e.array()).sum();
@@ -159,10 +196,15 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     state_bar[s] += S(eta_) * (dm * delta - m) * dot;
   }
 
-  // Rbar <- decay Rbar + (1 - decay) R in the trial's slot, transposed.
-  void end_trial_adjoint(const sdk::TrialOutcome<S>& o, S* state_bar, S& R_bar) const override {
+  // Rbar <- a Rbar + (1 - a) R in the trial's slot, transposed (the state before the trial is
+  // the rule's, restored by the host).
+  void end_trial_adjoint(const sdk::TrialOutcome<S>& o, S* state_bar, S& R_bar,
+                         S* parameter_bar) const override {
     if (mode_ == Baseline::None) return;
     const std::size_t s = slot(o);
+    for (std::size_t j = 0; j < learned_.size(); ++j)
+      if (learned_[j] == Learned::BaselineTau)
+        parameter_bar[j] += state_bar[s] * (rbar_[s] - o.reward) * (1.0 - decay_);
     R_bar += (1.0 - decay_) * state_bar[s];
     state_bar[s] *= decay_;
   }
@@ -172,16 +214,49 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   }
 
  private:
+  enum class Learned { BaselineTau, Clip, None };
+
+  bool clipped() const { return sdk::real_part(clip_) > 0; }
+  // x / c, in real arithmetic when c is real (a complex division rounds differently).
+  S over_clip(const S& x) const {
+    if constexpr (sdk::is_complex_v<S>)
+      if (clip_.imag() == 0) return x / clip_.real();
+    return x / clip_;
+  }
+  // c tanh(x / c), or x held to [-c, c].
+  S clip(const S& x) const {
+    if (smooth_) return clip_ * std::tanh(over_clip(x));
+    if (sdk::real_part(x) > sdk::real_part(clip_)) return clip_;
+    if (sdk::real_part(x) < -sdk::real_part(clip_)) return -clip_;
+    return x;
+  }
+  // d clip(x)/du for u = log c: c (tanh(x/c) - (x/c)(1 - tanh^2(x/c))), or +-c where held.
+  S clip_du(const S& x) const {
+    if (smooth_) {
+      const S t = std::tanh(over_clip(x));
+      return clip_ * (t - over_clip(x) * (S(1.0) - t * t));
+    }
+    if (std::abs(sdk::real_part(x)) <= sdk::real_part(clip_)) return S(0);
+    return sdk::real_part(x) > 0 ? clip_ : S(-clip_);
+  }
+  // Which learned parameter direction p is, if any.
+  Learned learned(int p) const {
+    const int j = p - first_learned_;
+    return first_learned_ >= 0 && j >= 0 && j < static_cast<int>(learned_.size())
+               ? learned_[static_cast<std::size_t>(j)]
+               : Learned::None;
+  }
+
   // d clip(x)/dx at x = gain * e, multiplied into `m` (a tangent or an adjoint of mu).
   void apply_clip_slope(const S& gain, sdk::MatCRef<S> e, sdk::MatRef<S> m) const {
-    if (clip_ <= 0) return;
+    if (!clipped()) return;
     for (Eigen::Index j = 0; j < m.cols(); ++j)
       for (Eigen::Index i = 0; i < m.rows(); ++i) {
         const S x = gain * e(i, j);
         if (smooth_) {
-          const S t = std::tanh(x / clip_);
+          const S t = std::tanh(over_clip(x));
           m(i, j) *= S(1.0) - t * t;
-        } else if (std::abs(sdk::real_part(x)) > clip_) {
+        } else if (std::abs(sdk::real_part(x)) > sdk::real_part(clip_)) {
           m(i, j) = S(0);
         }
       }
@@ -198,13 +273,19 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     return scaled_ ? sdk::abs_cs(rbar_[slot(o)]) : S(1.0);
   }
 
-  double eta_, decay_, init_, clip_;
+  double eta_;
+  S decay_;  // a = 1 - 1 / baseline_tau
+  double init_;
+  S clip_;
   bool smooth_;  // the smooth clip, else the hard one
   std::int64_t warmup_;
   Baseline mode_;
   bool scaled_;
   std::vector<S> rbar_;
-  std::vector<std::vector<S>> drbar_;  // [direction][slot]
+  std::vector<std::vector<S>> drbar_;                  // [direction][slot]
+  std::vector<std::pair<Learned, double>> learnable_;  // and the values the rule was built with
+  std::vector<Learned> learned_;                       // learn_parameters' choice, in order
+  int first_learned_ = -1;                             // the direction of learned_[0]
 };
 
 }  // namespace neohebb::plugins

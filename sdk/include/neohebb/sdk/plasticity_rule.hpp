@@ -1,7 +1,10 @@
 #pragma once
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "neohebb/sdk/component.hpp"
+#include "neohebb/sdk/errors.hpp"
 
 namespace neohebb::sdk {
 
@@ -22,9 +25,28 @@ struct TrialOutcome {
 // Adjoints (reverse mode): the host checkpoints the rule's state as a flat list of scalars and,
 // walking the lifetime backwards, asks for the vector-Jacobian products of `weight_update` and
 // `end_trial` at the state the rule had before that trial (restored with `load_state`).
+// A positive parameter of a rule that meta-learning may move ([meta] learn_rule): the host moves
+// u = log(value), kept at value >= minimum.
+struct LearnableParameter {
+  std::string name;  // the rule's parameter of that name
+  double value = 1;  // as the rule was built
+  double minimum = 0;
+};
+
 template <class S>
 class PlasticityRule : public Component<S> {
  public:
+  // Meta-learnable parameters (none by default).
+  virtual std::vector<LearnableParameter> learnable_parameters() const { return {}; }
+  // Before begin_lifetime: the parameters the host learns (indices into learnable_parameters())
+  // take `values`. Their tangent directions are the last which.size() of begin_lifetime's
+  // `directions`, in this order, as derivatives with respect to u = log(value): the rule adds
+  // its direct terms d mu/du (weight_update_tangent) and d state/du (end_trial), and the adjoints
+  // of u to parameter_bar[0 .. which.size()) (weight_update_adjoint, end_trial_adjoint).
+  virtual void learn_parameters(const std::vector<int>& which, const S* values) {
+    if (!which.empty()) throw Error("this rule has no learnable parameters");
+    (void)values;
+  }
   virtual void begin_lifetime(int conditions, int directions) = 0;
   // False during warm-up trials: the host then skips the update (end_trial still runs).
   virtual bool plastic(std::int64_t trial) const = 0;
@@ -43,13 +65,15 @@ class PlasticityRule : public Component<S> {
   virtual void save_state(S* out) const = 0;
   virtual void load_state(const S* in) = 0;
   // Given mu_bar = dJ/dmu: writes e_bar = dJ/de and W_bar = dJ/dW (through mu alone), adds
-  // dJ/dR to R_bar and dJ/d(state) to state_bar[0 .. state_size()).
+  // dJ/dR to R_bar, dJ/d(state) to state_bar[0 .. state_size()) and dJ/du of the learned
+  // parameters to parameter_bar.
   virtual void weight_update_adjoint(const TrialOutcome<S>& o, MatCRef<S> e, MatCRef<S> W,
                                      MatCRef<S> mu_bar, MatRef<S> e_bar, MatRef<S> W_bar, S& R_bar,
-                                     S* state_bar) const = 0;
+                                     S* state_bar, S* parameter_bar) const = 0;
   // state_bar holds dJ/d(the state after end_trial) and becomes dJ/d(the state before it);
-  // adds dJ/dR to R_bar.
-  virtual void end_trial_adjoint(const TrialOutcome<S>& o, S* state_bar, S& R_bar) const = 0;
+  // adds dJ/dR to R_bar and dJ/du of the learned parameters to parameter_bar.
+  virtual void end_trial_adjoint(const TrialOutcome<S>& o, S* state_bar, S& R_bar,
+                                 S* parameter_bar) const = 0;
 };
 
 }  // namespace neohebb::sdk

@@ -10,7 +10,7 @@
 namespace neohebb::sdk {
 
 // Bump on any change to a type or virtual interface that crosses the boundary.
-inline constexpr std::uint32_t kAbiVersion = 6;  // 6: AnalysisSink::vector, complex_array
+inline constexpr std::uint32_t kAbiVersion = 7;  // 7: PlasticityRule's learnable parameters
 inline constexpr const char* kSdkVersion = "0.1.0";
 
 extern "C" {

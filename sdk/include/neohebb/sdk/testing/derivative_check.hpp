@@ -6,6 +6,8 @@
 //   auto report = neohebb::sdk::testing::check_derivatives<MyRule>(params);
 //   EXPECT_TRUE(report.ok()) << report.table();
 #include <algorithm>
+#include <cmath>
+#include <complex>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -208,7 +210,7 @@ void check_rule(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
     const Mat<Real> dstate = state_tangent(cx, plus, minus, s).first;
     Mat<Real> e_bar(n, n), W_bar(n, n), state_bar = Mat<Real>::Zero(re.state_size(), 1);
     double R_bar = 0;
-    re.weight_update_adjoint(o, e, W, mu_bar, e_bar, W_bar, R_bar, state_bar.data());
+    re.weight_update_adjoint(o, e, W, mu_bar, e_bar, W_bar, R_bar, state_bar.data(), nullptr);
     add_row(rep, "weight_update_adjoint trial " + std::to_string(h),
             scalar((e_bar.cwiseProduct(E)).sum() + (W_bar.cwiseProduct(U)).sum() + R_bar * dR +
                    state_bar.cwiseProduct(dstate).sum()),
@@ -217,7 +219,7 @@ void check_rule(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
     const Mat<Real> after_bar = random_matrix(rng, re.state_size(), 1, -1, 1);
     Mat<Real> before_bar = after_bar;
     R_bar = 0;
-    re.end_trial_adjoint(o, before_bar.data(), R_bar);
+    re.end_trial_adjoint(o, before_bar.data(), R_bar, nullptr);
     re.end_trial(o, &dR);
     plus.end_trial(op, nullptr);
     minus.end_trial(om, nullptr);
@@ -225,6 +227,64 @@ void check_rule(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
     const auto [cs_after, fd_after] = state_tangent(cx, plus, minus, s);
     add_row(rep, "end_trial_adjoint trial " + std::to_string(h),
             scalar(before_bar.cwiseProduct(dstate).sum() + R_bar * dR),
+            scalar(after_bar.cwiseProduct(cs_after).sum()),
+            scalar(after_bar.cwiseProduct(fd_after).sum()));
+  }
+}
+
+// A rule's learnable parameter i as the only direction (u = log value; e, W and R held): the
+// direct terms of its tangents against the complex step of u, and its adjoints by the dot-product
+// test, over a sequence of trials with eligibilities large enough to reach any clip.
+template <template <class> class Impl>
+void check_rule_parameter(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n, int i) {
+  constexpr int kConditions = 2, kTrials = 6;
+  const double s = kFiniteStep;
+  Impl<Real> re(p), plus(p), minus(p);
+  Impl<Complex> cx(p);
+  const LearnableParameter lp = re.learnable_parameters()[static_cast<std::size_t>(i)];
+  const double v = lp.value, vp = v * std::exp(s), vm = v * std::exp(-s);
+  const Complex vc = Complex(v, 0) * std::exp(Complex(0, kComplexStep));
+  re.learn_parameters({i}, &v);
+  plus.learn_parameters({i}, &vp);
+  minus.learn_parameters({i}, &vm);
+  cx.learn_parameters({i}, &vc);
+  for (auto* r : {&re, &plus, &minus}) r->begin_lifetime(kConditions, 1);
+  cx.begin_lifetime(kConditions, 1);
+  const std::string what = "parameter " + lp.name + " ";
+  const Mat<Real> zero = Mat<Real>::Zero(n, n);
+  for (int h = 0; h < kTrials; ++h) {
+    const Mat<Real> e = random_matrix(rng, n, n, -1, 1), W = random_matrix(rng, n, n, -0.3, 0.3);
+    const double R = rng.uniform(-1.5, -0.1), dR = 0;
+    TrialOutcome<Real> o{h, h % kConditions, R};
+    TrialOutcome<Complex> oc{h, h % kConditions, Complex(R, 0)};
+    Mat<Real> dmu(n, n), mu_p(n, n), mu_m(n, n);
+    Mat<Complex> mu_c(n, n);
+    re.weight_update_tangent(o, 0, dR, e, zero, W, zero, dmu);
+    plus.weight_update(o, e, W, mu_p);
+    minus.weight_update(o, e, W, mu_m);
+    cx.weight_update(oc, e.cast<Complex>(), W.cast<Complex>(), mu_c);
+    add_row(rep, what + "weight_update_tangent trial " + std::to_string(h), dmu,
+            imag_over_step(mu_c), (mu_p - mu_m) / (2 * s));
+    const Mat<Real> mu_bar = random_matrix(rng, n, n, -1, 1);
+    const Mat<Real> dstate = state_tangent(cx, plus, minus, s).first;
+    Mat<Real> e_bar(n, n), W_bar(n, n), state_bar = Mat<Real>::Zero(re.state_size(), 1);
+    double R_bar = 0, u_bar = 0;
+    re.weight_update_adjoint(o, e, W, mu_bar, e_bar, W_bar, R_bar, state_bar.data(), &u_bar);
+    add_row(rep, what + "weight_update_adjoint trial " + std::to_string(h),
+            scalar(u_bar + state_bar.cwiseProduct(dstate).sum()),
+            scalar(mu_bar.cwiseProduct(imag_over_step(mu_c)).sum()),
+            scalar(mu_bar.cwiseProduct((mu_p - mu_m) / (2 * s)).sum()));
+    const Mat<Real> after_bar = random_matrix(rng, re.state_size(), 1, -1, 1);
+    Mat<Real> before_bar = after_bar;
+    R_bar = 0, u_bar = 0;
+    re.end_trial_adjoint(o, before_bar.data(), R_bar, &u_bar);
+    re.end_trial(o, &dR);
+    plus.end_trial(o, nullptr);
+    minus.end_trial(o, nullptr);
+    cx.end_trial(oc, nullptr);
+    const auto [cs_after, fd_after] = state_tangent(cx, plus, minus, s);
+    add_row(rep, what + "end_trial_adjoint trial " + std::to_string(h),
+            scalar(before_bar.cwiseProduct(dstate).sum() + u_bar),
             scalar(after_bar.cwiseProduct(cs_after).sum()),
             scalar(after_bar.cwiseProduct(fd_after).sum()));
   }
@@ -275,9 +335,11 @@ DerivativeReport check_derivatives(const ParamSet& params, std::uint64_t seed = 
     detail::check_neuron<Impl>(params, rep, rng, n);
   else if constexpr (std::is_base_of_v<TracePolynomial<Real>, Impl<Real>>)
     detail::check_trace<Impl>(params, rep, rng, n);
-  else if constexpr (std::is_base_of_v<PlasticityRule<Real>, Impl<Real>>)
+  else if constexpr (std::is_base_of_v<PlasticityRule<Real>, Impl<Real>>) {
     detail::check_rule<Impl>(params, rep, rng, n);
-  else if constexpr (std::is_base_of_v<Task<Real>, Impl<Real>>)
+    const int learnable = static_cast<int>(Impl<Real>(params).learnable_parameters().size());
+    for (int i = 0; i < learnable; ++i) detail::check_rule_parameter<Impl>(params, rep, rng, n, i);
+  } else if constexpr (std::is_base_of_v<Task<Real>, Impl<Real>>)
     detail::check_task<Impl>(params, rep, rng);
   else
     static_assert(sizeof(Impl<Real>) == 0, "no derivatives to check for this kind");
