@@ -124,13 +124,17 @@ TEST(LearnRule, NamesAreCheckedAndMinimumsKept) {
   refused({"meta.learn_rule=\"baseline_tau\"", "rule.baseline=\"none\""},
           "has no learnable parameter 'baseline_tau' (it has none with these settings)");
 
-  const auto e = core::load_experiment(file, {"meta.learn_rule=\"baseline_tau\""}, registry);
+  // From 10 (whose exp(log) round trip is not exact) down to the minimum: 1 exactly, which the
+  // rule accepts when learned_trace.toml is run.
+  const auto e = core::load_experiment(
+      file, {"meta.learn_rule=\"baseline_tau\"", "rule.baseline_tau=10"}, registry);
   const auto setup = core::make_setup<sdk::Real>(e);
   const core::MetaLearner learner(setup, e.meta);
   const core::MetaState s = learner.initial_state();
+  EXPECT_EQ(learner.trace(s).rule.at(0), 10.0);
   Eigen::VectorXd down = Eigen::VectorXd::Zero(learner.parameters());
-  down(down.size() - 1) = -5;  // to 4 e^-5 without the projection
-  EXPECT_NEAR(learner.trace(s, down).rule.at(0), 1.0, 1e-12);
+  down(down.size() - 1) = -5;  // to 10 e^-5 without the projection
+  EXPECT_EQ(learner.trace(s, down).rule.at(0), 1.0);
 }
 
 // The checkpoint keeps the learned values (and a learned tau_e), so a resumed run goes on from
@@ -154,6 +158,14 @@ TEST(LearnRule, TheCheckpointKeepsThem) {
   const core::MetaState back = core::parse_checkpoint(core::checkpoint_json(s, shape), &shape);
   EXPECT_EQ(back.log_rule, s.log_rule);
   EXPECT_EQ(back.log_tau_e, s.log_tau_e);
+  // A log_rule of another length, or none, is refused before it is used.
+  auto json = nlohmann::json::parse(core::checkpoint_json(s, shape));
+  json["log_rule"] = {0.5};
+  EXPECT_THAT([&] { core::parse_checkpoint(json.dump(), &shape); },
+              testing::ThrowsMessage<core::RunError>(testing::HasSubstr("log_rule")));
+  json.erase("log_rule");
+  EXPECT_THAT([&] { core::parse_checkpoint(json.dump(), &shape); },
+              testing::ThrowsMessage<core::RunError>(testing::HasSubstr("log_rule")));
   EXPECT_NE(back.log_rule(1), std::log(2e-3));
   EXPECT_NE(back.log_tau_e, std::log(100.0));
   core::MetaState again = back;

@@ -155,7 +155,8 @@ TEST(LearnTauE, StartsExactlyAndStaysAboveTwiceDt) {
   const core::MetaState s = learner.initial_state();
   EXPECT_EQ(*learner.trace(s).tau_e, 100.1);  // bit for bit
   Eigen::VectorXd down = Eigen::VectorXd::Zero(learner.parameters());
-  down(down.size() - 1) = -10;  // to 100.1 e^-10 ms without the projection
+  down(down.size() - 1) = -10;                     // to 100.1 e^-10 ms without the projection
+  EXPECT_GE(*learner.trace(s, down).tau_e, 40.0);  // never a rounding below the floor
   EXPECT_NEAR(*learner.trace(s, down).tau_e, 40.0, 1e-12);
   down(down.size() - 1) = -0.5;  // 60.7 ms: inside, untouched
   EXPECT_NEAR(*learner.trace(s, down).tau_e, 100.1 * std::exp(-0.5), 1e-12);
@@ -170,5 +171,6 @@ TEST(LearnTauE, StartsExactlyAndStaysAboveTwiceDt) {
   EXPECT_NEAR(*fine_learner.trace(fine_learner.initial_state(), down).tau_e, 100.1 * std::exp(-4.8),
               1e-12);
   down(down.size() - 1) = -100;
+  EXPECT_GE(*fine_learner.trace(fine_learner.initial_state(), down).tau_e, 0.5);
   EXPECT_NEAR(*fine_learner.trace(fine_learner.initial_state(), down).tau_e, 0.5, 1e-12);
 }

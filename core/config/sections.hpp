@@ -274,8 +274,8 @@ struct MetaSection {
                  "decay; every task of [meta] tasks uses the one learned value)"),
         F::field(&MetaSection::learn_rule, "learn_rule",
                  "also learn these of the rule's own parameters, in log space (comma-separated "
-                 "names; three_factor: 'baseline_tau', 'clip'), with exact tangents and adjoints "
-                 "from the rule; empty = none"),
+                 "names; three_factor: 'baseline_tau' with a baseline, 'clip' with clip > 0), "
+                 "with exact tangents and adjoints from the rule; empty = none"),
         F::field(
             &MetaSection::log_learning_rate, "log_learning_rate",
             "the learning rate of the log-space parameters (log eta, log tau_e, the rule's), whose "

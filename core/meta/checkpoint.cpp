@@ -166,10 +166,12 @@ nlohmann::json history_json(const std::vector<MetaStepRecord>& history) {
 
 // The shape as written: what `expected` is compared with, field by field.
 nlohmann::json shape_json(const CheckpointShape& s) {
-  return {{"theta_rows", s.theta_rows},  {"theta_cols", s.theta_cols},
-          {"directions", s.directions},  {"batch", s.batch},
-          {"trials", s.trials},          {"optimizer", s.optimizer},
-          {"fingerprint", s.fingerprint}};
+  nlohmann::json j{{"theta_rows", s.theta_rows},  {"theta_cols", s.theta_cols},
+                   {"directions", s.directions},  {"batch", s.batch},
+                   {"trials", s.trials},          {"optimizer", s.optimizer},
+                   {"fingerprint", s.fingerprint}};
+  if (s.rule_parameters > 0) j["rule_parameters"] = s.rule_parameters;  // [meta] learn_rule
+  return j;
 }
 
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
@@ -185,6 +187,8 @@ CheckpointShape read_shape(const nlohmann::json& j) {
   s.trials = f.integer("trials", 1, std::numeric_limits<std::int64_t>::max());
   s.optimizer = f.text("optimizer");
   s.fingerprint = f.text("fingerprint");
+  if (f.has("rule_parameters"))  // written when the rule learns any
+    s.rule_parameters = f.integer("rule_parameters", 1, s.directions);
   return s;
 }
 
@@ -201,6 +205,8 @@ void check_same_shape(const CheckpointShape& got, const CheckpointShape& want) {
             fmt::format("{} x {}", want.theta_rows, want.theta_cols));
   if (got.directions != want.directions)
     differs("number of learnable coefficients", got.directions, want.directions);
+  if (got.rule_parameters != want.rule_parameters)
+    differs("number of the rule's learned parameters", got.rule_parameters, want.rule_parameters);
   if (got.batch != want.batch) differs("meta-batch", got.batch, want.batch);
   if (got.trials != want.trials) differs("number of trials", got.trials, want.trials);
   if (got.optimizer != want.optimizer) differs("optimizer", got.optimizer, want.optimizer);
@@ -304,7 +310,10 @@ MetaState read_state(const Fields& f, const CheckpointShape& s) {
   st.theta = Eigen::Map<const Eigen::MatrixXd>(theta.data(), s.theta_rows, s.theta_cols);
   if (f.has("log_eta")) st.log_eta = f.real("log_eta");        // absent before learn_eta existed
   if (f.has("log_tau_e")) st.log_tau_e = f.real("log_tau_e");  // written when learned
-  if (f.has("log_rule")) st.log_rule = to_eigen(f.reals("log_rule", std::nullopt));
+  if (s.rule_parameters > 0)
+    st.log_rule = to_eigen(f.reals("log_rule", static_cast<std::size_t>(s.rule_parameters)));
+  else if (f.has("log_rule"))
+    f.fail("log_rule", "is set, but this experiment learns none of the rule's parameters");
   st.m = to_eigen(f.reals("adam_m", P));
   st.v = to_eigen(f.reals("adam_v", P, 0.0));
   const bool started = st.step > 0;
@@ -351,6 +360,7 @@ CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& se
   // log tau_e with [meta] learn_tau_e.
   s.directions = static_cast<Eigen::Index>(setup.directions.size() + setup.rule_parameters.size()) +
                  (e.meta.learn_eta ? 1 : 0) + (e.meta.learn_tau_e ? 1 : 0);
+  s.rule_parameters = static_cast<Eigen::Index>(setup.rule_parameters.size());
   s.steps = e.meta.steps;
   s.batch = e.meta.batch;
   s.trials = setup.trials;

@@ -18,6 +18,7 @@ namespace neohebb::core {
 struct CheckpointShape {
   Eigen::Index theta_rows = 0, theta_cols = 0;  // the trace's coefficient matrix
   Eigen::Index directions = 0;                  // learnable coefficients (Adam moments, steps)
+  Eigen::Index rule_parameters = 0;             // of them, the rule's own ([meta] learn_rule)
   int steps = 0;                                // [meta] steps: the most a checkpoint has done
   int batch = 0;                                // lifetimes per meta-step
   std::int64_t trials = 0;                      // REINFORCE baseline entries

@@ -141,10 +141,11 @@ MetaLearner::MetaLearner(std::vector<MetaTask> tasks, MetaSection options)
     rule_floor_.push_back(p.minimum > 0 ? std::log(p.minimum)
                                         : -std::numeric_limits<double>::infinity());
     rule_start_.push_back(p.value);
+    rule_minimum_.push_back(p.minimum);
   }
   multipliers_ = Eigen::VectorXd::Ones(parameters());
-  for (const MetaTask& t : tasks_)
-    log_tau_e_floor_ = std::max(log_tau_e_floor_, std::log(2 * t.setup->neuron->dt()));
+  for (const MetaTask& t : tasks_) tau_e_floor_ = std::max(tau_e_floor_, 2 * t.setup->neuron->dt());
+  log_tau_e_floor_ = std::log(tau_e_floor_);
   if (options.precondition == Precondition::Basis)
     multipliers_.head(P) =
         basis_step_multipliers(setup, basis_scales(setup, setup.trace->initial_coefficients()));
@@ -191,9 +192,11 @@ double from_log(double start, double u) {
 TraceParameters MetaLearner::trace(const MetaState& s) const {
   TraceParameters out{
       options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta, {}, {}};
-  if (options_.learn_tau_e) out.tau_e = from_log(setup_.eligibility.tau_e, s.log_tau_e);
-  for (std::size_t j = 0; j < rule_start_.size(); ++j)
-    out.rule.push_back(from_log(rule_start_[j], s.log_rule(Eigen::Index(j))));
+  if (options_.learn_tau_e)  // at the floor exactly, not a rounding below it
+    out.tau_e = std::max(tau_e_floor_, from_log(setup_.eligibility.tau_e, s.log_tau_e));
+  for (std::size_t j = 0; j < rule_start_.size(); ++j)  // at the minimum, exactly (not 1 - 1e-16)
+    out.rule.push_back(
+        std::max(rule_minimum_[j], from_log(rule_start_[j], s.log_rule(Eigen::Index(j)))));
   return out;
 }
 

@@ -116,3 +116,16 @@ TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
                   .learnable_parameters()
                   .empty());
 }
+
+// A slow rule with a hard clip: the checker's eligibilities still reach the clip (its parameter
+// rows are not all zero, or the report fails).
+TEST(ThreeFactor, TheClipsParameterIsExercisedAtAnyLearningRate) {
+  const auto p = params({{"eta", 1e-3}, {"clip", 1e-2}, {"clip_shape", std::string("hard")}});
+  const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
+  EXPECT_TRUE(report.ok()) << report.table();
+  double largest = 0;
+  for (const auto& row : report.rows)
+    if (row.what.find("parameter clip weight_update_tangent") == 0)
+      largest = std::max(largest, row.magnitude);
+  EXPECT_GT(largest, 0.0);
+}

@@ -232,62 +232,115 @@ void check_rule(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
   }
 }
 
-// A rule's learnable parameter i as the only direction (u = log value; e, W and R held): the
-// direct terms of its tangents against the complex step of u, and its adjoints by the dot-product
-// test, over a sequence of trials with eligibilities large enough to reach any clip.
+// A rule's learnable parameters, all learned at once in reversed order after two other
+// directions that carry reward and eligibility tangents (so that a rule must find its own as the
+// last directions, in the order given, and its adjoints at their position): each one's direct
+// terms against the complex step of its log, its adjoints by the dot-product test, over trials
+// whose eligibilities span seven orders of magnitude within each trial (so that some synapses
+// reach a clip and some do not, whatever the learning rate). A parameter that no trial gives a
+// derivative fails: it was not exercised.
 template <template <class> class Impl>
-void check_rule_parameter(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n, int i) {
-  constexpr int kConditions = 2, kTrials = 6;
+void check_rule_parameters(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
+  constexpr int kConditions = 2, kTrials = 8, kOther = 2;
   const double s = kFiniteStep;
-  Impl<Real> re(p), plus(p), minus(p);
-  Impl<Complex> cx(p);
-  const LearnableParameter lp = re.learnable_parameters()[static_cast<std::size_t>(i)];
-  const double v = lp.value, vp = v * std::exp(s), vm = v * std::exp(-s);
-  const Complex vc = Complex(v, 0) * std::exp(Complex(0, kComplexStep));
-  re.learn_parameters({i}, &v);
-  plus.learn_parameters({i}, &vp);
-  minus.learn_parameters({i}, &vm);
-  cx.learn_parameters({i}, &vc);
-  for (auto* r : {&re, &plus, &minus}) r->begin_lifetime(kConditions, 1);
-  cx.begin_lifetime(kConditions, 1);
-  const std::string what = "parameter " + lp.name + " ";
+  const std::vector<LearnableParameter> listed = Impl<Real>(p).learnable_parameters();
+  const int count = static_cast<int>(listed.size());
+  if (count == 0) return;
+  std::vector<int> which;  // reversed: position j learns parameter count - 1 - j
+  std::vector<double> values;
+  for (int i = count - 1; i >= 0; --i)
+    which.push_back(i), values.push_back(listed[static_cast<std::size_t>(i)].value);
+  // Per position: instances with that value stepped (complex) or moved by exp(+-h).
+  struct Probe {
+    std::unique_ptr<Impl<Real>> plus, minus;
+    std::unique_ptr<Impl<Complex>> cx;
+  };
+  Impl<Real> re(p);
+  re.learn_parameters(which, values.data());
+  re.begin_lifetime(kConditions, kOther + count);
+  std::vector<Probe> probes;
+  for (int j = 0; j < count; ++j) {
+    Probe pr{std::make_unique<Impl<Real>>(p), std::make_unique<Impl<Real>>(p),
+             std::make_unique<Impl<Complex>>(p)};
+    std::vector<double> vp = values, vm = values;
+    vp[static_cast<std::size_t>(j)] *= std::exp(s);
+    vm[static_cast<std::size_t>(j)] *= std::exp(-s);
+    std::vector<Complex> vc(values.begin(), values.end());
+    vc[static_cast<std::size_t>(j)] *= std::exp(Complex(0, kComplexStep));
+    pr.plus->learn_parameters(which, vp.data());
+    pr.minus->learn_parameters(which, vm.data());
+    pr.cx->learn_parameters(which, vc.data());
+    pr.plus->begin_lifetime(kConditions, 0);
+    pr.minus->begin_lifetime(kConditions, 0);
+    pr.cx->begin_lifetime(kConditions, 0);
+    probes.push_back(std::move(pr));
+  }
+  std::vector<double> largest(static_cast<std::size_t>(count), 0.0);
   const Mat<Real> zero = Mat<Real>::Zero(n, n);
   for (int h = 0; h < kTrials; ++h) {
-    const Mat<Real> e = random_matrix(rng, n, n, -1, 1), W = random_matrix(rng, n, n, -0.3, 0.3);
-    const double R = rng.uniform(-1.5, -0.1), dR = 0;
+    Mat<Real> e(n, n);  // magnitudes log-uniform over 1e-4 .. 1e3: some synapses clip, some not
+    for (Eigen::Index k = 0; k < e.size(); ++k)
+      e(k) = (rng.uniform(0, 1) < 0.5 ? -1 : 1) * std::pow(10.0, rng.uniform(-4, 3));
+    const Mat<Real> W = random_matrix(rng, n, n, -0.3, 0.3);
+    const double R = rng.uniform(-1.5, -0.1);
     TrialOutcome<Real> o{h, h % kConditions, R};
     TrialOutcome<Complex> oc{h, h % kConditions, Complex(R, 0)};
-    Mat<Real> dmu(n, n), mu_p(n, n), mu_m(n, n);
-    Mat<Complex> mu_c(n, n);
-    re.weight_update_tangent(o, 0, dR, e, zero, W, zero, dmu);
-    plus.weight_update(o, e, W, mu_p);
-    minus.weight_update(o, e, W, mu_m);
-    cx.weight_update(oc, e.cast<Complex>(), W.cast<Complex>(), mu_c);
-    add_row(rep, what + "weight_update_tangent trial " + std::to_string(h), dmu,
-            imag_over_step(mu_c), (mu_p - mu_m) / (2 * s));
     const Mat<Real> mu_bar = random_matrix(rng, n, n, -1, 1);
-    const Mat<Real> dstate = state_tangent(cx, plus, minus, s).first;
-    Mat<Real> e_bar(n, n), W_bar(n, n), state_bar = Mat<Real>::Zero(re.state_size(), 1);
-    double R_bar = 0, u_bar = 0;
-    re.weight_update_adjoint(o, e, W, mu_bar, e_bar, W_bar, R_bar, state_bar.data(), &u_bar);
-    add_row(rep, what + "weight_update_adjoint trial " + std::to_string(h),
-            scalar(u_bar + state_bar.cwiseProduct(dstate).sum()),
-            scalar(mu_bar.cwiseProduct(imag_over_step(mu_c)).sum()),
-            scalar(mu_bar.cwiseProduct((mu_p - mu_m) / (2 * s)).sum()));
     const Mat<Real> after_bar = random_matrix(rng, re.state_size(), 1, -1, 1);
+    // The adjoints of every position at once, as the host takes them.
+    Mat<Real> e_bar(n, n), W_bar(n, n), state_bar = Mat<Real>::Zero(re.state_size(), 1);
+    Mat<Real> u_bar = Mat<Real>::Zero(count, 1), u_bar_end = Mat<Real>::Zero(count, 1);
+    double R_bar = 0;
+    re.weight_update_adjoint(o, e, W, mu_bar, e_bar, W_bar, R_bar, state_bar.data(), u_bar.data());
     Mat<Real> before_bar = after_bar;
-    R_bar = 0, u_bar = 0;
-    re.end_trial_adjoint(o, before_bar.data(), R_bar, &u_bar);
-    re.end_trial(o, &dR);
-    plus.end_trial(o, nullptr);
-    minus.end_trial(o, nullptr);
-    cx.end_trial(oc, nullptr);
-    const auto [cs_after, fd_after] = state_tangent(cx, plus, minus, s);
-    add_row(rep, what + "end_trial_adjoint trial " + std::to_string(h),
-            scalar(before_bar.cwiseProduct(dstate).sum() + u_bar),
-            scalar(after_bar.cwiseProduct(cs_after).sum()),
-            scalar(after_bar.cwiseProduct(fd_after).sum()));
+    R_bar = 0;
+    re.end_trial_adjoint(o, before_bar.data(), R_bar, u_bar_end.data());
+    std::vector<Mat<Real>> dstate_before;
+    for (auto& pr : probes)
+      dstate_before.push_back(state_tangent(*pr.cx, *pr.plus, *pr.minus, s).first);
+    for (int j = 0; j < count; ++j) {
+      auto& pr = probes[static_cast<std::size_t>(j)];
+      const std::string what = "parameter " + listed[static_cast<std::size_t>(which[j])].name + " ";
+      Mat<Real> dmu(n, n), mu_p(n, n), mu_m(n, n);
+      Mat<Complex> mu_c(n, n);
+      re.weight_update_tangent(o, kOther + j, 0.0, e, zero, W, zero, dmu);
+      pr.plus->weight_update(o, e, W, mu_p);
+      pr.minus->weight_update(o, e, W, mu_m);
+      pr.cx->weight_update(oc, e.cast<Complex>(), W.cast<Complex>(), mu_c);
+      const Mat<Real> cs = imag_over_step(mu_c);
+      largest[static_cast<std::size_t>(j)] =
+          std::max(largest[static_cast<std::size_t>(j)], cs.cwiseAbs().maxCoeff());
+      add_row(rep, what + "weight_update_tangent trial " + std::to_string(h), dmu, cs,
+              (mu_p - mu_m) / (2 * s));
+      const Mat<Real>& dstate = dstate_before[static_cast<std::size_t>(j)];
+      add_row(rep, what + "weight_update_adjoint trial " + std::to_string(h),
+              scalar(u_bar(j) + state_bar.cwiseProduct(dstate).sum()),
+              scalar(mu_bar.cwiseProduct(cs).sum()),
+              scalar(mu_bar.cwiseProduct((mu_p - mu_m) / (2 * s)).sum()));
+    }
+    std::vector<double> dR(static_cast<std::size_t>(kOther + count), 0.0);
+    dR[0] = 0.7, dR[1] = -0.4;  // the other directions' reward tangents
+    re.end_trial(o, dR.data());
+    for (int j = 0; j < count; ++j) {
+      auto& pr = probes[static_cast<std::size_t>(j)];
+      pr.plus->end_trial(o, nullptr);
+      pr.minus->end_trial(o, nullptr);
+      pr.cx->end_trial(oc, nullptr);
+      const auto [cs_after, fd_after] = state_tangent(*pr.cx, *pr.plus, *pr.minus, s);
+      add_row(rep,
+              "parameter " + listed[static_cast<std::size_t>(which[j])].name +
+                  " end_trial_adjoint trial " + std::to_string(h),
+              scalar(before_bar.cwiseProduct(dstate_before[static_cast<std::size_t>(j)]).sum() +
+                     u_bar_end(j)),
+              scalar(after_bar.cwiseProduct(cs_after).sum()),
+              scalar(after_bar.cwiseProduct(fd_after).sum()));
+    }
   }
+  for (int j = 0; j < count; ++j)
+    if (largest[static_cast<std::size_t>(j)] == 0)
+      rep.rows.push_back({"parameter " + listed[static_cast<std::size_t>(which[j])].name +
+                              ": no trial gave it a derivative (not exercised)",
+                          0, INFINITY, INFINITY});
 }
 
 template <template <class> class Impl>
@@ -337,8 +390,7 @@ DerivativeReport check_derivatives(const ParamSet& params, std::uint64_t seed = 
     detail::check_trace<Impl>(params, rep, rng, n);
   else if constexpr (std::is_base_of_v<PlasticityRule<Real>, Impl<Real>>) {
     detail::check_rule<Impl>(params, rep, rng, n);
-    const int learnable = static_cast<int>(Impl<Real>(params).learnable_parameters().size());
-    for (int i = 0; i < learnable; ++i) detail::check_rule_parameter<Impl>(params, rep, rng, n, i);
+    detail::check_rule_parameters<Impl>(params, rep, rng, n);
   } else if constexpr (std::is_base_of_v<Task<Real>, Impl<Real>>)
     detail::check_task<Impl>(params, rep, rng);
   else
