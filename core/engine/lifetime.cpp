@@ -59,7 +59,7 @@ void Lifetime<S>::learn_rule_parameters(const std::vector<S>& values) {
   if (which.empty()) return;
   std::vector<S> v = values;
   if (v.empty())
-    for (int i : which) v.push_back(S(setup_.rule_learnable[static_cast<std::size_t>(i)].value));
+    for (const auto& p : setup_.rule_learned) v.push_back(S(p.value));
   if (v.size() != which.size())
     throw RunError(
         fmt::format("the rule has {} learned parameters, given {} values", which.size(), v.size()));

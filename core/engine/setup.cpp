@@ -183,8 +183,10 @@ Setup<S> make_setup(const Experiment& e) {
   s.rule_params = e.plugin("rule").params;
   // Constructed once to surface its errors, and to list what it can learn.
   if (const auto rule = create<sdk::PlasticityRule<S>, S>(e, "rule", errors)) {
-    s.rule_learnable = rule->learnable_parameters();
-    s.rule_parameters = learned_rule_parameters(e, s.rule_learnable, errors);
+    const auto learnable = rule->learnable_parameters();
+    s.rule_parameters = learned_rule_parameters(e, learnable, errors);
+    for (int i : s.rule_parameters)
+      s.rule_learned.push_back(learnable[static_cast<std::size_t>(i)]);
   }
   s.reward = e.experiment.reward;
   if (s.trace) {

@@ -35,10 +35,10 @@ struct Setup {
   std::vector<std::pair<int, int>> directions;
   // [meta] learn_tau_e: one more direction, log tau_e, after the coefficients'.
   bool learn_tau_e = false;
-  // [meta] learn_rule: the rule's parameters meta-learning moves (indices into
-  // rule_learnable, the rule's list), one direction each after log tau_e's.
+  // [meta] learn_rule: the rule's parameters meta-learning moves, one direction each after
+  // log tau_e's: their indices in the rule's learnable_parameters(), and those entries.
   std::vector<int> rule_parameters;
-  std::vector<sdk::LearnableParameter> rule_learnable;
+  std::vector<sdk::LearnableParameter> rule_learned;
 
   int tangent_directions() const {
     return static_cast<int>(directions.size() + rule_parameters.size()) + learn_tau_e;

@@ -116,8 +116,7 @@ class References {
     const int tau = real.learn_tau_e ? coefficients : -1, first_rule = coefficients + (tau >= 0);
     const double tau_e = real.eligibility.tau_e;
     std::vector<double> rule;  // the rule's learned parameters as built
-    for (int i : real.rule_parameters)
-      rule.push_back(real.rule_learnable[static_cast<std::size_t>(i)].value);
+    for (const auto& p : real.rule_learned) rule.push_back(p.value);
     const auto log_value = [&](int p) {
       return p == tau ? std::log(tau_e) : std::log(rule[static_cast<std::size_t>(p - first_rule)]);
     };
@@ -250,8 +249,7 @@ GradientCheck check_gradients(const Experiment& e, const GradientCheckOptions& o
   for (const auto& [k, l] : real.directions)
     out.coefficients.push_back(real.trace->pre_term_name(k) + " " + real.trace->post_term_name(l));
   if (real.learn_tau_e) out.coefficients.push_back("log tau_e");
-  for (int i : real.rule_parameters)
-    out.coefficients.push_back("log " + real.rule_learnable[static_cast<std::size_t>(i)].name);
+  for (const auto& p : real.rule_learned) out.coefficients.push_back("log " + p.name);
   const ForwardMode fm = forward_mode(real, seed, theta, reinforce);
   out.tangent_norm = fm.tangent_norm;
   const std::vector<double> w = objective_weights(meta, real.trials);

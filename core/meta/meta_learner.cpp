@@ -135,17 +135,9 @@ MetaLearner::MetaLearner(std::vector<MetaTask> tasks, MetaSection options)
   if (options.learn_eta) eta_index_ = next++, names_.push_back("log eta");
   if (options.learn_tau_e) tau_index_ = next++, names_.push_back("log tau_e");
   rule_index_ = next;
-  for (int i : setup.rule_parameters) {
-    const auto& p = setup.rule_learnable[static_cast<std::size_t>(i)];
-    names_.push_back("log " + p.name);
-    rule_floor_.push_back(p.minimum > 0 ? std::log(p.minimum)
-                                        : -std::numeric_limits<double>::infinity());
-    rule_start_.push_back(p.value);
-    rule_minimum_.push_back(p.minimum);
-  }
+  for (const auto& p : setup.rule_learned) names_.push_back("log " + p.name);
   multipliers_ = Eigen::VectorXd::Ones(parameters());
   for (const MetaTask& t : tasks_) tau_e_floor_ = std::max(tau_e_floor_, 2 * t.setup->neuron->dt());
-  log_tau_e_floor_ = std::log(tau_e_floor_);
   if (options.precondition == Precondition::Basis)
     multipliers_.head(P) =
         basis_step_multipliers(setup, basis_scales(setup, setup.trace->initial_coefficients()));
@@ -160,16 +152,16 @@ MetaState MetaLearner::initial_state() const {
   MetaState s;
   s.theta = setup_.trace->initial_coefficients();
   if (options_.learn_tau_e) s.log_tau_e = std::log(setup_.eligibility.tau_e);
-  s.log_rule.resize(static_cast<Eigen::Index>(rule_start_.size()));
-  for (std::size_t j = 0; j < rule_start_.size(); ++j)
-    s.log_rule(Eigen::Index(j)) = std::log(rule_start_[j]);
+  s.log_rule.resize(static_cast<Eigen::Index>(setup_.rule_learned.size()));
+  for (std::size_t j = 0; j < setup_.rule_learned.size(); ++j)
+    s.log_rule(Eigen::Index(j)) = std::log(setup_.rule_learned[j].value);
   s.m = Eigen::VectorXd::Zero(parameters());
   s.v = Eigen::VectorXd::Zero(parameters());
   return s;
 }
 
 Eigen::Index MetaLearner::parameters() const {
-  return rule_index_ + static_cast<Eigen::Index>(rule_start_.size());
+  return rule_index_ + static_cast<Eigen::Index>(setup_.rule_learned.size());
 }
 
 Eigen::VectorXd MetaLearner::parameters(const MetaState& s) const {
@@ -194,9 +186,10 @@ TraceParameters MetaLearner::trace(const MetaState& s) const {
       options_.learn_eta ? Eigen::MatrixXd(std::exp(s.log_eta) * s.theta) : s.theta, {}, {}};
   if (options_.learn_tau_e)  // at the floor exactly, not a rounding below it
     out.tau_e = std::max(tau_e_floor_, from_log(setup_.eligibility.tau_e, s.log_tau_e));
-  for (std::size_t j = 0; j < rule_start_.size(); ++j)  // at the minimum, exactly (not 1 - 1e-16)
-    out.rule.push_back(
-        std::max(rule_minimum_[j], from_log(rule_start_[j], s.log_rule(Eigen::Index(j)))));
+  for (std::size_t j = 0; j < setup_.rule_learned.size(); ++j) {  // at the minimum, exactly
+    const auto& p = setup_.rule_learned[j];
+    out.rule.push_back(std::max(p.minimum, from_log(p.value, s.log_rule(Eigen::Index(j)))));
+  }
   return out;
 }
 
@@ -230,10 +223,12 @@ void MetaLearner::move(MetaState& s, const Eigen::VectorXd& delta) const {
   // log tau_e is projected onto tau_e >= 2 dt (a trace that at most halves per step), so that no
   // step, ES perturbation or line-search try reaches dt, where the trace would stop decaying; a
   // rule's parameter onto its minimum.
-  if (tau_index_ >= 0) s.log_tau_e = std::max(s.log_tau_e + delta(tau_index_), log_tau_e_floor_);
-  for (std::size_t j = 0; j < rule_start_.size(); ++j) {
+  if (tau_index_ >= 0)
+    s.log_tau_e = std::max(s.log_tau_e + delta(tau_index_), std::log(tau_e_floor_));
+  for (std::size_t j = 0; j < setup_.rule_learned.size(); ++j) {  // log 0 = -inf: no floor
     auto& u = s.log_rule(Eigen::Index(j));
-    u = std::max(u + delta(rule_index_ + Eigen::Index(j)), rule_floor_[j]);
+    u = std::max(u + delta(rule_index_ + Eigen::Index(j)),
+                 std::log(setup_.rule_learned[j].minimum));
   }
 }
 

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -187,12 +186,9 @@ class MetaLearner {
   std::vector<std::vector<double>> weights_;  // per task: the objective's weights of its trials
   std::vector<std::string> names_;
   Eigen::VectorXd multipliers_;
-  // 2 dt for the largest dt of the tasks, and its log ([meta] learn_tau_e)
-  double tau_e_floor_ = 0, log_tau_e_floor_ = -std::numeric_limits<double>::infinity();
-  // Where the log-space parameters sit in the parameter vector (-1: not learned), and the rule's
-  // learned parameters' starting values and the logs of their minimums.
+  double tau_e_floor_ = 0;  // 2 dt for the largest dt of the tasks ([meta] learn_tau_e)
+  // Where the log-space parameters sit in the parameter vector (-1: not learned).
   Eigen::Index eta_index_ = -1, tau_index_ = -1, rule_index_ = 0;
-  std::vector<double> rule_start_, rule_minimum_, rule_floor_;
 };
 
 // Throws ConfigError when meta-learning cannot run: no learnable coefficient, or an estimator

@@ -43,9 +43,7 @@ std::string learned_trace_toml(const Experiment& e, const Setup<sdk::Real>& setu
                        toml_literal(*trace.tau_e));
   if (!trace.rule.empty()) out += fmt::format("\n[rule]  # meta-learned\n");
   for (std::size_t j = 0; j < trace.rule.size(); ++j)
-    out += fmt::format(
-        "{} = {}\n", setup.rule_learnable[static_cast<std::size_t>(setup.rule_parameters[j])].name,
-        toml_literal(trace.rule[j]));
+    out += fmt::format("{} = {}\n", setup.rule_learned[j].name, toml_literal(trace.rule[j]));
   return out;
 }
 
