@@ -330,6 +330,12 @@ TrialRecord Lifetime<S>::simulate_trial(bool update) {
 }
 
 template class Lifetime<sdk::Real>;
+
+Lifetime<sdk::Real> traced_lifetime(const Setup<sdk::Real>& setup, std::uint64_t seed,
+                                    const TraceParameters& trace, LifetimeOptions options) {
+  return Lifetime<sdk::Real>(setup, seed, trace.theta, trace.tau_e_in(setup), trace.rule, options);
+}
+
 template class Lifetime<sdk::Complex>;
 
 }  // namespace neohebb::core

@@ -199,4 +199,9 @@ class Lifetime {
   AdjointWorkspace adjoint_work_;
 };
 
+// A real lifetime with the trace meta-learning moves: its coefficients, its time constant (or
+// the setup's own) and the rule's learned parameters (or their values as built).
+Lifetime<sdk::Real> traced_lifetime(const Setup<sdk::Real>& setup, std::uint64_t seed,
+                                    const TraceParameters& trace, LifetimeOptions options = {});
+
 }  // namespace neohebb::core

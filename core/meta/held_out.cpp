@@ -19,8 +19,7 @@ HeldOutLifetime run_held_out(const Setup<sdk::Real>& setup, const TraceParameter
   const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
   double reward = 0, correct = 0;
   try {
-    Lifetime<sdk::Real> life(setup, lifetime_seed(setup.seed, k), trace.theta,
-                             trace.tau_e_in(setup), trace.rule);
+    Lifetime<sdk::Real> life = traced_lifetime(setup, lifetime_seed(setup.seed, k), trace);
     for (std::int64_t h = 0; h < H; ++h) {
       const TrialRecord r = life.run_trial();
       reward += r.reward;

@@ -329,8 +329,8 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime(const MetaState& s, int 
   LifetimeGradient out;
   out.task = task_of(index);
   const auto& weights = weights_[static_cast<std::size_t>(out.task)];
-  Lifetime<sdk::Real> life(task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index),
-                           used.theta, used.tau_e_in(task_setup(out.task)), used.rule, opt);
+  Lifetime<sdk::Real> life = traced_lifetime(
+      task_setup(out.task), meta_lifetime_seed(setup_.seed, step, index), used, opt);
   const std::size_t H = trials_of(out.task);
   out.gradient = Eigen::VectorXd::Zero(task_setup(out.task).tangent_directions());
   for (std::size_t h = 0; h < H; ++h) {
@@ -362,8 +362,8 @@ MetaLearner::LifetimeGradient MetaLearner::run_lifetime_es(const TraceParameters
   LifetimeGradient out;
   out.task = task_of(index);
   const Setup<sdk::Real>& setup = task_setup(out.task);
-  Lifetime<sdk::Real> life(setup, meta_lifetime_seed(setup_.seed, step, index / 2), trace.theta,
-                           trace.tau_e_in(setup), trace.rule);
+  Lifetime<sdk::Real> life =
+      traced_lifetime(setup, meta_lifetime_seed(setup_.seed, step, index / 2), trace);
   const bool policy = setup.reward == RewardSource::Policy;
   for (std::size_t h = 0; h < trials_of(out.task); ++h) {
     const auto rec = trial_or_divergence(life, out, index);

@@ -44,7 +44,7 @@ LifetimeScore score_lifetime(const Setup<sdk::Real>& setup, const std::vector<do
   const std::int64_t late_from = H - std::max<std::int64_t>(1, H / 10);
   const bool policy = setup.reward == RewardSource::Policy;  // as the meta-objective counts it
   LifetimeScore out;
-  Lifetime<sdk::Real> life(setup, seed, trace.theta, trace.tau_e_in(setup), trace.rule);
+  Lifetime<sdk::Real> life = traced_lifetime(setup, seed, trace);
   for (std::int64_t h = 0; h < H; ++h) {
     const TrialRecord r = life.run_trial();
     out.objective += weights[static_cast<std::size_t>(h)] * (policy ? r.reward : r.task_reward);
