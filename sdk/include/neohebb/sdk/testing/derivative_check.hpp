@@ -237,8 +237,8 @@ void check_rule(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
 // last directions, in the order given, and its adjoints at their position): each one's direct
 // terms against the complex step of its log, its adjoints by the dot-product test, over trials
 // whose eligibilities span seven orders of magnitude within each trial (so that some synapses
-// reach a clip and some do not, whatever the learning rate). A parameter that no trial gives a
-// derivative fails: it was not exercised.
+// reach a clip and some do not; three_factor's tests: eta 0.1 and 1e-3, clip 1e-2). A parameter
+// that no trial gives a derivative fails: it was not exercised.
 template <template <class> class Impl>
 void check_rule_parameters(const ParamSet& p, DerivativeReport& rep, Rng& rng, int n) {
   constexpr int kConditions = 2, kTrials = 8, kOther = 2;
