@@ -141,16 +141,24 @@ evaluate = 2
 size = 80
 TOML
 check "the uninterrupted run" expect_exit 0 "$neohebb" run "$work/slow.toml" --out "$work/kref" --threads 2 -q
-NEOHEBB_TEST_JOB=$work ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
-  --out "$work/killed" --threads 1 -q >"$work/klog" 2>&1 &
-job=$!
-rank1=""
-for _ in $(seq 3000); do  # rank 1's process, then meta-step 2 checkpointed: rank 1 is in step 3
-  [ -n "$rank1" ] || rank1=$(rank_of_job "$work" 1)
-  [ -n "$rank1" ] && [ "$(($( (wc -l <"$work/killed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 2 ] && break
-  kill -0 "$job" 2>/dev/null || break
-  sleep 0.01
-done
+# start_job MARK OUT STEPS LOG [ARG...]: slow.toml on 2 ranks in the background (pid in $job),
+# then rank 1's process (pid in $rank1; empty if not found) once STEPS meta-steps are
+# checkpointed, so that rank 1 is in the next one.
+start_job() {
+  local mark=$1 out=$2 steps=$3 log=$4
+  shift 4
+  NEOHEBB_TEST_JOB=$mark ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" "$@" \
+    --out "$out" --threads 1 -q >"$log" 2>&1 &
+  job=$!
+  rank1=""
+  for _ in $(seq 3000); do
+    [ -n "$rank1" ] || rank1=$(rank_of_job "$mark" 1)
+    [ -n "$rank1" ] && [ "$(($( (wc -l <"$out.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge "$steps" ] && break
+    kill -0 "$job" 2>/dev/null || break
+    sleep 0.01
+  done
+}
+start_job "$work" "$work/killed" 2 "$work/klog"
 check "rank 1 found" test -n "$rank1"
 [ -n "$rank1" ] && kill -KILL "$rank1"
 wait "$job"
@@ -169,16 +177,7 @@ done
 # after that meta-step, checkpointed (exit 130), to resume as after Ctrl-C in one process. The
 # run is given 40 steps so that the signal lands before its end however loaded the machine is;
 # resumed with meta.steps = 6 it must end as the uninterrupted 6-step run.
-NEOHEBB_TEST_JOB=$work/term ranks 2 -x NEOHEBB_TEST_JOB "$neohebb" run "$work/slow.toml" \
-  --set meta.steps=40 --out "$work/termed" --threads 1 -q >"$work/tlog" 2>&1 &
-job=$!
-rank1=""
-for _ in $(seq 3000); do  # rank 1's process first, then meta-step 1 checkpointed
-  [ -n "$rank1" ] || rank1=$(rank_of_job "$work/term" 1)
-  [ -n "$rank1" ] && [ "$(($( (wc -l <"$work/termed.partial/meta_metrics.csv") 2>/dev/null || echo 1) - 1))" -ge 1 ] && break
-  kill -0 "$job" 2>/dev/null || break
-  sleep 0.01
-done
+start_job "$work/term" "$work/termed" 1 "$work/tlog" --set meta.steps=40
 check "rank 1 of the second job found" test -n "$rank1"
 [ -n "$rank1" ] && kill -TERM "$rank1"
 wait "$job"
