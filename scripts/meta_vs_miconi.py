@@ -14,9 +14,9 @@ seed and the meta-step). Rules compared:
   meta       the meta-learned coefficients (and tau_e, when it was learned);
   miconi     Miconi's trace (r_j d_i)^3 (theta(r^3 d^3) = -s^3 for post_scale s, no decay:
              tau_e = inf) with the experiment's rule settings;
-  miconi+    Miconi's complete rule: the same trace with his clipping (3e-4), |Rbar| modulation
-             and 101 warm-up trials;
-  meta+      the meta-learned coefficients with Miconi's clipping, modulation and warm-up.
+  miconi+    Miconi's complete rule: the same trace with his hard clip (3e-4, whatever clip_shape
+             the experiment has), |Rbar| modulation and 101 warm-up trials;
+  meta+      the meta-learned coefficients with Miconi's clip, modulation and warm-up.
 
 A lifetime whose weights diverge is recorded as such and never reaches criterion.
 Criterion (Miconi's dnms/ploterr_single.py): the first trial t >= 100 whose window t-99..t holds
@@ -143,8 +143,8 @@ def main():
     miconi = np.zeros_like(theta)
     miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
 
-    miconi_rule = ["rule.clip=3e-4", 'rule.modulation="baseline_magnitude"',
-                   "rule.warmup_trials=101"]
+    miconi_rule = ["rule.clip=3e-4", 'rule.clip_shape="hard"',
+                   'rule.modulation="baseline_magnitude"', "rule.warmup_trials=101"]
     # Miconi's trace sums over the trial without decay; a learned tau_e goes with the learned
     # coefficients.
     tau_e = learned_tau_e(args.run_dir)

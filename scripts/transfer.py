@@ -12,7 +12,7 @@ learn the task from scratch on the same networks, trials and kicks:
 
   init       the run's initial coefficients, with its rule;
   meta       the meta-learned coefficients, with its rule;
-  miconi+    Miconi's complete rule: his trace (r_j d_i)^3 without decay, clipping (3e-4),
+  miconi+    Miconi's complete rule: his trace (r_j d_i)^3 without decay, his hard clip (3e-4),
              |Rbar| modulation and 101 warm-up trials, with the run's other rule settings (its
              eta);
   task       the task's file as it is: when it is a miconi_<task>.toml, Miconi's complete rule
@@ -118,7 +118,8 @@ def main():
          tau(resolved["eligibility"]["tau_e"])),
         ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + tau(tau_e)),
         ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf",
-                     "rule.clip=3e-4", 'rule.modulation="baseline_magnitude"',
+                     "rule.clip=3e-4", 'rule.clip_shape="hard"',
+                     'rule.modulation="baseline_magnitude"',
                      "rule.warmup_trials=101"]),
         ("task", None),  # the task's file itself
     ]
