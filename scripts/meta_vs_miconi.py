@@ -2,7 +2,7 @@
 """Compares a meta-learned trace with its initialisation and with Miconi's rule on held-out seeds.
 
     scripts/meta_vs_miconi.py META_RUN_DIR [--lifetimes 20] [--trials 5000] [--seed 2027]
-                              [--rules init,meta,miconi,miconi+,meta+]
+                              [--rules init,meta,miconi,miconi+,meta+] [--print-commands]
 
 META_RUN_DIR is a finished `neohebb run` of a meta-learning experiment. Its resolved
 experiment.toml gives the task, network and rule; its checkpoint.json the meta-learned theta.
@@ -29,6 +29,7 @@ import csv
 import json
 import os
 import pathlib
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from miconi_acceptance import criterion_trial  # noqa: E402  (the one definition of the criterion)
+from miconi_acceptance import MICONI_RULE, criterion_trial  # noqa: E402  (one definition each)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -45,9 +46,8 @@ def toml_list(values):
     return "[" + ", ".join(repr(float(v)) for v in values) + "]"
 
 
-def run_rule(exe, experiment, sets, out, args, tail=500):
-    """Every lifetime of one rule: criterion trial, fraction correct over its last `tail` trials,
-    mean reward, divergence."""
+def rule_command(exe, experiment, sets, out, args):
+    """The plain run in which one rule learns the held-out networks."""
     cmd = [exe, "run", str(experiment), "--out", str(out), "-q", "--threads", str(args.threads),
            "--set", "meta.steps=0", "--set", f"experiment.seed={args.seed}",
            "--set", f"experiment.lifetimes={args.lifetimes}",
@@ -55,6 +55,13 @@ def run_rule(exe, experiment, sets, out, args, tail=500):
            "--set", 'experiment.on_divergence="skip"']
     for s in sets:
         cmd += ["--set", s]
+    return cmd
+
+
+def run_rule(exe, experiment, sets, out, args, tail=500):
+    """Every lifetime of one rule: criterion trial, fraction correct over its last `tail` trials,
+    mean reward, divergence."""
+    cmd = rule_command(exe, experiment, sets, out, args)
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         if "every lifetime diverged" not in done.stderr:
@@ -131,6 +138,8 @@ def main():
     p.add_argument("--neohebb", default=str(ROOT / "build" / "neohebb"))
     p.add_argument("--rules", default="init,meta,miconi,miconi+,meta+",
                    help="which of the rules to run (comma-separated)")
+    p.add_argument("--print-commands", action="store_true",
+                   help="print the neohebb command of each rule, one per line, and run nothing")
     args = p.parse_args()
 
     experiment = args.run_dir / "experiment.toml"
@@ -143,8 +152,6 @@ def main():
     miconi = np.zeros_like(theta)
     miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
 
-    miconi_rule = ["rule.clip=3e-4", 'rule.clip_shape="hard"',
-                   'rule.modulation="baseline_magnitude"', "rule.warmup_trials=101"]
     # Miconi's trace sums over the trial without decay; a learned tau_e goes with the learned
     # coefficients.
     tau_e = learned_tau_e(args.run_dir)
@@ -156,8 +163,8 @@ def main():
         ("init", []),
         ("meta", meta_trace),
         ("miconi", miconi_trace),
-        ("miconi+", miconi_trace + miconi_rule),
-        ("meta+", meta_trace + miconi_rule),
+        ("miconi+", miconi_trace + MICONI_RULE),
+        ("meta+", meta_trace + MICONI_RULE),
     ]
     wanted = args.rules.split(",")
     unknown = sorted(set(wanted) - {name for name, _ in rules})
@@ -165,6 +172,11 @@ def main():
         sys.exit(f"--rules: unknown rule(s) {', '.join(unknown)}; the rules are "
                  f"{', '.join(name for name, _ in rules)}")
     rules = [r for r in rules if r[0] in wanted]
+    if args.print_commands:
+        for name, sets in rules:
+            out = f"RULE_DIR/{name}"
+            print(f"{name}: {shlex.join(rule_command(args.neohebb, experiment, sets, out, args))}")
+        return
     out_dir = args.run_dir / "comparison"
     out_dir.mkdir(exist_ok=True)
     lines = ["| rule | trials to criterion, median (IQR) | never reached | diverged | "

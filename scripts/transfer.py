@@ -38,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from meta_vs_miconi import learned_tau_e, learned_theta, run_rule, summarize, toml_list  # noqa: E402
+from miconi_acceptance import MICONI_RULE  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -117,10 +118,8 @@ def main():
         ("init", [f"trace.coefficients={toml_list(initial)}"] +
          tau(resolved["eligibility"]["tau_e"])),
         ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + tau(tau_e)),
-        ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf",
-                     "rule.clip=3e-4", 'rule.clip_shape="hard"',
-                     'rule.modulation="baseline_magnitude"',
-                     "rule.warmup_trials=101"]),
+        ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf"] +
+         MICONI_RULE),
         ("task", None),  # the task's file itself
     ]
     rules = [r for r in rules if r[0] in args.rules.split(",")]
