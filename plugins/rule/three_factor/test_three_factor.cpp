@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <neohebb/sdk/testing/derivative_check.hpp>
 
@@ -86,8 +88,21 @@ TEST(ThreeFactor, SmoothClipIsBoundedAndKeepsItsSlope) {
   EXPECT_NEAR(dmu(0, 1), 0.1 * (1 - std::tanh(1.0) * std::tanh(1.0)), 1e-15);  // sech^2(1)
 }
 
+namespace {
+// The largest complex-step value of a learned parameter's weight_update_tangent rows.
+double largest_parameter_row(const sdk::testing::DerivativeReport& report,
+                             const std::string& name) {
+  double largest = 0;
+  for (const auto& row : report.rows)
+    if (row.what.find("parameter " + name + " weight_update_tangent") == 0)
+      largest = std::max(largest, row.magnitude);
+  return largest;
+}
+}  // namespace
+
 // baseline_tau and the clip level, learned in log space: their tangents and adjoints against the
-// complex step (check_derivatives runs each as the only direction), with the clip reached.
+// complex step (check_derivatives learns both at once, after two other directions), with the
+// clip reached.
 TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
   for (const char* modulation : {"plain", "baseline_magnitude"})
     for (const char* shape : {"hard", "smooth"}) {
@@ -103,13 +118,9 @@ TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
       EXPECT_EQ(learnable[1].name, "clip");
       const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
       EXPECT_TRUE(report.ok()) << modulation << "/" << shape << "\n" << report.table();
-      for (const char* name : {"baseline_tau", "clip"}) {
-        double largest = 0;
-        for (const auto& row : report.rows)
-          if (row.what.find(std::string("parameter ") + name + " weight_update_tangent") == 0)
-            largest = std::max(largest, row.magnitude);
-        EXPECT_GT(largest, 1e-6) << name << " " << modulation << "/" << shape;
-      }
+      for (const char* name : {"baseline_tau", "clip"})
+        EXPECT_GT(largest_parameter_row(report, name), 1e-6)
+            << name << " " << modulation << "/" << shape;
     }
   // Without a baseline or a clip there is nothing of that kind to learn.
   EXPECT_TRUE(plugins::ThreeFactor<double>(params({{"baseline", std::string("none")}}))
@@ -117,15 +128,11 @@ TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
                   .empty());
 }
 
-// A slow rule with a hard clip: the checker's eligibilities still reach the clip (its parameter
-// rows are not all zero, or the report fails).
-TEST(ThreeFactor, TheClipsParameterIsExercisedAtAnyLearningRate) {
+// A slow rule (eta 1e-3) with a hard clip: the checker's eligibilities still reach the clip (its
+// parameter rows are not all zero, or the report fails).
+TEST(ThreeFactor, TheClipsParameterIsExercisedAtASlowLearningRate) {
   const auto p = params({{"eta", 1e-3}, {"clip", 1e-2}, {"clip_shape", std::string("hard")}});
   const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
   EXPECT_TRUE(report.ok()) << report.table();
-  double largest = 0;
-  for (const auto& row : report.rows)
-    if (row.what.find("parameter clip weight_update_tangent") == 0)
-      largest = std::max(largest, row.magnitude);
-  EXPECT_GT(largest, 0.0);
+  EXPECT_GT(largest_parameter_row(report, "clip"), 0.0);
 }

@@ -15,6 +15,14 @@ struct TrialOutcome {
   S reward = S(0);
 };
 
+// A positive parameter of a rule that meta-learning may move ([meta] learn_rule): the host moves
+// u = log(value), kept at value >= minimum.
+struct LearnableParameter {
+  std::string name;  // the rule's parameter of that name
+  double value = 1;  // as the rule was built
+  double minimum = 0;
+};
+
 // Three-factor rule: the end-of-trial weight change mu from the eligibility e_T, the reward and
 // the rule's own state (e.g. a reward baseline). One instance lives for one lifetime.
 //
@@ -25,14 +33,6 @@ struct TrialOutcome {
 // Adjoints (reverse mode): the host checkpoints the rule's state as a flat list of scalars and,
 // walking the lifetime backwards, asks for the vector-Jacobian products of `weight_update` and
 // `end_trial` at the state the rule had before that trial (restored with `load_state`).
-// A positive parameter of a rule that meta-learning may move ([meta] learn_rule): the host moves
-// u = log(value), kept at value >= minimum.
-struct LearnableParameter {
-  std::string name;  // the rule's parameter of that name
-  double value = 1;  // as the rule was built
-  double minimum = 0;
-};
-
 template <class S>
 class PlasticityRule : public Component<S> {
  public:

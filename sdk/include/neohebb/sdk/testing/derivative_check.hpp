@@ -248,8 +248,11 @@ void check_rule_parameters(const ParamSet& p, DerivativeReport& rep, Rng& rng, i
   if (count == 0) return;
   std::vector<int> which;  // reversed: position j learns parameter count - 1 - j
   std::vector<double> values;
-  for (int i = count - 1; i >= 0; --i)
+  std::vector<std::string> label;  // "parameter NAME", per position
+  for (int i = count - 1; i >= 0; --i) {
     which.push_back(i), values.push_back(listed[static_cast<std::size_t>(i)].value);
+    label.push_back("parameter " + listed[static_cast<std::size_t>(i)].name);
+  }
   // Per position: instances with that value stepped (complex) or moved by exp(+-h).
   struct Probe {
     std::unique_ptr<Impl<Real>> plus, minus;
@@ -300,7 +303,7 @@ void check_rule_parameters(const ParamSet& p, DerivativeReport& rep, Rng& rng, i
       dstate_before.push_back(state_tangent(*pr.cx, *pr.plus, *pr.minus, s).first);
     for (int j = 0; j < count; ++j) {
       auto& pr = probes[static_cast<std::size_t>(j)];
-      const std::string what = "parameter " + listed[static_cast<std::size_t>(which[j])].name + " ";
+      const std::string what = label[static_cast<std::size_t>(j)] + " ";
       Mat<Real> dmu(n, n), mu_p(n, n), mu_m(n, n);
       Mat<Complex> mu_c(n, n);
       re.weight_update_tangent(o, kOther + j, 0.0, e, zero, W, zero, dmu);
@@ -328,8 +331,7 @@ void check_rule_parameters(const ParamSet& p, DerivativeReport& rep, Rng& rng, i
       pr.cx->end_trial(oc, nullptr);
       const auto [cs_after, fd_after] = state_tangent(*pr.cx, *pr.plus, *pr.minus, s);
       add_row(rep,
-              "parameter " + listed[static_cast<std::size_t>(which[j])].name +
-                  " end_trial_adjoint trial " + std::to_string(h),
+              label[static_cast<std::size_t>(j)] + " end_trial_adjoint trial " + std::to_string(h),
               scalar(before_bar.cwiseProduct(dstate_before[static_cast<std::size_t>(j)]).sum() +
                      u_bar_end(j)),
               scalar(after_bar.cwiseProduct(cs_after).sum()),
@@ -338,9 +340,9 @@ void check_rule_parameters(const ParamSet& p, DerivativeReport& rep, Rng& rng, i
   }
   for (int j = 0; j < count; ++j)
     if (largest[static_cast<std::size_t>(j)] == 0)
-      rep.rows.push_back({"parameter " + listed[static_cast<std::size_t>(which[j])].name +
-                              ": no trial gave it a derivative (not exercised)",
-                          0, INFINITY, INFINITY});
+      rep.rows.push_back(
+          {label[static_cast<std::size_t>(j)] + ": no trial gave it a derivative (not exercised)",
+           0, INFINITY, INFINITY});
 }
 
 template <template <class> class Impl>
