@@ -136,14 +136,14 @@ std::vector<int> learned_rule_parameters(const Experiment& e,
                                          const std::vector<sdk::LearnableParameter>& learnable,
                                          std::vector<std::string>& errors) {
   std::vector<int> out;
+  std::string known;
+  for (const auto& p : learnable) known += (known.empty() ? "" : ", ") + p.name;
   std::string names = e.meta.learn_rule;
   std::replace(names.begin(), names.end(), ',', ' ');
   std::istringstream words(names);
   for (std::string name; words >> name;) {
     const auto it = std::find_if(learnable.begin(), learnable.end(),
                                  [&](const auto& p) { return p.name == name; });
-    std::string known;
-    for (const auto& p : learnable) known += (known.empty() ? "" : ", ") + p.name;
     const int index = static_cast<int>(it - learnable.begin());
     if (it == learnable.end())
       errors.push_back(

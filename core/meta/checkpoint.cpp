@@ -356,10 +356,9 @@ CheckpointShape checkpoint_shape(const Experiment& e, const Setup<sdk::Real>& se
   CheckpointShape s;
   s.theta_rows = theta.rows();
   s.theta_cols = theta.cols();
-  // What meta-learning moves: the learnable coefficients, log eta with [meta] learn_eta and
-  // log tau_e with [meta] learn_tau_e.
-  s.directions = static_cast<Eigen::Index>(setup.directions.size() + setup.rule_parameters.size()) +
-                 (e.meta.learn_eta ? 1 : 0) + (e.meta.learn_tau_e ? 1 : 0);
+  // What meta-learning moves: the lifetimes' tangent directions (the learnable coefficients,
+  // log tau_e, the rule's learned parameters) and log eta with [meta] learn_eta.
+  s.directions = setup.tangent_directions() + (e.meta.learn_eta ? 1 : 0);
   s.rule_parameters = static_cast<Eigen::Index>(setup.rule_parameters.size());
   s.steps = e.meta.steps;
   s.batch = e.meta.batch;

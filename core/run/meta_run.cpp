@@ -41,7 +41,7 @@ std::string learned_trace_toml(const Experiment& e, const Setup<sdk::Real>& setu
   if (e.meta.learn_tau_e)
     out += fmt::format("\n[eligibility]\ntau_e = {}  # ms, meta-learned\n",
                        toml_literal(*trace.tau_e));
-  if (!trace.rule.empty()) out += fmt::format("\n[rule]  # meta-learned\n");
+  if (!trace.rule.empty()) out += "\n[rule]  # meta-learned\n";
   for (std::size_t j = 0; j < trace.rule.size(); ++j)
     out += fmt::format("{} = {}\n", setup.rule_learned[j].name, toml_literal(trace.rule[j]));
   return out;
