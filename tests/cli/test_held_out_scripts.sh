@@ -48,8 +48,9 @@ for set in 'rule.clip=3e-4' "'rule.clip_shape=\"hard\"'" "'rule.modulation=\"bas
            'rule.warmup_trials=101' 'eligibility.tau_e=inf'; do
   check "  Miconi's complete rule sets $set" grep -qF -- "--set $set" <<<"$complete"
 done
-check "  Miconi's trace alone keeps the run's clip shape" \
-  bash -c '! grep "^miconi: " "$1" | grep -q clip_shape' _ "$work/out"
+trace_alone=$(grep '^miconi: ' "$work/out")
+check "  Miconi's trace alone has a command" test -n "$trace_alone"
+check "  which keeps the run's clip shape" bash -c '! grep -q clip_shape <<<"$1"' _ "$trace_alone"
 check "  and nothing was run" test ! -e "$work/run/comparison"
 
 # The row of Miconi's complete rule is that of a plain run with his hard clip, not the smooth one.
