@@ -1,5 +1,6 @@
-// [meta] learn_rule: the rule's own parameters (three_factor's baseline_tau and clip level) as
-// meta-parameters, in log space, with the rule's direct terms in the tangents and adjoints.
+// [meta] learn_rule: the rule's own parameters (three_factor's baseline_tau, clip level and
+// modulation power) as meta-parameters, in log space, with the rule's direct terms in the
+// tangents and adjoints.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -59,12 +60,16 @@ TEST(LearnRule, ItsDerivativesAgreeInEveryMode) {
       expect_rule_rows_agree(e, 2,
                              fmt::format("{} {}", reinforce ? "reinforce" : "pathwise", shape));
     }
-  // Miconi's options: |Rbar| modulation, a carried average, warm-up.
+  // Miconi's options: |Rbar| modulation (here |Rbar|^1.5, its power learned too), a carried
+  // average, warm-up.
   const auto file =
       dir.write("miconi.toml", test_support::miconi_options_experiment("before_average", "task"));
   expect_rule_rows_agree(
-      core::load_experiment(file, {"meta.learn_rule=\"clip, baseline_tau\""}, registry), 2,
-      "miconi options");
+      core::load_experiment(
+          file,
+          {"meta.learn_rule=\"clip, baseline_tau, modulation_power\"", "rule.modulation_power=1.5"},
+          registry),
+      3, "miconi options");
 }
 
 // One lifetime, SGD with learning rate 1: log baseline_tau moves by central differences of the

@@ -100,32 +100,67 @@ double largest_parameter_row(const sdk::testing::DerivativeReport& report,
 }
 }  // namespace
 
-// baseline_tau and the clip level, learned in log space: their tangents and adjoints against the
-// complex step (check_derivatives learns both at once, after two other directions), with the
-// clip reached.
+// baseline_tau, the clip level and (scaled by |Rbar|^p) the exponent p, learned in log space:
+// their tangents and adjoints against the complex step (check_derivatives learns them all at
+// once, after two other directions), with the clip reached.
 TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
   for (const char* modulation : {"plain", "baseline_magnitude"})
     for (const char* shape : {"hard", "smooth"}) {
+      const bool scaled = std::string(modulation) == "baseline_magnitude";
       const auto p = params({{"modulation", std::string(modulation)},
+                             {"modulation_power", scaled ? 1.7 : 1.0},
                              {"baseline_init", -0.5},
                              {"clip", 1e-2},
                              {"clip_shape", std::string(shape)}});
       const plugins::ThreeFactor<double> rule(p);
       const auto learnable = rule.learnable_parameters();
-      ASSERT_EQ(learnable.size(), 2u);
+      ASSERT_EQ(learnable.size(), scaled ? 3u : 2u);
       EXPECT_EQ(learnable[0].name, "baseline_tau");
       EXPECT_EQ(learnable[0].minimum, 1.0);
       EXPECT_EQ(learnable[1].name, "clip");
+      if (scaled) {
+        EXPECT_EQ(learnable[2].name, "modulation_power");
+      }
       const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
       EXPECT_TRUE(report.ok()) << modulation << "/" << shape << "\n" << report.table();
-      for (const char* name : {"baseline_tau", "clip"})
-        EXPECT_GT(largest_parameter_row(report, name), 1e-6)
-            << name << " " << modulation << "/" << shape;
+      for (const char* name : {"baseline_tau", "clip", "modulation_power"})
+        if (scaled || std::string(name) != "modulation_power") {
+          EXPECT_GT(largest_parameter_row(report, name), 1e-6)
+              << name << " " << modulation << "/" << shape;
+        }
     }
   // Without a baseline or a clip there is nothing of that kind to learn.
   EXPECT_TRUE(plugins::ThreeFactor<double>(params({{"baseline", std::string("none")}}))
                   .learnable_parameters()
                   .empty());
+}
+
+// m = |Rbar|^p: with p = 2 the step is Miconi's times |Rbar|, its state derivatives (through
+// Rbar) agree with the complex step at p = 0.5, 1 and 3, and p other than 1 needs the scaling.
+TEST(ThreeFactor, ModulationPowerScalesTheStepByAPowerOfTheBaseline) {
+  const auto rule_with = [](double power) {
+    return plugins::ThreeFactor<double>(params({{"modulation", std::string("baseline_magnitude")},
+                                                {"modulation_power", power},
+                                                {"baseline_init", -0.4}}));
+  };
+  Eigen::MatrixXd e(1, 1), W = Eigen::MatrixXd::Zero(1, 1), mu1(1, 1), mu2(1, 1);
+  e << 0.3;
+  auto miconi = rule_with(1.0), squared = rule_with(2.0);
+  miconi.begin_lifetime(4, 0);
+  squared.begin_lifetime(4, 0);
+  miconi.weight_update({0, 1, -0.9}, e, W, mu1);
+  squared.weight_update({0, 1, -0.9}, e, W, mu2);
+  EXPECT_NEAR(mu1(0, 0), 0.1 * 0.4 * (-0.9 + 0.4) * 0.3, 1e-17);
+  EXPECT_NEAR(mu2(0, 0), 0.4 * mu1(0, 0), 1e-17);
+  for (double power : {0.5, 1.0, 3.0}) {
+    const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(
+        params({{"modulation", std::string("baseline_magnitude")},
+                {"modulation_power", power},
+                {"baseline_init", -0.5}}));
+    EXPECT_TRUE(report.ok()) << power << "\n" << report.table();
+  }
+  EXPECT_THROW(plugins::ThreeFactor<double>(params({{"modulation_power", 2.0}})),
+               sdk::ParameterError);
 }
 
 // A slow rule (eta 1e-3) with a hard clip: the checker's eligibilities still reach the clip (its

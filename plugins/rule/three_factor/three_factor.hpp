@@ -31,6 +31,7 @@ struct ThreeFactorParams {
   double baseline_tau = 4.0;
   double baseline_init = 0.0;
   Modulation modulation = Modulation::Plain;
+  double modulation_power = 1.0;
   double clip = 0.0;
   ClipShape clip_shape = ClipShape::Hard;
   std::int64_t warmup_trials = 0;
@@ -51,6 +52,10 @@ struct ThreeFactorParams {
         F::field(&ThreeFactorParams::modulation, "modulation",
                  "'plain': eta (R - Rbar) e; 'baseline_magnitude': eta |Rbar| (R - Rbar) e "
                  "(Miconi 2017)"),
+        F::field(&ThreeFactorParams::modulation_power, "modulation_power",
+                 "exponent p of 'baseline_magnitude': m = |Rbar|^p; p > 1 shrinks the step "
+                 "faster as the error falls, p = 1 is Miconi's")
+            .at_least(0),
         F::field(&ThreeFactorParams::clip, "clip",
                  "bound on each weight change |mu_ij|; 0 = no clipping")
             .at_least(0),
@@ -68,10 +73,11 @@ struct ThreeFactorParams {
 
 // mu = clip( eta * m * (R - Rbar) * e_T ), with Rbar a running average of the reward (global,
 // per condition, or none) updated after the weight change, and m = 1 or, as in Miconi (2017),
-// m = |Rbar| (an effective learning rate that anneals as the error falls). The clip is hard
-// (Miconi's) or smooth, c tanh(x / c), whose slope 1 - tanh^2(x / c) the tangent and the adjoint
-// carry. Meta-learnable (in log space): baseline_tau, through the decay a = 1 - 1/tau
-// (da/du = 1 - a), and the clip level c (d mu/du = c d mu/dc).
+// m = |Rbar|^p (p = 1: an effective learning rate that anneals as the error falls; p sets how
+// fast). The clip is hard (Miconi's) or smooth, c tanh(x / c), whose slope 1 - tanh^2(x / c) the
+// tangent and the adjoint carry. Meta-learnable (in log space): baseline_tau, through the decay
+// a = 1 - 1/tau (da/du = 1 - a), the clip level c (d mu/du = c d mu/dc) and the exponent p
+// (dm/du = p m log|Rbar|).
 template <class S>
 class ThreeFactor final : public sdk::PlasticityRule<S> {
  public:
@@ -82,6 +88,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   explicit ThreeFactor(const ThreeFactorParams& p)
       : eta_(p.eta),
         decay_(1.0 - 1.0 / p.baseline_tau),
+        power_(p.modulation_power),
         init_(p.baseline_init),
         clip_(p.clip),
         smooth_(p.clip_shape == ClipShape::Smooth),
@@ -91,16 +98,24 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     if (scaled_ && mode_ == Baseline::None)
       throw sdk::ParameterError(
           "modulation", "modulation 'baseline_magnitude' needs a baseline other than 'none'");
+    if (!scaled_ && p.modulation_power != 1.0)
+      throw sdk::ParameterError("modulation_power",
+                                "modulation_power needs modulation 'baseline_magnitude'");
     if (mode_ != Baseline::None) learnable_.push_back({Learned::BaselineTau, p.baseline_tau});
     if (p.clip > 0) learnable_.push_back({Learned::Clip, p.clip});
+    if (scaled_ && p.modulation_power > 0)
+      learnable_.push_back({Learned::Power, p.modulation_power});
   }
 
-  // baseline_tau (at least 1) when there is a baseline, the clip level when there is a clip.
+  // baseline_tau (at least 1) when there is a baseline, the clip level when there is a clip, the
+  // modulation's exponent when the step is scaled by |Rbar|^p with p > 0.
   std::vector<sdk::LearnableParameter> learnable_parameters() const override {
     std::vector<sdk::LearnableParameter> out;
-    for (const auto& [kind, value] : learnable_)
-      out.push_back(kind == Learned::BaselineTau ? sdk::LearnableParameter{"baseline_tau", value, 1}
-                                                 : sdk::LearnableParameter{"clip", value, 0});
+    for (const auto& [kind, value] : learnable_) {
+      if (kind == Learned::BaselineTau) out.push_back({"baseline_tau", value, 1});
+      if (kind == Learned::Clip) out.push_back({"clip", value, 0});
+      if (kind == Learned::Power) out.push_back({"modulation_power", value, 0});
+    }
     return out;
   }
 
@@ -111,10 +126,9 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
         throw sdk::Error("three_factor: no learnable parameter " + std::to_string(which[j]));
       const Learned kind = learnable_[static_cast<std::size_t>(which[j])].first;
       learned_.push_back(kind);
-      if (kind == Learned::BaselineTau)
-        decay_ = S(1.0) - S(1.0) / values[j];
-      else
-        clip_ = values[j];
+      if (kind == Learned::BaselineTau) decay_ = S(1.0) - S(1.0) / values[j];
+      if (kind == Learned::Clip) clip_ = values[j];
+      if (kind == Learned::Power) power_ = values[j];
     }
   }
 
@@ -138,13 +152,15 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
 
   // d/dp [eta m (R - Rbar) e] = eta [dm (R - Rbar) + m (dR - dRbar)] e + eta m (R - Rbar) E_p,
   // times the clip's slope: zero wherever the hard clip is active, 1 - tanh^2 for the smooth one.
+  // dm = m'(Rbar) dRbar, plus p m log|Rbar| in the exponent's own direction.
   void weight_update_tangent(const sdk::TrialOutcome<S>& o, int p, const S& dR_p, sdk::MatCRef<S> e,
                              sdk::MatCRef<S> E_p, sdk::MatCRef<S>, sdk::MatCRef<S>,
                              sdk::MatRef<S> dmu_p) const override {
     const std::size_t s = slot(o);
     const S rbar = rbar_[s], drbar = drbar_[static_cast<std::size_t>(p)][s];
     const S m = modulation(o);
-    const S dm = scaled_ ? (sdk::real_part(rbar) < 0 ? S(-drbar) : drbar) : S(0);
+    S dm = modulation_tangent(rbar, drbar);
+    if (learned(p) == Learned::Power) dm += modulation_du(rbar, m);
     const S delta = o.reward - rbar;
     dmu_p = S(eta_) * ((dm * delta + m * (dR_p - drbar)) * e + m * delta * E_p);
     apply_clip_slope(S(eta_) * m * delta, e, dmu_p);
@@ -172,8 +188,9 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   void load_state(const S* in) override { std::copy(in, in + rbar_.size(), rbar_.begin()); }
 
   // The transpose of weight_update_tangent: with mu_bar times the clip's slope,
-  // e_bar = eta m (R - Rbar) mu_bar and, with s = <mu_bar, e>, R_bar += eta m s and
-  // Rbar_bar += eta (m' (R - Rbar) - m) s. mu does not depend on W.
+  // e_bar = eta m (R - Rbar) mu_bar and, with s = <mu_bar, e>, R_bar += eta m s,
+  // Rbar_bar += eta (m' (R - Rbar) - m) s and u_bar += eta (dm/du) (R - Rbar) s for the exponent.
+  // mu does not depend on W.
   void weight_update_adjoint(const sdk::TrialOutcome<S>& o, sdk::MatCRef<S> e, sdk::MatCRef<S>,
                              sdk::MatCRef<S> mu_bar, sdk::MatRef<S> e_bar, sdk::MatRef<S> W_bar,
                              S& R_bar, S* state_bar, S* parameter_bar) const override {
@@ -191,9 +208,11 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     const S dot = (e_bar.array() * e.array()).sum();
     e_bar *= gain;
     W_bar.setZero();
-    const S dm = scaled_ ? S(sdk::real_part(rbar_[s]) < 0 ? -1.0 : 1.0) : S(0);
+    for (std::size_t j = 0; j < learned_.size(); ++j)
+      if (learned_[j] == Learned::Power)
+        parameter_bar[j] += S(eta_) * modulation_du(rbar_[s], m) * delta * dot;
     R_bar += S(eta_) * m * dot;
-    state_bar[s] += S(eta_) * (dm * delta - m) * dot;
+    state_bar[s] += S(eta_) * (modulation_slope(rbar_[s]) * delta - m) * dot;
   }
 
   // Rbar <- a Rbar + (1 - a) R in the trial's slot, transposed (the state before the trial is
@@ -214,7 +233,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
   }
 
  private:
-  enum class Learned { BaselineTau, Clip, None };
+  enum class Learned { BaselineTau, Clip, Power, None };
 
   bool clipped() const { return sdk::real_part(clip_) > 0; }
   // x / c, in real arithmetic when c is real (a complex division rounds differently).
@@ -285,12 +304,39 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
                        " is outside the task's " + std::to_string(rbar_.size()) + " conditions");
     return static_cast<std::size_t>(o.condition);
   }
+  // m = |Rbar|^p, or 1. p = 1 takes |Rbar| itself (Miconi's, bit for bit); m(0) = 0 for p > 0.
   S modulation(const sdk::TrialOutcome<S>& o) const {
-    return scaled_ ? sdk::abs_cs(rbar_[slot(o)]) : S(1.0);
+    if (!scaled_) return S(1.0);
+    const S magnitude = sdk::abs_cs(rbar_[slot(o)]);
+    if (power_is_one()) return magnitude;
+    if (sdk::real_part(magnitude) == 0) return sdk::real_part(power_) == 0 ? S(1.0) : S(0);
+    return std::pow(magnitude, power_);
   }
+  // dm/dRbar = p |Rbar|^(p-1) sign(Rbar); 0 at Rbar = 0, where only p = 1 has a slope (+-1).
+  S modulation_slope(const S& rbar) const {
+    if (!scaled_) return S(0);
+    const S sign(sdk::real_part(rbar) < 0 ? -1.0 : 1.0);
+    if (power_is_one()) return sign;
+    const S magnitude = sdk::abs_cs(rbar);
+    if (sdk::real_part(magnitude) == 0) return S(0);
+    return sign * power_ * std::pow(magnitude, power_ - 1.0);
+  }
+  // dm = m'(Rbar) dRbar; p = 1 flips the sign of dRbar, as |Rbar| does (bit for bit).
+  S modulation_tangent(const S& rbar, const S& drbar) const {
+    if (!scaled_) return S(0);
+    if (power_is_one()) return sdk::real_part(rbar) < 0 ? S(-drbar) : drbar;
+    return modulation_slope(rbar) * drbar;
+  }
+  // dm/du for u = log p: p m log|Rbar| (0 where m = 0).
+  S modulation_du(const S& rbar, const S& m) const {
+    if (sdk::real_part(m) == 0) return S(0);
+    return power_ * m * std::log(sdk::abs_cs(rbar));
+  }
+  bool power_is_one() const { return power_ == S(1.0); }
 
   double eta_;
   S decay_;  // a = 1 - 1 / baseline_tau
+  S power_;  // p of m = |Rbar|^p
   double init_;
   S clip_;
   bool smooth_;  // the smooth clip, else the hard one
