@@ -11,12 +11,14 @@ from --seed, which the meta-training never used (it draws its lifetimes from the
 seed and the meta-step). Rules compared:
 
   init       the experiment's initial coefficients;
-  meta       the meta-learned coefficients (and tau_e, when it was learned);
+  meta       the meta-learned coefficients (and tau_e and the rule's parameters, when they were
+             learned: [meta] learn_tau_e, learn_rule);
   miconi     Miconi's trace (r_j d_i)^3 (theta(r^3 d^3) = -s^3 for post_scale s, no decay:
              tau_e = inf) with the experiment's rule settings;
   miconi+    Miconi's complete rule: the same trace with his hard clip (3e-4, whatever clip_shape
-             the experiment has), |Rbar| modulation and 101 warm-up trials;
-  meta+      the meta-learned coefficients with Miconi's clip, modulation and warm-up.
+             the experiment has), baseline (per condition, 4 trials), |Rbar| modulation and 101
+             warm-up trials;
+  meta+      the meta-learned coefficients with Miconi's clip, baseline, modulation and warm-up.
 
 A lifetime whose weights diverge is recorded as such and never reaches criterion.
 Criterion (Miconi's dnms/ploterr_single.py): the first trial t >= 100 whose window t-99..t holds
@@ -116,16 +118,22 @@ def learned_theta(run_dir):
     return theta * np.exp(checkpoint.get("log_eta", 0.0))
 
 
-def learned_tau_e(run_dir):
-    """The learned trace time constant ([meta] learn_tau_e), or None when it was not learned:
-    learned_trace.toml's [eligibility] tau_e of a finished run, else exp(log_tau_e) of the last
-    checkpoint."""
+def learned_settings(run_dir, resolved):
+    """What meta-learning moved besides the coefficients, as --set lines: tau_e ([meta]
+    learn_tau_e) and the rule's parameters ([meta] learn_rule). From learned_trace.toml of a
+    finished run, else from the last checkpoint (log_tau_e, and log_rule in learn_rule's order)."""
     import tomllib
     if (run_dir / "learned_trace.toml").exists():
         learned = tomllib.load(open(run_dir / "learned_trace.toml", "rb"))
-        return learned.get("eligibility", {}).get("tau_e")
-    checkpoint = json.load(open(run_dir / "checkpoint.json"))
-    return float(np.exp(checkpoint["log_tau_e"])) if "log_tau_e" in checkpoint else None
+        tau_e = learned.get("eligibility", {}).get("tau_e")
+        rule = learned.get("rule", {})
+    else:
+        checkpoint = json.load(open(run_dir / "checkpoint.json"))
+        tau_e = float(np.exp(checkpoint["log_tau_e"])) if "log_tau_e" in checkpoint else None
+        names = resolved.get("meta", {}).get("learn_rule", "").replace(",", " ").split()
+        rule = dict(zip(names, (float(np.exp(u)) for u in checkpoint.get("log_rule", []))))
+    sets = [] if tau_e is None else [f"eligibility.tau_e={float(tau_e)!r}"]
+    return sets + [f"rule.{name}={float(value)!r}" for name, value in rule.items()]
 
 
 def main():
@@ -152,12 +160,10 @@ def main():
     miconi = np.zeros_like(theta)
     miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
 
-    # Miconi's trace sums over the trial without decay; a learned tau_e goes with the learned
-    # coefficients.
-    tau_e = learned_tau_e(args.run_dir)
-    meta_trace = [f"trace.coefficients={toml_list(theta)}"]
-    if tau_e is not None:
-        meta_trace.append(f"eligibility.tau_e={tau_e!r}")
+    # Miconi's trace sums over the trial without decay; a learned tau_e and learned rule
+    # parameters go with the learned coefficients.
+    meta_trace = [f"trace.coefficients={toml_list(theta)}"] + learned_settings(args.run_dir,
+                                                                               resolved)
     miconi_trace = [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf"]
     rules = [
         ("init", []),

@@ -23,11 +23,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 # Miconi's complete rule over a trace (r_j d_i)^3: his hard clip of each update at 3e-4 (the shape
-# too: an experiment with clip_shape = "smooth" would otherwise lend it its own), the |Rbar|
-# modulation and 101 warm-up trials, as `--set` overrides on any DNMS-like experiment. The one
-# definition the held-out comparisons use.
-MICONI_RULE = ["rule.clip=3e-4", 'rule.clip_shape="hard"', 'rule.modulation="baseline_magnitude"',
-               "rule.warmup_trials=101"]
+# too: an experiment with clip_shape = "smooth" would otherwise lend it its own), a baseline per
+# condition over 4 trials, the |Rbar| modulation (power 1) and 101 warm-up trials, as `--set`
+# overrides on any DNMS-like experiment: nothing of a meta-learned rule's settings reaches it.
+# The one definition the held-out comparisons use.
+MICONI_RULE = ["rule.clip=3e-4", 'rule.clip_shape="hard"', 'rule.baseline="per_condition"',
+               "rule.baseline_tau=4.0", 'rule.modulation="baseline_magnitude"',
+               "rule.modulation_power=1.0", "rule.warmup_trials=101"]
 
 
 def criterion_trial(correct, window=100, needed=96):

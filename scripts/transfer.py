@@ -37,7 +37,7 @@ import tomllib
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from meta_vs_miconi import learned_tau_e, learned_theta, run_rule, summarize, toml_list  # noqa: E402
+from meta_vs_miconi import learned_settings, learned_theta, run_rule, summarize, toml_list  # noqa: E402
 from miconi_acceptance import MICONI_RULE  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -110,14 +110,16 @@ def main():
     post_scale = resolved["trace"].get("post_scale", 1.0)
     miconi = np.zeros(theta.size)
     miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
-    # A learned tau_e goes with the learned coefficients, the run's start with its start;
-    # Miconi's trace sums over the trial without decay.
-    tau_e = learned_tau_e(args.run_dir)
-    tau = lambda value: [] if tau_e is None else [f"eligibility.tau_e={value!r}"]
+    # A learned tau_e and learned rule parameters go with the learned coefficients, the run's
+    # start values with its start; Miconi's trace sums over the trial without decay.
+    learned = learned_settings(args.run_dir, resolved)
+    start = []
+    for line in learned:
+        section, name = line.split("=", 1)[0].split(".")
+        start.append(f"{section}.{name}={float(resolved[section][name])!r}")
     rules = [
-        ("init", [f"trace.coefficients={toml_list(initial)}"] +
-         tau(resolved["eligibility"]["tau_e"])),
-        ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + tau(tau_e)),
+        ("init", [f"trace.coefficients={toml_list(initial)}"] + start),
+        ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + learned),
         ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf"] +
          MICONI_RULE),
         ("task", None),  # the task's file itself

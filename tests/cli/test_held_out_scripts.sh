@@ -45,7 +45,8 @@ compare=("$scripts/meta_vs_miconi.py" "$work/run" --lifetimes 2 --trials 150 --s
 check "--print-commands" expect_exit 0 "$python" "${compare[@]}" --print-commands
 complete=$(grep '^miconi+: ' "$work/out")
 for set in 'rule.clip=3e-4' "'rule.clip_shape=\"hard\"'" "'rule.modulation=\"baseline_magnitude\"'" \
-           'rule.warmup_trials=101' 'eligibility.tau_e=inf'; do
+           'rule.warmup_trials=101' 'eligibility.tau_e=inf' "'rule.baseline=\"per_condition\"'" \
+           'rule.baseline_tau=4.0' 'rule.modulation_power=1.0'; do
   check "  Miconi's complete rule sets $set" grep -qF -- "--set $set" <<<"$complete"
 done
 trace_alone=$(grep '^miconi: ' "$work/out")
@@ -80,6 +81,36 @@ direct=(run "$work/run/experiment.toml" -q --set meta.steps=0 --set experiment.s
 check "  its mean rewards are those of the hard clip ($from_script)" \
   test "$from_script" = "$(mean_rewards "$work/hard")"
 check "  which the smooth clip does not give" test "$from_script" != "$(mean_rewards "$work/smooth")"
+
+# A rule whose own parameters were meta-learned ([meta] learn_rule) is compared with them, from
+# learned_trace.toml of a finished run or, before it ends, from the checkpoint; Miconi's
+# complete rule keeps his.
+cat >"$work/learn_rule.toml" <<TOML
+base = "$work/meta.toml"
+[meta]
+learn_rule = "clip, modulation_power"
+log_learning_rate = 0.05
+[rule]
+modulation = "baseline_magnitude"
+modulation_power = 1.5
+TOML
+check "a run that learns the rule's clip and modulation power" expect_exit 0 "$neohebb" run \
+  "$work/learn_rule.toml" --out "$work/learn_rule" -q
+learned_clip=$(sed -n 's/^clip = //p' "$work/learn_rule/learned_trace.toml")
+learned_power=$(sed -n 's/^modulation_power = //p' "$work/learn_rule/learned_trace.toml")
+check "  both moved (clip $learned_clip, power $learned_power)" \
+  bash -c '[ -n "$1" ] && [ "$1" != 0.001 ] && [ -n "$2" ] && [ "$2" != 1.5 ]' _ "$learned_clip" "$learned_power"
+check "  --print-commands" expect_exit 0 "$python" "$scripts/meta_vs_miconi.py" "$work/learn_rule" \
+  --rules meta,miconi+ --print-commands --neohebb "$neohebb"
+meta_line=$(grep '^meta: ' "$work/out")
+check "  the learned rule uses its clip" grep -qF -- "--set rule.clip=$learned_clip " <<<"$meta_line"
+check "  and its power" grep -qF -- "--set rule.modulation_power=$learned_power" <<<"$meta_line"
+check "  Miconi's complete rule his power" grep -qF -- "--set rule.modulation_power=1.0" \
+  <<<"$(grep '^miconi+: ' "$work/out")"
+rm "$work/learn_rule/learned_trace.toml"
+check "  from the checkpoint alone" expect_exit 0 "$python" "$scripts/meta_vs_miconi.py" \
+  "$work/learn_rule" --rules meta --print-commands --neohebb "$neohebb"
+check "  the same two settings" bash -c 'grep -q -- "--set rule.clip=0\.00[0-9]* --set rule.modulation_power=1\.[0-9]*" <<<"$1"' _ "$(cat "$work/out")"
 
 # Another rule on the same seed joins the file; pool_held_out.py pairs the two.
 check "the learned rule on the same networks" expect_exit 0 "$python" "${compare[@]}" --rules meta
