@@ -131,7 +131,11 @@ def learned_settings(run_dir, resolved):
         checkpoint = json.load(open(run_dir / "checkpoint.json"))
         tau_e = float(np.exp(checkpoint["log_tau_e"])) if "log_tau_e" in checkpoint else None
         names = resolved.get("meta", {}).get("learn_rule", "").replace(",", " ").split()
-        rule = dict(zip(names, (float(np.exp(u)) for u in checkpoint.get("log_rule", []))))
+        logs = checkpoint.get("log_rule", [])
+        if len(logs) != len(names):
+            sys.exit(f"{run_dir}/checkpoint.json: {len(logs)} learned rule parameters, but "
+                     f"[meta] learn_rule names {len(names)}")
+        rule = dict(zip(names, (float(np.exp(u)) for u in logs)))
     sets = [] if tau_e is None else [f"eligibility.tau_e={float(tau_e)!r}"]
     return sets + [f"rule.{name}={float(value)!r}" for name, value in rule.items()]
 

@@ -24,12 +24,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Miconi's complete rule over a trace (r_j d_i)^3: his hard clip of each update at 3e-4 (the shape
 # too: an experiment with clip_shape = "smooth" would otherwise lend it its own), a baseline per
-# condition over 4 trials, the |Rbar| modulation (power 1) and 101 warm-up trials, as `--set`
-# overrides on any DNMS-like experiment: nothing of a meta-learned rule's settings reaches it.
+# condition over 4 trials starting at 0, the |Rbar| modulation (power 1) and 101 warm-up trials,
+# as `--set` overrides on any DNMS-like experiment: of a run's rule settings only eta reaches it
+# (the scale its trace is given in).
 # The one definition the held-out comparisons use.
 MICONI_RULE = ["rule.clip=3e-4", 'rule.clip_shape="hard"', 'rule.baseline="per_condition"',
-               "rule.baseline_tau=4.0", 'rule.modulation="baseline_magnitude"',
-               "rule.modulation_power=1.0", "rule.warmup_trials=101"]
+               "rule.baseline_tau=4.0", "rule.baseline_init=0.0",
+               'rule.modulation="baseline_magnitude"', "rule.modulation_power=1.0",
+               "rule.warmup_trials=101"]
 
 
 def criterion_trial(correct, window=100, needed=96):

@@ -10,11 +10,12 @@ run's own [trace] and [rule] go on top of it, as for a file in [meta] tasks. In 
 networks per task, whose seeds derive from --seed (which meta-training never draws), three rules
 learn the task from scratch on the same networks, trials and kicks:
 
-  init       the run's initial coefficients, with its rule;
-  meta       the meta-learned coefficients, with its rule;
+  init       the run's initial coefficients, with its rule (and the start values of whatever
+             else it learned: tau_e, the rule's parameters);
+  meta       the meta-learned coefficients, with its rule and whatever else it learned;
   miconi+    Miconi's complete rule: his trace (r_j d_i)^3 without decay, his hard clip (3e-4),
-             |Rbar| modulation and 101 warm-up trials, with the run's other rule settings (its
-             eta);
+             a baseline per condition over 4 trials starting at 0, |Rbar| modulation (power 1)
+             and 101 warm-up trials, with the run's eta;
   task       the task's file as it is: when it is a miconi_<task>.toml, Miconi's complete rule
              with the settings the task needed (its own eta).
 

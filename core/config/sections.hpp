@@ -274,7 +274,8 @@ struct MetaSection {
                  "decay; every task of [meta] tasks uses the one learned value)"),
         F::field(&MetaSection::learn_rule, "learn_rule",
                  "also learn these of the rule's own parameters, in log space (comma-separated "
-                 "names; three_factor: 'baseline_tau' with a baseline, 'clip' with clip > 0), "
+                 "names; three_factor: 'baseline_tau' with a baseline, 'clip' with clip > 0, "
+                 "'modulation_power' with modulation 'baseline_magnitude' and a power > 0), "
                  "with exact tangents and adjoints from the rule; empty = none"),
         F::field(
             &MetaSection::log_learning_rate, "log_learning_rate",

@@ -88,7 +88,7 @@ check "  which the smooth clip does not give" test "$from_script" != "$(mean_rew
 cat >"$work/learn_rule.toml" <<TOML
 base = "$work/meta.toml"
 [meta]
-learn_rule = "clip, modulation_power"
+learn_rule = "modulation_power, clip"
 log_learning_rate = 0.05
 [rule]
 modulation = "baseline_magnitude"
@@ -103,14 +103,14 @@ check "  both moved (clip $learned_clip, power $learned_power)" \
 check "  --print-commands" expect_exit 0 "$python" "$scripts/meta_vs_miconi.py" "$work/learn_rule" \
   --rules meta,miconi+ --print-commands --neohebb "$neohebb"
 meta_line=$(grep '^meta: ' "$work/out")
-check "  the learned rule uses its clip" grep -qF -- "--set rule.clip=$learned_clip " <<<"$meta_line"
+check "  the learned rule uses its clip" grep -qE -- "--set rule.clip=$learned_clip( |$)" <<<"$meta_line"
 check "  and its power" grep -qF -- "--set rule.modulation_power=$learned_power" <<<"$meta_line"
 check "  Miconi's complete rule his power" grep -qF -- "--set rule.modulation_power=1.0" \
   <<<"$(grep '^miconi+: ' "$work/out")"
 rm "$work/learn_rule/learned_trace.toml"
 check "  from the checkpoint alone" expect_exit 0 "$python" "$scripts/meta_vs_miconi.py" \
   "$work/learn_rule" --rules meta --print-commands --neohebb "$neohebb"
-check "  the same two settings" bash -c 'grep -q -- "--set rule.clip=0\.00[0-9]* --set rule.modulation_power=1\.[0-9]*" <<<"$1"' _ "$(cat "$work/out")"
+check "  the same two settings, in learn_rule's order" bash -c 'grep -q -- "--set rule.modulation_power=1\.[0-9]* --set rule.clip=0\.00[0-9]*" <<<"$1"' _ "$(cat "$work/out")"
 
 # Another rule on the same seed joins the file; pool_held_out.py pairs the two.
 check "the learned rule on the same networks" expect_exit 0 "$python" "${compare[@]}" --rules meta

@@ -152,15 +152,40 @@ TEST(ThreeFactor, ModulationPowerScalesTheStepByAPowerOfTheBaseline) {
   squared.weight_update({0, 1, -0.9}, e, W, mu2);
   EXPECT_NEAR(mu1(0, 0), 0.1 * 0.4 * (-0.9 + 0.4) * 0.3, 1e-17);
   EXPECT_NEAR(mu2(0, 0), 0.4 * mu1(0, 0), 1e-17);
-  for (double power : {0.5, 1.0, 3.0}) {
-    const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(
-        params({{"modulation", std::string("baseline_magnitude")},
-                {"modulation_power", power},
-                {"baseline_init", -0.5}}));
-    EXPECT_TRUE(report.ok()) << power << "\n" << report.table();
-  }
+  // A baseline that starts above zero (as with 0/1 rewards) takes the other sign of |Rbar|'.
+  for (double power : {0.5, 1.0, 3.0})
+    for (double init : {-0.5, 0.5}) {
+      const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(
+          params({{"modulation", std::string("baseline_magnitude")},
+                  {"modulation_power", power},
+                  {"baseline_init", init}}));
+      EXPECT_TRUE(report.ok()) << power << " " << init << "\n" << report.table();
+    }
   EXPECT_THROW(plugins::ThreeFactor<double>(params({{"modulation_power", 2.0}})),
                sdk::ParameterError);
+}
+
+// At Rbar = 0: |Rbar|^2 = 0, so no step and no slope; |Rbar|^0 = 1, the plain rule's step. A
+// power of 0 is not learnable (its log is -inf).
+TEST(ThreeFactor, ModulationPowerAtAZeroBaseline) {
+  const auto rule_with = [](double power) {
+    return plugins::ThreeFactor<double>(params({{"modulation", std::string("baseline_magnitude")},
+                                                {"modulation_power", power},
+                                                {"baseline_init", 0.0}}));
+  };
+  Eigen::MatrixXd e(1, 1), E = Eigen::MatrixXd::Ones(1, 1), W = Eigen::MatrixXd::Zero(1, 1),
+                           mu(1, 1), dmu(1, 1);
+  e << 0.3;
+  auto squared = rule_with(2.0), flat = rule_with(0.0);
+  squared.begin_lifetime(1, 1);
+  flat.begin_lifetime(1, 1);
+  squared.weight_update({0, 0, -0.9}, e, W, mu);
+  EXPECT_EQ(mu(0, 0), 0.0);
+  squared.weight_update_tangent({0, 0, -0.9}, 0, 1.0, e, E, W, W, dmu);
+  EXPECT_EQ(dmu(0, 0), 0.0);
+  flat.weight_update({0, 0, -0.9}, e, W, mu);
+  EXPECT_NEAR(mu(0, 0), 0.1 * -0.9 * 0.3, 1e-17);
+  for (const auto& p : flat.learnable_parameters()) EXPECT_NE(p.name, "modulation_power");
 }
 
 // A slow rule (eta 1e-3) with a hard clip: the checker's eligibilities still reach the clip (its

@@ -312,7 +312,8 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     if (sdk::real_part(magnitude) == 0) return sdk::real_part(power_) == 0 ? S(1.0) : S(0);
     return std::pow(magnitude, power_);
   }
-  // dm/dRbar = p |Rbar|^(p-1) sign(Rbar); 0 at Rbar = 0, where only p = 1 has a slope (+-1).
+  // dm/dRbar = p |Rbar|^(p-1) sign(Rbar). At Rbar = 0 it is taken as 0 (p > 1: its value; p < 1:
+  // singular there, a set of measure zero); p = 1 keeps the sign, as |Rbar| does.
   S modulation_slope(const S& rbar) const {
     if (!scaled_) return S(0);
     const S sign(sdk::real_part(rbar) < 0 ? -1.0 : 1.0);
