@@ -36,6 +36,11 @@ check "usage error exits 2" expect_exit 2 "$neohebb" run
 check "unknown flag exits 2" expect_exit 2 "$neohebb" validate "$work/tiny.toml" --frobnicate
 check "validate a good file" expect_exit 0 "$neohebb" validate "$root/experiments/miconi_dnms.toml"
 check "validate the default experiment" expect_exit 0 "$neohebb" validate "$root/experiments/default.toml"
+# Every committed experiment and learned rule still loads (a renamed or removed parameter would
+# otherwise break a user's file unnoticed).
+while IFS= read -r file; do
+  check "validate ${file#"$root"/}" expect_exit 0 "$neohebb" validate "$file"
+done < <(find "$root/experiments" -name '*.toml' | sort)
 
 sed 's/size = 10/size = 0/' "$work/tiny.toml" >"$work/bad.toml"
 check "validate a bad file exits 1" expect_exit 1 "$neohebb" validate "$work/bad.toml"
