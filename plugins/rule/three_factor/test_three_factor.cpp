@@ -98,6 +98,16 @@ double largest_parameter_row(const sdk::testing::DerivativeReport& report,
       largest = std::max(largest, row.magnitude);
   return largest;
 }
+
+// A rule whose step is scaled by |Rbar|^power, its baselines starting at `init`.
+sdk::ParamSet scaled_params(double power, double init) {
+  return params({{"modulation", std::string("baseline_magnitude")},
+                 {"modulation_power", power},
+                 {"baseline_init", init}});
+}
+plugins::ThreeFactor<double> scaled_rule(double power, double init) {
+  return plugins::ThreeFactor<double>(scaled_params(power, init));
+}
 }  // namespace
 
 // baseline_tau, the clip level and (scaled by |Rbar|^p) the exponent p, learned in log space:
@@ -123,11 +133,9 @@ TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
       }
       const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(p);
       EXPECT_TRUE(report.ok()) << modulation << "/" << shape << "\n" << report.table();
-      for (const char* name : {"baseline_tau", "clip", "modulation_power"})
-        if (scaled || std::string(name) != "modulation_power") {
-          EXPECT_GT(largest_parameter_row(report, name), 1e-6)
-              << name << " " << modulation << "/" << shape;
-        }
+      for (const auto& parameter : learnable)
+        EXPECT_GT(largest_parameter_row(report, parameter.name), 1e-6)
+            << parameter.name << " " << modulation << "/" << shape;
     }
   // Without a baseline or a clip there is nothing of that kind to learn.
   EXPECT_TRUE(plugins::ThreeFactor<double>(params({{"baseline", std::string("none")}}))
@@ -138,14 +146,9 @@ TEST(ThreeFactor, LearnableParametersHaveExactDerivatives) {
 // m = |Rbar|^p: with p = 2 the step is Miconi's times |Rbar|, its state derivatives (through
 // Rbar) agree with the complex step at p = 0.5, 1 and 3, and p other than 1 needs the scaling.
 TEST(ThreeFactor, ModulationPowerScalesTheStepByAPowerOfTheBaseline) {
-  const auto rule_with = [](double power) {
-    return plugins::ThreeFactor<double>(params({{"modulation", std::string("baseline_magnitude")},
-                                                {"modulation_power", power},
-                                                {"baseline_init", -0.4}}));
-  };
   Eigen::MatrixXd e(1, 1), W = Eigen::MatrixXd::Zero(1, 1), mu1(1, 1), mu2(1, 1);
   e << 0.3;
-  auto miconi = rule_with(1.0), squared = rule_with(2.0);
+  auto miconi = scaled_rule(1.0, -0.4), squared = scaled_rule(2.0, -0.4);
   miconi.begin_lifetime(4, 0);
   squared.begin_lifetime(4, 0);
   miconi.weight_update({0, 1, -0.9}, e, W, mu1);
@@ -155,34 +158,34 @@ TEST(ThreeFactor, ModulationPowerScalesTheStepByAPowerOfTheBaseline) {
   // A baseline that starts above zero (as with 0/1 rewards) takes the other sign of |Rbar|'.
   for (double power : {0.5, 1.0, 3.0})
     for (double init : {-0.5, 0.5}) {
-      const auto report = sdk::testing::check_derivatives<plugins::ThreeFactor>(
-          params({{"modulation", std::string("baseline_magnitude")},
-                  {"modulation_power", power},
-                  {"baseline_init", init}}));
+      const auto report =
+          sdk::testing::check_derivatives<plugins::ThreeFactor>(scaled_params(power, init));
       EXPECT_TRUE(report.ok()) << power << " " << init << "\n" << report.table();
     }
   EXPECT_THROW(plugins::ThreeFactor<double>(params({{"modulation_power", 2.0}})),
                sdk::ParameterError);
 }
 
-// At Rbar = 0: |Rbar|^2 = 0, so no step and no slope; |Rbar|^0 = 1, the plain rule's step. A
-// power of 0 is not learnable (its log is -inf).
+// At Rbar = 0: |Rbar|^2 = 0, so no step and no slope (the tangent and the adjoint of Rbar vanish
+// although dRbar does not); |Rbar|^0 = 1, the plain rule's step. A power of 0 is not learnable
+// (its log is -inf).
 TEST(ThreeFactor, ModulationPowerAtAZeroBaseline) {
-  const auto rule_with = [](double power) {
-    return plugins::ThreeFactor<double>(params({{"modulation", std::string("baseline_magnitude")},
-                                                {"modulation_power", power},
-                                                {"baseline_init", 0.0}}));
-  };
   Eigen::MatrixXd e(1, 1), E = Eigen::MatrixXd::Ones(1, 1), W = Eigen::MatrixXd::Zero(1, 1),
-                           mu(1, 1), dmu(1, 1);
+                           mu(1, 1), dmu(1, 1), e_bar(1, 1), W_bar(1, 1);
   e << 0.3;
-  auto squared = rule_with(2.0), flat = rule_with(0.0);
+  auto squared = scaled_rule(2.0, 0.0), flat = scaled_rule(0.0, 0.0);
   squared.begin_lifetime(1, 1);
   flat.begin_lifetime(1, 1);
-  squared.weight_update({0, 0, -0.9}, e, W, mu);
+  const double dR = 1.0;
+  squared.end_trial({0, 0, 0.0}, &dR);  // Rbar stays 0, dRbar = 1/4
+  ASSERT_EQ(squared.baseline(0), 0.0);
+  squared.weight_update({1, 0, -0.9}, e, W, mu);
   EXPECT_EQ(mu(0, 0), 0.0);
-  squared.weight_update_tangent({0, 0, -0.9}, 0, 1.0, e, E, W, W, dmu);
+  squared.weight_update_tangent({1, 0, -0.9}, 0, 0.0, e, E, W, W, dmu);
   EXPECT_EQ(dmu(0, 0), 0.0);
+  double R_bar = 0, state_bar = 0;
+  squared.weight_update_adjoint({1, 0, -0.9}, e, W, E, e_bar, W_bar, R_bar, &state_bar, nullptr);
+  EXPECT_EQ(state_bar, 0.0);
   flat.weight_update({0, 0, -0.9}, e, W, mu);
   EXPECT_NEAR(mu(0, 0), 0.1 * -0.9 * 0.3, 1e-17);
   for (const auto& p : flat.learnable_parameters()) EXPECT_NE(p.name, "modulation_power");

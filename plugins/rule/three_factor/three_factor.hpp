@@ -144,7 +144,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
 
   void weight_update(const sdk::TrialOutcome<S>& o, sdk::MatCRef<S> e, sdk::MatCRef<S>,
                      sdk::MatRef<S> mu) const override {
-    const S gain = S(eta_) * modulation(o) * (o.reward - rbar_[slot(o)]);
+    const S gain = S(eta_) * modulation(rbar_[slot(o)]) * (o.reward - rbar_[slot(o)]);
     mu = gain * e;
     if (!clipped()) return;
     mu = mu.unaryExpr([this](const S& v) { return clip(v); });
@@ -158,8 +158,8 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
                              sdk::MatRef<S> dmu_p) const override {
     const std::size_t s = slot(o);
     const S rbar = rbar_[s], drbar = drbar_[static_cast<std::size_t>(p)][s];
-    const S m = modulation(o);
-    S dm = modulation_tangent(rbar, drbar);
+    const S m = modulation(rbar);
+    S dm = modulation_slope(rbar) * drbar;
     if (learned(p) == Learned::Power) dm += modulation_du(rbar, m);
     const S delta = o.reward - rbar;
     dmu_p = S(eta_) * ((dm * delta + m * (dR_p - drbar)) * e + m * delta * E_p);
@@ -195,7 +195,7 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
                              sdk::MatCRef<S> mu_bar, sdk::MatRef<S> e_bar, sdk::MatRef<S> W_bar,
                              S& R_bar, S* state_bar, S* parameter_bar) const override {
     const std::size_t s = slot(o);
-    const S m = modulation(o), delta = o.reward - rbar_[s];
+    const S rbar = rbar_[s], m = modulation(rbar), delta = o.reward - rbar;
     const S gain = S(eta_) * m * delta;
     for (std::size_t j = 0; j < learned_.size(); ++j)  // the clip level's direct term
       if (learned_[j] == Learned::Clip)
@@ -210,9 +210,9 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     W_bar.setZero();
     for (std::size_t j = 0; j < learned_.size(); ++j)
       if (learned_[j] == Learned::Power)
-        parameter_bar[j] += S(eta_) * modulation_du(rbar_[s], m) * delta * dot;
+        parameter_bar[j] += S(eta_) * modulation_du(rbar, m) * delta * dot;
     R_bar += S(eta_) * m * dot;
-    state_bar[s] += S(eta_) * (modulation_slope(rbar_[s]) * delta - m) * dot;
+    state_bar[s] += S(eta_) * (modulation_slope(rbar) * delta - m) * dot;
   }
 
   // Rbar <- a Rbar + (1 - a) R in the trial's slot, transposed (the state before the trial is
@@ -305,9 +305,9 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     return static_cast<std::size_t>(o.condition);
   }
   // m = |Rbar|^p, or 1. p = 1 takes |Rbar| itself (Miconi's, bit for bit); m(0) = 0 for p > 0.
-  S modulation(const sdk::TrialOutcome<S>& o) const {
+  S modulation(const S& rbar) const {
     if (!scaled_) return S(1.0);
-    const S magnitude = sdk::abs_cs(rbar_[slot(o)]);
+    const S magnitude = sdk::abs_cs(rbar);
     if (power_is_one()) return magnitude;
     if (sdk::real_part(magnitude) == 0) return sdk::real_part(power_) == 0 ? S(1.0) : S(0);
     return std::pow(magnitude, power_);
@@ -321,12 +321,6 @@ class ThreeFactor final : public sdk::PlasticityRule<S> {
     const S magnitude = sdk::abs_cs(rbar);
     if (sdk::real_part(magnitude) == 0) return S(0);
     return sign * power_ * std::pow(magnitude, power_ - 1.0);
-  }
-  // dm = m'(Rbar) dRbar; p = 1 flips the sign of dRbar, as |Rbar| does (bit for bit).
-  S modulation_tangent(const S& rbar, const S& drbar) const {
-    if (!scaled_) return S(0);
-    if (power_is_one()) return sdk::real_part(rbar) < 0 ? S(-drbar) : drbar;
-    return modulation_slope(rbar) * drbar;
   }
   // dm/du for u = log p: p m log|Rbar| (0 where m = 0).
   S modulation_du(const S& rbar, const S& m) const {
