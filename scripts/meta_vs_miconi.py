@@ -35,6 +35,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 import numpy as np
 
@@ -118,11 +119,19 @@ def learned_theta(run_dir):
     return theta * np.exp(checkpoint.get("log_eta", 0.0))
 
 
+def miconi_theta(resolved, shape):
+    """Miconi's trace (r_j d_i)^3 in the run's basis, row-major: theta(r^3 d^3) = -s^3 for the
+    trace's post_scale s, every other coefficient 0."""
+    theta = np.zeros(shape[0] * shape[1])
+    theta[3 * shape[1] + 3] = -resolved["trace"].get("post_scale", 1.0) ** 3
+    return theta
+
+
 def learned_settings(run_dir, resolved):
-    """What meta-learning moved besides the coefficients, as --set lines: tau_e ([meta]
-    learn_tau_e) and the rule's parameters ([meta] learn_rule). From learned_trace.toml of a
-    finished run, else from the last checkpoint (log_tau_e, and log_rule in learn_rule's order)."""
-    import tomllib
+    """What meta-learning moved besides the coefficients, as {(section, name): value}: tau_e
+    ([meta] learn_tau_e) and the rule's parameters ([meta] learn_rule). From learned_trace.toml
+    of a finished run, else from the last checkpoint (log_tau_e, and log_rule in learn_rule's
+    order)."""
     if (run_dir / "learned_trace.toml").exists():
         learned = tomllib.load(open(run_dir / "learned_trace.toml", "rb"))
         tau_e = learned.get("eligibility", {}).get("tau_e")
@@ -136,8 +145,14 @@ def learned_settings(run_dir, resolved):
             sys.exit(f"{run_dir}/checkpoint.json: {len(logs)} learned rule parameters, but "
                      f"[meta] learn_rule names {len(names)}")
         rule = dict(zip(names, (float(np.exp(u)) for u in logs)))
-    sets = [] if tau_e is None else [f"eligibility.tau_e={float(tau_e)!r}"]
-    return sets + [f"rule.{name}={float(value)!r}" for name, value in rule.items()]
+    settings = {} if tau_e is None else {("eligibility", "tau_e"): float(tau_e)}
+    settings.update({("rule", name): float(value) for name, value in rule.items()})
+    return settings
+
+
+def as_sets(settings):
+    """{(section, name): value} as `--set section.name=value` arguments."""
+    return [f"{section}.{name}={value!r}" for (section, name), value in settings.items()]
 
 
 def main():
@@ -158,16 +173,13 @@ def main():
     theta = learned_theta(args.run_dir)
     shape = theta.shape
     theta = theta.ravel()  # coefficients are listed row-major
-    import tomllib
     resolved = tomllib.load(open(experiment, "rb"))
-    post_scale = resolved["trace"].get("post_scale", 1.0)
-    miconi = np.zeros_like(theta)
-    miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
+    miconi = miconi_theta(resolved, shape)
 
     # Miconi's trace sums over the trial without decay; a learned tau_e and learned rule
     # parameters go with the learned coefficients.
-    meta_trace = [f"trace.coefficients={toml_list(theta)}"] + learned_settings(args.run_dir,
-                                                                               resolved)
+    meta_trace = ([f"trace.coefficients={toml_list(theta)}"] +
+                  as_sets(learned_settings(args.run_dir, resolved)))
     miconi_trace = [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf"]
     rules = [
         ("init", []),

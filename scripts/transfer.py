@@ -38,7 +38,8 @@ import tomllib
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from meta_vs_miconi import learned_settings, learned_theta, run_rule, summarize, toml_list  # noqa: E402
+from meta_vs_miconi import (as_sets, learned_settings, learned_theta, miconi_theta,  # noqa: E402
+                            run_rule, summarize, toml_list)
 from miconi_acceptance import MICONI_RULE  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -108,19 +109,14 @@ def main():
     theta = learned_theta(args.run_dir)
     shape = theta.shape
     initial = np.array(resolved["trace"]["coefficients"], dtype=float)
-    post_scale = resolved["trace"].get("post_scale", 1.0)
-    miconi = np.zeros(theta.size)
-    miconi[3 * shape[1] + 3] = -post_scale ** 3  # row-major index of r^3 d^3
+    miconi = miconi_theta(resolved, shape)
     # A learned tau_e and learned rule parameters go with the learned coefficients, the run's
     # start values with its start; Miconi's trace sums over the trial without decay.
     learned = learned_settings(args.run_dir, resolved)
-    start = []
-    for line in learned:
-        section, name = line.split("=", 1)[0].split(".")
-        start.append(f"{section}.{name}={float(resolved[section][name])!r}")
+    start = {key: float(resolved[key[0]][key[1]]) for key in learned}
     rules = [
-        ("init", [f"trace.coefficients={toml_list(initial)}"] + start),
-        ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + learned),
+        ("init", [f"trace.coefficients={toml_list(initial)}"] + as_sets(start)),
+        ("meta", [f"trace.coefficients={toml_list(theta.ravel())}"] + as_sets(learned)),
         ("miconi+", [f"trace.coefficients={toml_list(miconi)}", "eligibility.tau_e=inf"] +
          MICONI_RULE),
         ("task", None),  # the task's file itself
