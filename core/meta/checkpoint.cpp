@@ -194,11 +194,12 @@ CheckpointShape read_shape(const nlohmann::json& j) {
 
 // A checkpoint written for another experiment: the first field that differs, in words.
 void check_same_shape(const CheckpointShape& got, const CheckpointShape& want) {
-  const auto differs = [](const std::string& what, const auto& g, const auto& w) {
+  const auto differs = [](const std::string& what, const auto& g, const auto& w,
+                          const char* hint = "was experiment.toml or checkpoint.json replaced?") {
     throw RunError(fmt::format(
         "checkpoint.json was written for another experiment: its {} is {}, this experiment's is "
-        "{} (was experiment.toml or checkpoint.json replaced?)",
-        what, g, w));
+        "{} ({})",
+        what, g, w, hint));
   };
   if (got.theta_rows != want.theta_rows || got.theta_cols != want.theta_cols)
     differs("trace", fmt::format("{} x {}", got.theta_rows, got.theta_cols),
@@ -211,7 +212,10 @@ void check_same_shape(const CheckpointShape& got, const CheckpointShape& want) {
   if (got.trials != want.trials) differs("number of trials", got.trials, want.trials);
   if (got.optimizer != want.optimizer) differs("optimizer", got.optimizer, want.optimizer);
   if (got.fingerprint != want.fingerprint)
-    differs("experiment fingerprint", got.fingerprint, want.fingerprint);
+    differs("experiment fingerprint", got.fingerprint, want.fingerprint,
+            "was experiment.toml or checkpoint.json replaced, or was the run begun by a version "
+            "whose plugins or sections have other parameters? Such a run cannot be resumed; "
+            "start it again");
 }
 
 std::vector<SkippedLifetime> read_skipped(const Fields& h, int batch) {

@@ -104,6 +104,10 @@ tamper checkpoint_step_negative 'c["step"] = -1' "step = -1 is out of range"
 tamper checkpoint_short_adam 'c["adam_m"] = c["adam_m"][:2]' "adam_m has 2 entries"
 tamper checkpoint_other_experiment 'c["shape"]["fingerprint"] = "0badc0de"' \
   "written for another experiment: its experiment fingerprint is 0badc0de"
+# ... which is also what a run begun by a version with other parameters shows: it says so.
+expect_in checkpoint_other_version "$work/checkpoint_other_experiment.err" \
+  "or was the run begun by a version whose plugins or sections have other parameters? Such a run cannot be resumed; start it again" &&
+  ok checkpoint_other_version
 
 # Another experiment's experiment.toml in the partial directory: its checkpoint does not fit.
 interrupted_copy foreign_experiment
